@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { applyMigrationsPglite, applyMigrationsPostgres } from './migrate';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** The query API both drivers share; services depend on this, never on a driver. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle; accepted wherever a unit of work must commit or roll back as one. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CreateDatabaseOptions {
+  /** Postgres connection string. Unset: embedded PGlite. */
+  url?: string | undefined;
+  /** PGlite data directory. Unset: in memory (tests). */
+  pgliteDataDir?: string | undefined;
+  /** Postgres pool size per process. */
+  maxConnections?: number;
+  /** Apply committed migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+/**
+ * The one way to get a database: postgres.js when a URL is given, PGlite (Postgres compiled to
+ * WebAssembly, in-process) otherwise. Both run the same committed migrations.
+ */
+export async function createDatabase(options: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const migrate = options.migrate ?? true;
+  if (options.url) {
+    if (migrate) await applyMigrationsPostgres(options.url);
+    const client = postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+    });
+    const db = drizzlePostgres({ client, schema });
+    return {
+      db,
+      kind: 'postgres',
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  // PGlite creates its own directory but not the parents (`.data/` on a fresh clone).
+  if (options.pgliteDataDir) mkdirSync(dirname(options.pgliteDataDir), { recursive: true });
+  const client = await PGlite.create(options.pgliteDataDir);
+  if (migrate) await applyMigrationsPglite(client);
+  const db = drizzlePglite({ client, schema });
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,49 @@
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from './users';
+
+/**
+ * Our copy of each Stripe subscription, always written from Stripe's current state (never from an
+ * event's snapshot), so duplicated or reordered webhooks cannot move it backwards.
+ */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    customerId: text('customer_id').notNull(),
+    // Stripe's own word (active, trialing, past_due, canceled, …); Stripe adds values over time.
+    status: text('status').notNull(),
+    priceId: text('price_id').notNull(),
+    productId: text('product_id').notNull(),
+    quantity: integer('quantity').notNull().default(1),
+    currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
+    cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
+    canceledAt: timestamp('canceled_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    trialEnd: timestamp('trial_end', { withTimezone: true }),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** `created` of the newest Stripe event applied; shows how fresh this row is. */
+    stripeUpdatedAt: timestamp('stripe_updated_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('subscriptions_user_id_idx').on(table.userId)],
+);
+
+/**
+ * The webhook ledger: one row per Stripe event id. An event is applied inside a transaction that
+ * holds its row lock and sets `processed_at`, so it takes effect exactly once across processes.
+ */
+export const stripeEvents = pgTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  processedAt: timestamp('processed_at', { withTimezone: true }),
+  /** Why the last attempt failed; Stripe retries, and a later success clears it. */
+  error: text('error'),
+  attempts: integer('attempts').notNull().default(0),
+});
+
+export type Subscription = typeof subscriptions.$inferSelect;
+export type StripeEvent = typeof stripeEvents.$inferSelect;
