@@ -1,0 +1,2 @@
+export { createContext } from './context';
+export { type AppRouter, appRouter, createCaller } from './root';

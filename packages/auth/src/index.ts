@@ -1,0 +1,4 @@
+export { authRouter } from './router';
+export * from './schemas';
+export { type AuthDeps, resolveSession, signIn, signOut, signUp } from './service';
+export { hashSessionToken, SESSION_TTL_MS } from './tokens';

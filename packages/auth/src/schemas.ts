@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const email = z
+  .string({ error: (issue) => (issue.input === undefined ? 'email is required' : 'email must be a string') })
+  .trim()
+  .max(254, 'email must be at most 254 characters')
+  .pipe(z.email({ error: 'email must be a valid email address' }))
+  .transform((value) => value.toLowerCase());
+
+const passwordString = z.string({
+  error: (issue) => (issue.input === undefined ? 'password is required' : 'password must be a string'),
+});
+
+const NOT_AN_OBJECT = 'Request body must be a JSON object';
+
+export const signUpInput = z.object(
+  {
+    email,
+    password: passwordString
+      .min(8, 'password must be at least 8 characters')
+      // scrypt takes any length, but an unbounded one is a cheap way to burn our CPU.
+      .max(200, 'password must be at most 200 characters'),
+  },
+  { error: NOT_AN_OBJECT },
+);
+export type SignUpInput = z.infer<typeof signUpInput>;
+
+/** Sign-in does not re-check the sign-up rules: a wrong password is just a wrong password (401). */
+export const signInInput = z.object(
+  { email, password: passwordString.max(200, 'password must be at most 200 characters') },
+  { error: NOT_AN_OBJECT },
+);
+export type SignInInput = z.infer<typeof signInInput>;
+
+export const userOutput = z.object({ id: z.string(), email: z.string() });
+
+export const authSessionOutput = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: userOutput,
+});
+export type AuthSession = z.infer<typeof authSessionOutput>;

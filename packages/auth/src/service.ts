@@ -1,0 +1,72 @@
+import type { Database } from '@subkit/db';
+import { isUniqueViolation, sessions, users } from '@subkit/db';
+import type { SessionUser } from '@subkit/trpc';
+import { TRPCError } from '@trpc/server';
+import { and, eq, gt } from 'drizzle-orm';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
+import type { AuthSession, SignInInput, SignUpInput } from './schemas';
+import { generateSessionToken, hashSessionToken, isWellFormedToken, SESSION_TTL_MS } from './tokens';
+
+export interface AuthDeps {
+  db: Database;
+  now: () => Date;
+}
+
+async function startSession({ db, now }: AuthDeps, user: { id: string; email: string }): Promise<AuthSession> {
+  const token = generateSessionToken();
+  const expiresAt = new Date(now().getTime() + SESSION_TTL_MS);
+  await db.insert(sessions).values({ id: hashSessionToken(token), userId: user.id, expiresAt });
+  return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email } };
+}
+
+export async function signUp(deps: AuthDeps, input: SignUpInput): Promise<AuthSession> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const [user] = await deps.db
+      .insert(users)
+      .values({ email: input.email, passwordHash })
+      .returning({ id: users.id, email: users.email });
+    if (!user) throw new Error('insert returned no row');
+    return await startSession(deps, user);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new TRPCError({ code: 'CONFLICT', message: 'An account with this email already exists' });
+    }
+    throw error;
+  }
+}
+
+export async function signIn(deps: AuthDeps, input: SignInInput): Promise<AuthSession> {
+  const [user] = await deps.db
+    .select({ id: users.id, email: users.email, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.email, input.email));
+  // Unknown emails still pay for one scrypt, so timing does not reveal which emails have accounts.
+  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash));
+  if (!user || !valid) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Invalid email or password' });
+  }
+  return startSession(deps, user);
+}
+
+export async function signOut({ db }: AuthDeps, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/**
+ * The bearer token → signed-in user, in one round trip (session joined to its user). Malformed,
+ * unknown, expired and revoked tokens all come back as null.
+ */
+export async function resolveSession(
+  { db, now }: AuthDeps,
+  token: string,
+): Promise<{ id: string; user: SessionUser } | null> {
+  if (!isWellFormedToken(token)) return null;
+  const id = hashSessionToken(token);
+  const [row] = await db
+    .select({ id: users.id, email: users.email, stripeCustomerId: users.stripeCustomerId })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now())));
+  return row ? { id, user: row } : null;
+}

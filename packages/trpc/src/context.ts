@@ -1,0 +1,38 @@
+import type { Database } from '@subkit/db';
+import type Stripe from 'stripe';
+import type { TtlCache } from './cache';
+
+/** The signed-in user as every procedure sees it. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  stripeCustomerId: string | null;
+}
+
+/** What lives as long as the process: built once at start-up, shared by every request. */
+export interface AppServices {
+  db: Database;
+  stripe: Stripe;
+  cache: TtlCache;
+  now: () => Date;
+  settings: {
+    /** Origins that checkout and portal redirect URLs may point to. */
+    allowedRedirectOrigins: readonly string[];
+    /** The Stripe price ids (or lookup keys) the pricing page offers. */
+    plans: readonly string[];
+  };
+}
+
+/** What one request brings. Filled by the transport (Fastify), not known to it beyond this shape. */
+export interface RequestInfo {
+  requestId: string;
+  /** The bearer token from the Authorization header, if any. */
+  token: string | null;
+  /** REST callers may send Idempotency-Key to make a retried checkout return the same session. */
+  idempotencyKey: string | null;
+}
+
+export interface Context extends AppServices {
+  request: RequestInfo;
+  session: { id: string; user: SessionUser } | null;
+}

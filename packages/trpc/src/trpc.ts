@@ -1,0 +1,45 @@
+/**
+ * The tRPC building blocks every feature package uses. Kept tiny on purpose: features own their
+ * routers; this file owns only what must be the same everywhere.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Context } from './context';
+import { toPublicError } from './errors';
+
+/**
+ * 1. INITIALIZATION
+ *
+ * No transformer: REST callers and non-TypeScript clients read the same JSON, so outputs use
+ * plain JSON types (dates as ISO strings).
+ */
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const publicError = toPublicError(error);
+    return {
+      ...shape,
+      message: publicError.message,
+      data: { ...shape.data, issues: publicError.issues ?? null, stack: undefined },
+    };
+  },
+});
+
+/**
+ * 2. ROUTER & CALLER
+ */
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * 3. PROCEDURES
+ *
+ * `protectedProcedure` is the only gate for signed-in routes: the transport resolves the bearer
+ * token into `ctx.session`, and this refuses the call when there is none.
+ */
+export const publicProcedure = t.procedure;
+
+export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.session) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Authentication required' });
+  }
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});
