@@ -1,0 +1,117 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { EmulatorContext } from './context';
+import { StripeApiError } from './errors';
+import type { EventOrigin } from './events';
+import type { ApiResponse, IdempotentResult } from './idempotency';
+import { isParams, type Params, stringList } from './params';
+
+export interface ApiRequest {
+  /** Body parameters for POST, query parameters otherwise. */
+  params: Params;
+  /** The `:id` path parameter (`price_123` in `/v1/prices/price_123`); empty on routes without one. */
+  id: string;
+  /** `expand[]` paths. */
+  expand: string[];
+  /** Recorded on the events this request causes. */
+  origin: EventOrigin;
+}
+
+/** Returns the response object, or throws a `StripeApiError`. Synchronous: all state is in memory. */
+export type ApiHandler = (request: ApiRequest) => object;
+
+export interface ApiRoutes {
+  get(url: string, handler: ApiHandler): void;
+  post(url: string, handler: ApiHandler): void;
+  delete(url: string, handler: ApiHandler): void;
+}
+
+/**
+ * Registers Stripe API routes. Each handler runs behind the same steps:
+ * parameters decoded, Idempotency-Key honoured for POST, Stripe-shaped errors,
+ * the configured latency, and a JSON answer.
+ */
+export function apiRoutes(app: FastifyInstance, ctx: EmulatorContext): ApiRoutes {
+  const register = (method: 'GET' | 'POST' | 'DELETE') => (url: string, handler: ApiHandler) => {
+    app.route<{ Params: Record<string, string> }>({
+      method,
+      url,
+      handler: (request, reply) => respond(ctx, request, reply, handler),
+    });
+  };
+  return { get: register('GET'), post: register('POST'), delete: register('DELETE') };
+}
+
+async function respond(
+  ctx: EmulatorContext,
+  request: FastifyRequest<{ Params: Record<string, string> }>,
+  reply: FastifyReply,
+  handler: ApiHandler,
+): Promise<FastifyReply> {
+  const isPost = request.method === 'POST';
+  const params = toParams(isPost ? request.body : request.query);
+  const idempotencyKey = isPost ? headerValue(request.headers['idempotency-key']) : undefined;
+
+  const execute = async (): Promise<ApiResponse> => {
+    try {
+      const result = handler({
+        params,
+        id: request.params.id ?? '',
+        expand: stringList(params, 'expand'),
+        origin: { requestId: request.id, idempotencyKey: idempotencyKey ?? null },
+      });
+      return { status: 200, body: toJson(result) };
+    } catch (error) {
+      if (error instanceof StripeApiError) return { status: error.status, body: toJson(error.toBody()) };
+      throw error;
+    }
+  };
+
+  let result: IdempotentResult;
+  try {
+    result =
+      idempotencyKey === undefined
+        ? { response: await execute() }
+        : await ctx.idempotency.run(idempotencyKey, fingerprint(request, params), request.id, execute);
+  } catch (error) {
+    if (!(error instanceof StripeApiError)) throw error;
+    result = { response: { status: error.status, body: toJson(error.toBody()) } };
+  }
+
+  if (ctx.settings.latencyMs > 0) await sleep(ctx.settings.latencyMs);
+  if (idempotencyKey !== undefined) reply.header('Idempotency-Key', idempotencyKey);
+  if (result.replayOf) reply.header('Idempotent-Replayed', 'true').header('Original-Request', result.replayOf);
+  return reply.code(result.response.status).type('application/json').send(result.response.body);
+}
+
+function toParams(value: unknown): Params {
+  return isParams(value) ? value : {};
+}
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function toJson(value: object): string {
+  return JSON.stringify(value, null, 2);
+}
+
+/** What "the same request" means for idempotency: same method, path and parameters (in any order). */
+function fingerprint(request: FastifyRequest, params: Params): string {
+  const path = request.url.split('?')[0] ?? request.url;
+  return `${request.method} ${path} ${canonicalJson(params)}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isParams(value)) {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,60 @@
+import type { EmulatorContext } from '../context';
+import type { EventOrigin } from '../events';
+import { type BillingReason, buildInvoice, failInvoicePayment, finalizeInvoice, payInvoice } from '../objects/invoice';
+import type { Customer, Invoice, Subscription } from '../wire';
+
+/**
+ * Creates (without announcing it yet) the invoice for a subscription's current
+ * period and makes it the subscription's `latest_invoice`, so the subscription
+ * event that precedes the invoice events already points at it, as on Stripe.
+ */
+export function draftInvoice(ctx: EmulatorContext, subscription: Subscription, billingReason: BillingReason): Invoice {
+  const invoice = ctx.store.invoices.insert(
+    buildInvoice({
+      customer: customerOf(ctx, subscription),
+      subscription,
+      billingReason,
+      free: subscription.status === 'trialing',
+      created: ctx.clock.now(),
+    }),
+  );
+  subscription.latest_invoice = invoice.id;
+  return invoice;
+}
+
+/** Whether the payment goes through; tests can make a renewal fail. */
+export type PaymentOutcome = 'succeeds' | 'fails';
+
+/**
+ * Takes a draft invoice through open → paid (or a failed attempt), emitting
+ * `invoice.created`, `invoice.finalized`, then `invoice.paid` +
+ * `invoice.payment_succeeded` or `invoice.payment_failed`, each carrying the
+ * invoice as it was at that step.
+ */
+export function collectInvoice(
+  ctx: EmulatorContext,
+  invoice: Invoice,
+  subscription: Subscription,
+  outcome: PaymentOutcome,
+  origin: EventOrigin,
+): void {
+  const now = ctx.clock.now();
+  ctx.events.emit('invoice.created', invoice, origin);
+  finalizeInvoice(invoice, customerOf(ctx, subscription), now);
+  ctx.events.emit('invoice.finalized', invoice, origin);
+  if (outcome === 'succeeds') {
+    payInvoice(invoice, now);
+    ctx.events.emit('invoice.paid', invoice, origin);
+    ctx.events.emit('invoice.payment_succeeded', invoice, origin);
+  } else {
+    failInvoicePayment(invoice, now);
+    ctx.events.emit('invoice.payment_failed', invoice, origin);
+  }
+}
+
+function customerOf(ctx: EmulatorContext, subscription: Subscription): Customer {
+  const id = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
+  const customer = ctx.store.customers.get(id);
+  if (!customer) throw new Error(`Subscription ${subscription.id} refers to missing customer ${id}.`);
+  return customer;
+}

@@ -1,0 +1,88 @@
+/**
+ * Errors in Stripe's wire shape. Route handlers throw `StripeApiError`; the
+ * server turns it into `{"error":{type,code,message,param,doc_url}}` with the
+ * matching HTTP status, which stripe-node maps to its own error classes.
+ */
+export type StripeErrorType = 'api_error' | 'idempotency_error' | 'invalid_request_error';
+
+export interface StripeErrorBody {
+  error: {
+    type: StripeErrorType;
+    message: string;
+    code?: string;
+    param?: string;
+    doc_url?: string;
+  };
+}
+
+export class StripeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: StripeErrorType,
+    message: string,
+    readonly code?: string,
+    readonly param?: string,
+  ) {
+    super(message);
+    this.name = 'StripeApiError';
+  }
+
+  toBody(): StripeErrorBody {
+    return {
+      error: {
+        type: this.type,
+        message: this.message,
+        ...(this.code
+          ? { code: this.code, doc_url: `https://stripe.com/docs/error-codes/${this.code.replaceAll('_', '-')}` }
+          : {}),
+        ...(this.param ? { param: this.param } : {}),
+      },
+    };
+  }
+}
+
+/** Human names Stripe uses in "No such …" messages. */
+export type ResourceName =
+  | 'price'
+  | 'product'
+  | 'customer'
+  | 'checkout.session'
+  | 'subscription'
+  | 'subscription item'
+  | 'invoice'
+  | 'event'
+  | 'billing portal session';
+
+export function resourceMissing(resource: ResourceName, id: string, param = 'id', status = 404): StripeApiError {
+  return new StripeApiError(status, 'invalid_request_error', `No such ${resource}: '${id}'`, 'resource_missing', param);
+}
+
+export function parameterMissing(param: string): StripeApiError {
+  return new StripeApiError(
+    400,
+    'invalid_request_error',
+    `Missing required param: ${param}.`,
+    'parameter_missing',
+    param,
+  );
+}
+
+export function invalidParam(param: string, message: string, code = 'parameter_invalid_string'): StripeApiError {
+  return new StripeApiError(400, 'invalid_request_error', message, code, param);
+}
+
+export function invalidRequest(message: string, param?: string): StripeApiError {
+  return new StripeApiError(400, 'invalid_request_error', message, undefined, param);
+}
+
+export function authenticationError(message: string, code?: string): StripeApiError {
+  return new StripeApiError(401, 'invalid_request_error', message, code);
+}
+
+export function unrecognizedUrl(method: string, path: string): StripeApiError {
+  return new StripeApiError(
+    404,
+    'invalid_request_error',
+    `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+  );
+}

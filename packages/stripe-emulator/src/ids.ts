@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function randomToken(length: number): string {
+  const bytes = randomBytes(length);
+  let token = '';
+  for (const byte of bytes) token += ALPHABET[byte % ALPHABET.length];
+  return token;
+}
+
+/** Stripe-style ids: a type prefix and a base62 body, e.g. `cus_Qx3…`. */
+export type IdPrefix = 'cus' | 'price' | 'prod' | 'sub' | 'si' | 'in' | 'il' | 'evt' | 'bps' | 'pi' | 'li' | 'req';
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${randomToken(prefix === 'req' ? 14 : 24)}`;
+}
+
+/** Checkout session ids are longer and carry the mode in the prefix: `cs_test_a1…`. */
+export function newCheckoutSessionId(): string {
+  return `cs_test_a1${randomToken(56)}`;
+}
+
+export function newWebhookSecret(): string {
+  return `whsec_${randomToken(32)}`;
+}
+
+export function newSecretKey(): string {
+  return `sk_test_emulator_${randomToken(24)}`;
+}

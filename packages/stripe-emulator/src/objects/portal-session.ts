@@ -1,0 +1,27 @@
+import { newId } from '../ids';
+import type { PortalSession } from '../wire';
+
+export interface PortalSessionInput {
+  customer: string;
+  returnUrl: string | null;
+  publicUrl: string;
+  created: number;
+}
+
+export function buildPortalSession(input: PortalSessionInput): PortalSession {
+  const id = newId('bps');
+  return {
+    id,
+    object: 'billing_portal.session',
+    configuration: 'bpc_emulator_default',
+    created: input.created,
+    customer: input.customer,
+    customer_account: null,
+    flow: null,
+    livemode: false,
+    locale: null,
+    on_behalf_of: null,
+    return_url: input.returnUrl,
+    url: `${input.publicUrl}/p/session/${id}`,
+  };
+}

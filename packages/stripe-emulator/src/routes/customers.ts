@@ -1,0 +1,57 @@
+import type { ApiRoutes } from '../api';
+import type { EmulatorContext } from '../context';
+import { changedAttributes } from '../events';
+import { expand } from '../expand';
+import { paginate } from '../list';
+import { buildCustomer } from '../objects/customer';
+import { mergeMetadata, metadataParam, optionalString, type Params } from '../params';
+import { requireObject } from './lookup';
+
+/** Fields that create and update treat alike: an empty string clears them. */
+const TEXT_FIELDS = ['email', 'name', 'phone', 'description'] as const;
+
+function textFields(params: Params): Partial<Record<(typeof TEXT_FIELDS)[number], string | null>> {
+  const fields: Partial<Record<(typeof TEXT_FIELDS)[number], string | null>> = {};
+  for (const field of TEXT_FIELDS) {
+    const value = optionalString(params, field);
+    if (value !== undefined) fields[field] = value === '' ? null : value;
+  }
+  return fields;
+}
+
+export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
+  const { store } = ctx;
+
+  api.post('/v1/customers', ({ params, origin, expand: paths }) => {
+    const fields = textFields(params);
+    const metadata = metadataParam(params) ?? {};
+    const customer = store.customers.insert(buildCustomer({ ...fields, metadata, created: ctx.clock.now() }));
+    ctx.events.emit('customer.created', customer, origin);
+    return expand(ctx, customer, paths);
+  });
+
+  api.get('/v1/customers/:id', ({ id, expand: paths }) =>
+    expand(ctx, requireObject(store.customers, 'customer', id), paths),
+  );
+
+  api.post('/v1/customers/:id', ({ id, params, origin, expand: paths }) => {
+    const customer = requireObject(store.customers, 'customer', id);
+    const before = structuredClone(customer);
+    const fields = textFields(params);
+    const metadata = mergeMetadata(customer.metadata, metadataParam(params));
+    Object.assign(customer, fields);
+    customer.metadata = metadata;
+    const previous = changedAttributes(before, customer);
+    if (Object.keys(previous).length > 0) ctx.events.emit('customer.updated', customer, origin, previous);
+    return expand(ctx, customer, paths);
+  });
+
+  api.get('/v1/customers', ({ params, expand: paths }) => {
+    const email = optionalString(params, 'email');
+    // Stripe matches the email exactly, case-sensitively.
+    const customers = store.customers
+      .newestFirst()
+      .filter((customer) => email === undefined || customer.email === email);
+    return expand(ctx, paginate(customers, params, '/v1/customers'), paths);
+  });
+}

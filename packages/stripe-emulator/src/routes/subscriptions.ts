@@ -1,0 +1,94 @@
+import type { ApiRoutes } from '../api';
+import { cancelSubscription, type ItemChange, resumeSubscription, updateSubscription } from '../billing/subscriptions';
+import type { EmulatorContext } from '../context';
+import { invalidParam, invalidRequest, parameterMissing, resourceMissing } from '../errors';
+import { expand } from '../expand';
+import { paginate } from '../list';
+import { metadataParam, objectList, optionalBoolean, optionalInteger, optionalString, type Params } from '../params';
+import type { Subscription } from '../wire';
+import { requireObject } from './lookup';
+
+export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
+  const { store } = ctx;
+
+  api.get('/v1/subscriptions/:id', ({ id, expand: paths }) =>
+    expand(ctx, requireObject(store.subscriptions, 'subscription', id), paths),
+  );
+
+  api.post('/v1/subscriptions/:id', ({ id, params, origin, expand: paths }) => {
+    const subscription = requireObject(store.subscriptions, 'subscription', id);
+    const changes = {
+      items: itemChanges(ctx, subscription, params),
+      metadata: metadataParam(params),
+      cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end'),
+    };
+    return expand(ctx, updateSubscription(ctx, subscription, changes, origin), paths);
+  });
+
+  api.delete('/v1/subscriptions/:id', ({ id, origin, expand: paths }) => {
+    const subscription = requireObject(store.subscriptions, 'subscription', id);
+    return expand(ctx, cancelSubscription(ctx, subscription, origin), paths);
+  });
+
+  api.post('/v1/subscriptions/:id/resume', ({ id, origin, expand: paths }) => {
+    const subscription = requireObject(store.subscriptions, 'subscription', id);
+    return expand(ctx, resumeSubscription(ctx, subscription, origin), paths);
+  });
+
+  api.get('/v1/subscriptions', ({ params, expand: paths }) => {
+    const customer = optionalString(params, 'customer');
+    const price = optionalString(params, 'price');
+    // Without a status filter Stripe leaves canceled subscriptions out; `status=all` includes them.
+    const status = optionalString(params, 'status');
+    const subscriptions = store.subscriptions
+      .newestFirst()
+      .filter(
+        (subscription) =>
+          (customer === undefined || subscription.customer === customer) &&
+          (price === undefined || subscription.items.data.some((item) => item.price.id === price)) &&
+          (status === 'all' ||
+            (status === undefined ? subscription.status !== 'canceled' : subscription.status === status)),
+      );
+    return expand(ctx, paginate(subscriptions, params, '/v1/subscriptions'), paths);
+  });
+}
+
+/**
+ * `items[i]` as Stripe reads it: `id` + `price` swaps an item's price, `id` +
+ * `deleted=true` removes it, `price` alone adds a new item.
+ */
+function itemChanges(ctx: EmulatorContext, subscription: Subscription, params: Params): ItemChange[] {
+  return objectList(params, 'items').map((entry, index): ItemChange => {
+    const param = (field: string) => `items[${index}][${field}]`;
+    const itemId = optionalString(entry, 'id', param('id'));
+    const priceId = optionalString(entry, 'price', param('price'));
+    const quantity = optionalInteger(entry, 'quantity', param('quantity'));
+    if (quantity !== undefined && quantity < 1)
+      throw invalidParam(param('quantity'), 'Quantity must be at least 1.', 'parameter_invalid_integer');
+    const price = priceId ? requireObject(ctx.store.prices, 'price', priceId, param('price')) : undefined;
+    if (price && !price.active)
+      throw invalidRequest('The price specified is inactive. This field only accepts active prices.', param('price'));
+    if (price && price.type !== 'recurring') {
+      throw invalidRequest(
+        `The price specified (\`${price.id}\`) is not recurring; subscription items need recurring prices.`,
+        param('price'),
+      );
+    }
+    if (price && price.currency !== subscription.currency) {
+      throw invalidRequest(
+        `The price's currency (${price.currency}) must match the subscription's (${subscription.currency}).`,
+        param('price'),
+      );
+    }
+
+    if (itemId) {
+      if (!subscription.items.data.some((item) => item.id === itemId)) {
+        throw resourceMissing('subscription item', itemId, param('id'), 400);
+      }
+      if (optionalBoolean(entry, 'deleted', param('deleted'))) return { kind: 'delete', itemId };
+      return { kind: 'replace', itemId, ...(price ? { price } : {}), ...(quantity !== undefined ? { quantity } : {}) };
+    }
+    if (!price) throw parameterMissing(param('price'));
+    return { kind: 'add', price, quantity: quantity ?? 1 };
+  });
+}

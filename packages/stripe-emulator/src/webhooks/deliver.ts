@@ -1,0 +1,236 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { EventSink } from '../events';
+import type { StripeEvent } from '../wire';
+import { signatureHeader } from './sign';
+
+export interface DeliveryOptions {
+  /** Send every event twice, as Stripe occasionally does. */
+  duplicate: boolean;
+  /** Deliver each batch of queued events (for instance the seven of a completed checkout) out of order. */
+  shuffle: boolean;
+  /** Wait this long before each delivery, to simulate late webhooks. */
+  delayMs: number;
+  /** Attempts per event and endpoint before giving up. */
+  maxAttempts: number;
+  /** Delay before the first retry; doubled for each further one. */
+  retryBaseMs: number;
+  /** An attempt that takes longer than this counts as failed. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryOptions = {
+  duplicate: false,
+  shuffle: false,
+  delayMs: 0,
+  maxAttempts: 5,
+  retryBaseMs: 500,
+  timeoutMs: 10_000,
+};
+
+export interface DeliveryAttempt {
+  eventId: string;
+  type: string;
+  endpoint: string;
+  attempt: number;
+  /** HTTP status, or null when the connection failed or timed out. */
+  status: number | null;
+  error: string | null;
+}
+
+interface Job {
+  event: StripeEvent;
+  body: string;
+}
+
+interface EndpointQueue {
+  url: string;
+  pending: Job[];
+  draining: boolean;
+}
+
+/**
+ * Posts signed events to webhook endpoints. Each endpoint has its own queue,
+ * drained one event at a time so that, unless `shuffle` is on, an endpoint sees
+ * events in creation order; an event being retried holds back the ones behind
+ * it. Nothing here delays an API response: events are queued and sent later.
+ */
+export class WebhookDispatcher implements EventSink {
+  private readonly queues = new Map<string, EndpointQueue>();
+  private readonly attempts: DeliveryAttempt[] = [];
+  private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly requests = new Set<http.ClientRequest>();
+  private idleWaiters: (() => void)[] = [];
+  private outstanding = 0;
+  private closed = false;
+
+  constructor(
+    private readonly secret: string,
+    private options: DeliveryOptions,
+    /** Called once per endpoint that accepted an event, to keep `pending_webhooks` honest. */
+    private readonly onDelivered: (eventId: string) => void,
+  ) {}
+
+  addEndpoint(url: string): void {
+    new URL(url); // throws on a malformed URL now rather than at delivery time
+    if (!this.queues.has(url)) this.queues.set(url, { url, pending: [], draining: false });
+  }
+
+  endpoints(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  setOptions(options: Partial<DeliveryOptions>): void {
+    this.options = { ...this.options, ...options };
+  }
+
+  getOptions(): DeliveryOptions {
+    return { ...this.options };
+  }
+
+  /** Every attempt made so far, oldest first. */
+  log(): DeliveryAttempt[] {
+    return [...this.attempts];
+  }
+
+  endpointCount(): number {
+    return this.queues.size;
+  }
+
+  send(event: StripeEvent): void {
+    if (this.closed) return;
+    // Serialised now: the payload is the event as it was when it happened.
+    const body = JSON.stringify(event, null, 2);
+    const copies = this.options.duplicate ? 2 : 1;
+    for (const queue of this.queues.values()) {
+      for (let copy = 0; copy < copies; copy++) {
+        queue.pending.push({ event, body });
+        this.outstanding++;
+      }
+      this.scheduleDrain(queue);
+    }
+  }
+
+  /** Resolves once every queued delivery has succeeded or run out of attempts. */
+  flush(): Promise<void> {
+    if (this.outstanding === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Drops queued events, cancels retries and in-flight requests, and releases `flush()` callers. */
+  close(): void {
+    this.closed = true;
+    for (const { timer, resolve } of this.timers) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.timers.clear();
+    for (const request of this.requests) request.destroy();
+    this.requests.clear();
+    for (const queue of this.queues.values()) queue.pending = [];
+    this.outstanding = 0;
+    this.releaseWaiters();
+  }
+
+  private scheduleDrain(queue: EndpointQueue): void {
+    if (queue.draining) return;
+    queue.draining = true;
+    // Start on the next turn so that every event emitted by one operation forms a single batch.
+    setImmediate(() => void this.drain(queue));
+  }
+
+  private async drain(queue: EndpointQueue): Promise<void> {
+    while (!this.closed && queue.pending.length > 0) {
+      const batch = queue.pending.splice(0);
+      for (const job of this.options.shuffle ? shuffled(batch) : batch) {
+        if (this.closed) return;
+        await this.deliver(queue.url, job);
+        this.outstanding--;
+        if (this.outstanding === 0) this.releaseWaiters();
+      }
+    }
+    queue.draining = false;
+  }
+
+  private async deliver(url: string, job: Job): Promise<void> {
+    const { maxAttempts, retryBaseMs, delayMs, timeoutMs } = this.options;
+    if (delayMs > 0) await this.sleep(delayMs);
+    for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt++) {
+      const result = await this.post(url, job.body, timeoutMs);
+      this.attempts.push({ eventId: job.event.id, type: job.event.type, endpoint: url, attempt, ...result });
+      if (result.status !== null && result.status >= 200 && result.status < 300) {
+        this.onDelivered(job.event.id);
+        return;
+      }
+      if (attempt < maxAttempts) await this.sleep(retryBaseMs * 2 ** (attempt - 1));
+    }
+  }
+
+  private post(url: string, body: string, timeoutMs: number): Promise<{ status: number | null; error: string | null }> {
+    return new Promise((resolve) => {
+      if (this.closed) return resolve({ status: null, error: 'emulator closed' });
+      const target = new URL(url);
+      const client = target.protocol === 'https:' ? https : http;
+      const request = client.request(target, {
+        method: 'POST',
+        // A fresh connection per attempt: no pooled socket outlives close().
+        agent: false,
+        timeout: timeoutMs,
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+          'Stripe-Signature': signatureHeader(body, this.secret),
+          'Content-Length': Buffer.byteLength(body),
+        },
+      });
+      this.requests.add(request);
+      const settle = (result: { status: number | null; error: string | null }) => {
+        this.requests.delete(request);
+        resolve(result);
+      };
+      request.on('response', (response) => {
+        response.resume();
+        response.on('end', () => settle({ status: response.statusCode ?? null, error: null }));
+        response.on('error', (error) => settle({ status: null, error: error.message }));
+      });
+      request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+      request.on('error', (error) => settle({ status: null, error: error.message }));
+      request.end(body);
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.timers.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.timers.add(entry);
+    });
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/** A random order that is never the original one (for two or more jobs), so tests of out-of-order handling always get one. */
+function shuffled<T>(items: T[]): T[] {
+  const result = [...items];
+  for (let i = result.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    const [current, picked] = [result[i], result[j]];
+    if (current !== undefined && picked !== undefined) [result[i], result[j]] = [picked, current];
+  }
+  const first = result[0];
+  if (first !== undefined && result.length > 1 && result.every((item, index) => item === items[index])) {
+    result.push(first);
+    result.shift();
+  }
+  return result;
+}

@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEmulator, type TestEmulator } from './helpers';
+
+let t: TestEmulator;
+beforeAll(async () => {
+  t = await startTestEmulator({ webhookEndpoints: ['http://127.0.0.1:9/webhooks'], delivery: { retryBaseMs: 60_000 } });
+});
+afterAll(() => t.emulator.close());
+
+describe('shutdown', () => {
+  it('close() returns promptly with retries pending and releases flushWebhooks()', async () => {
+    await t.stripe.customers.create({ email: 'pending@example.com' });
+    while (t.emulator.webhookDeliveries().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const flushed = t.emulator.flushWebhooks();
+    const started = Date.now();
+    await t.emulator.close();
+    await flushed;
+    expect(Date.now() - started).toBeLessThan(1000);
+    await t.emulator.close(); // twice is fine
+  });
+
+  it('does not keep the Node process alive after close()', async () => {
+    const script = fileURLToPath(new URL('./fixtures/close-with-pending-retries.ts', import.meta.url));
+    const started = Date.now();
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.on('exit', (exitCode) => {
+        clearTimeout(killer);
+        resolve({ code: exitCode, output });
+      });
+    });
+    expect(output).toContain('closed');
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('refuses to start with NODE_ENV=production unless allowed', async () => {
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await expect(startTestEmulator()).rejects.toThrow(/NODE_ENV=production/);
+      const allowed = await startTestEmulator({ allowProduction: true });
+      await allowed.emulator.close();
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+  });
+});
