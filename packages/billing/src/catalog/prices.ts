@@ -1,0 +1,65 @@
+import type { AppServices } from '@subkit/trpc';
+import type Stripe from 'stripe';
+import { isMissingResource, toBillingError } from '../stripe/errors';
+
+/** What billing needs to know about a price; small enough to cache. */
+export interface PriceInfo {
+  id: string;
+  active: boolean;
+  recurring: boolean;
+  unitAmount: number | null;
+  currency: string;
+  interval: Stripe.Price.Recurring.Interval | null;
+  intervalCount: number;
+  productId: string;
+  productName: string;
+}
+
+// Prices rarely change and price.*/product.* webhooks drop the entry early; unknown ids are
+// remembered briefly so a flood of made-up ids cannot spend our Stripe rate limit.
+const KNOWN_TTL_MS = 5 * 60_000;
+const UNKNOWN_TTL_MS = 30_000;
+const cacheKey = (priceId: string) => `price:${priceId}`;
+
+function toPriceInfo(price: Stripe.Price): PriceInfo {
+  const product = typeof price.product === 'object' && !('deleted' in price.product) ? price.product : null;
+  return {
+    id: price.id,
+    active: price.active,
+    recurring: price.type === 'recurring' && price.recurring !== null,
+    unitAmount: price.unit_amount,
+    currency: price.currency,
+    interval: price.recurring?.interval ?? null,
+    intervalCount: price.recurring?.interval_count ?? 1,
+    productId: typeof price.product === 'string' ? price.product : price.product.id,
+    productName: product?.name ?? '',
+  };
+}
+
+/** Caches a price Stripe just returned (with its product expanded) and returns what billing keeps of it. */
+export function rememberPrice({ cache }: Pick<AppServices, 'cache'>, price: Stripe.Price): PriceInfo {
+  const info = toPriceInfo(price);
+  cache.set(cacheKey(price.id), info, KNOWN_TTL_MS);
+  return info;
+}
+
+/** The price from cache, else from Stripe (product expanded, so one call serves the pricing page). */
+export async function getPrice(
+  { stripe, cache }: Pick<AppServices, 'stripe' | 'cache'>,
+  priceId: string,
+): Promise<PriceInfo | null> {
+  const cached = cache.get<PriceInfo | null>(cacheKey(priceId));
+  if (cached !== undefined) return cached;
+  try {
+    return rememberPrice({ cache }, await stripe.prices.retrieve(priceId, { expand: ['product'] }));
+  } catch (error) {
+    if (!isMissingResource(error)) throw toBillingError(error);
+    cache.set(cacheKey(priceId), null, UNKNOWN_TTL_MS);
+    return null;
+  }
+}
+
+/** Called from price.* and product.* webhooks so an edited price is seen at once. */
+export function forgetPrices({ cache }: Pick<AppServices, 'cache'>): void {
+  cache.deleteWhere((key) => key.startsWith('price:'));
+}

@@ -1,0 +1,54 @@
+import type { AppServices, SessionUser } from '@subkit/trpc';
+import { TRPCError } from '@trpc/server';
+import type { z } from 'zod';
+import { getPrice } from '../catalog/prices';
+import { ensureCustomer } from '../customers/ensure-customer';
+import { toBillingError } from '../stripe/errors';
+import { hasLiveSubscription } from '../subscriptions/current-subscription';
+import { assertAllowedRedirect, type CreateCheckoutOutput, type createCheckoutInput } from './schemas';
+
+/**
+ * The seed promises 24 hours; Stripe accepts at most 24 h after *its* clock reads the request, so
+ * a minute is kept back for clock skew between us and Stripe.
+ */
+export const CHECKOUT_VALIDITY_SECONDS = 24 * 60 * 60 - 60;
+
+export async function createCheckout(
+  services: AppServices,
+  user: SessionUser,
+  input: z.output<typeof createCheckoutInput>,
+): Promise<CreateCheckoutOutput> {
+  const { stripe, now, settings } = services;
+  assertAllowedRedirect('successUrl', input.successUrl, settings.allowedRedirectOrigins);
+  assertAllowedRedirect('cancelUrl', input.cancelUrl, settings.allowedRedirectOrigins);
+
+  const price = await getPrice(services, input.priceId);
+  if (!price?.active || !price.recurring) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid price ID' });
+  }
+
+  // One live subscription per user: changing plan happens in the customer portal, not a second checkout.
+  if (await hasLiveSubscription(services, user.id)) {
+    throw new TRPCError({ code: 'CONFLICT', message: 'An active subscription already exists' });
+  }
+
+  const customer = await ensureCustomer(services, user);
+  const metadata = { ...input.metadata, userId: user.id };
+  try {
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer,
+      client_reference_id: user.id,
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: input.successUrl,
+      cancel_url: input.cancelUrl,
+      expires_at: Math.floor(now().getTime() / 1000) + CHECKOUT_VALIDITY_SECONDS,
+      metadata,
+      subscription_data: { metadata },
+    });
+    if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
+    return { sessionId: session.id, url: session.url };
+  } catch (error) {
+    throw toBillingError(error);
+  }
+}

@@ -1,0 +1,98 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+
+/** Set by the server from the session; a caller-supplied value would let one user claim another's payment. */
+export const RESERVED_METADATA_KEYS = ['userId'] as const;
+
+// Stripe's own limits (see Stripe's metadata docs), checked here so the caller gets a clear 400
+// before any Stripe call is spent.
+const METADATA_MAX_KEYS = 50;
+const METADATA_KEY_MAX = 40;
+const METADATA_VALUE_MAX = 500;
+const URL_MAX = 2048;
+
+const required = (field: string, type: string) => ({
+  error: (issue: { input: unknown }) =>
+    issue.input === undefined || issue.input === null ? `${field} is required` : `${field} must be a ${type}`,
+});
+
+/** Stripe price ids look like `price_1ABC123XYZ`; anything else is refused without asking Stripe. */
+export const PRICE_ID_PATTERN = /^price_[A-Za-z0-9_]{1,100}$/;
+
+const priceId = z
+  .string(required('priceId', 'string'))
+  .trim()
+  .min(1, 'priceId is required')
+  .regex(PRICE_ID_PATTERN, 'Invalid price ID');
+
+function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'https:' || protocol === 'http:';
+}
+
+export const redirectUrl = (field: string) =>
+  z
+    .string(required(field, 'string'))
+    .max(URL_MAX, `${field} must be at most ${URL_MAX} characters`)
+    .refine(isHttpUrl, { message: `${field} must be a valid URL`, abort: true })
+    .refine((value) => {
+      const url = new URL(value);
+      return url.username === '' && url.password === '';
+    }, `${field} must not contain credentials`);
+
+/** Redirects only to our own web app: an open redirect through Stripe's page is a phishing tool. */
+export function assertAllowedRedirect(field: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(new URL(value).origin)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `${field} must be on an allowed origin` });
+  }
+}
+
+const shown = (key: string) =>
+  JSON.stringify(key.length > METADATA_KEY_MAX ? `${key.slice(0, METADATA_KEY_MAX)}…` : key);
+
+const metadata = z
+  .record(z.string(), z.unknown(), { error: 'metadata must be an object' })
+  .superRefine((entries, ctx) => {
+    const keys = Object.keys(entries);
+    if (keys.length > METADATA_MAX_KEYS) {
+      ctx.addIssue({ code: 'custom', message: `metadata can have at most ${METADATA_MAX_KEYS} keys` });
+    }
+    for (const key of keys) {
+      const value = entries[key];
+      const problem = (RESERVED_METADATA_KEYS as readonly string[]).includes(key)
+        ? `metadata.${key} is reserved`
+        : key.length < 1 || key.length > METADATA_KEY_MAX
+          ? `metadata key ${shown(key)} must be 1 to ${METADATA_KEY_MAX} characters`
+          : /[[\]]/.test(key)
+            ? `metadata key ${shown(key)} must not contain "[" or "]"`
+            : !['string', 'number', 'boolean'].includes(typeof value)
+              ? `metadata.${key} must be a string, number or boolean`
+              : String(value).length > METADATA_VALUE_MAX
+                ? `metadata.${key} must be at most ${METADATA_VALUE_MAX} characters`
+                : null;
+      // Problems with a value point at it; problems with a key point at metadata itself.
+      const path = problem?.startsWith('metadata.') ? [key] : [];
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path });
+    }
+  })
+  // Stripe stores metadata as strings; converting here means what we send is what Stripe keeps.
+  .transform((entries) => Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, String(value)])));
+
+/** POST /api/billing/checkout and `billing.createCheckout`: one schema for types, validation and docs. */
+export const createCheckoutInput = z.object(
+  {
+    priceId,
+    successUrl: redirectUrl('successUrl'),
+    cancelUrl: redirectUrl('cancelUrl'),
+    metadata: metadata.optional(),
+  },
+  { error: 'Request body must be a JSON object' },
+);
+export type CreateCheckoutInput = z.input<typeof createCheckoutInput>;
+
+export const createCheckoutOutput = z.object({
+  sessionId: z.string(),
+  url: z.string(),
+});
+export type CreateCheckoutOutput = z.infer<typeof createCheckoutOutput>;

@@ -1,0 +1,11 @@
+export { listPlans, type Plan, planOutput, plansOutput } from './catalog/plans';
+export { forgetPrices, getPrice, type PriceInfo } from './catalog/prices';
+export { CHECKOUT_VALIDITY_SECONDS, createCheckout } from './checkout/create-checkout';
+export * from './checkout/schemas';
+export { ensureCustomer } from './customers/ensure-customer';
+export { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
+export { billingRouter } from './router';
+export { createStripeClient, type StripeClientOptions } from './stripe/client';
+export { PROVIDER_UNAVAILABLE, toBillingError } from './stripe/errors';
+export { LIVE_STATUSES, type SubscriptionSummary, subscriptionOutput } from './subscriptions/current-subscription';
+export { type EventOutcome, processStripeEvent } from './webhooks/process-event';

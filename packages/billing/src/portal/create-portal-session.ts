@@ -1,0 +1,32 @@
+import type { AppServices, SessionUser } from '@subkit/trpc';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { assertAllowedRedirect, redirectUrl } from '../checkout/schemas';
+import { toBillingError } from '../stripe/errors';
+
+export const createPortalSessionInput = z.object(
+  { returnUrl: redirectUrl('returnUrl') },
+  { error: 'Request body must be a JSON object' },
+);
+export const createPortalSessionOutput = z.object({ url: z.string() });
+
+/** Stripe's customer portal, where the user changes plan, payment method, or cancels. */
+export async function createPortalSession(
+  { stripe, settings }: Pick<AppServices, 'stripe' | 'settings'>,
+  user: SessionUser,
+  input: z.output<typeof createPortalSessionInput>,
+): Promise<z.output<typeof createPortalSessionOutput>> {
+  assertAllowedRedirect('returnUrl', input.returnUrl, settings.allowedRedirectOrigins);
+  if (!user.stripeCustomerId) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' });
+  }
+  try {
+    const session = await stripe.billingPortal.sessions.create({
+      customer: user.stripeCustomerId,
+      return_url: input.returnUrl,
+    });
+    return { url: session.url };
+  } catch (error) {
+    throw toBillingError(error);
+  }
+}

@@ -1,0 +1,28 @@
+import Stripe from 'stripe';
+
+export interface StripeClientOptions {
+  secretKey: string;
+  /** A Stripe-compatible base URL (the emulator, stripe-mock). Unset: api.stripe.com. */
+  apiBase?: string | undefined;
+  /** Per-request timeout; with the SDK's retries it bounds how long a checkout can hang on Stripe. */
+  timeoutMs?: number;
+  maxNetworkRetries?: number;
+}
+
+/**
+ * The only way the product talks to Stripe. Network retries are on: the SDK then sends one
+ * Idempotency-Key across the retries of every POST, so a retried create never creates twice.
+ */
+export function createStripeClient(options: StripeClientOptions): Stripe {
+  const base = options.apiBase ? new URL(options.apiBase) : undefined;
+  return new Stripe(options.secretKey, {
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
+    timeout: options.timeoutMs ?? 10_000,
+    telemetry: false,
+    ...(base && {
+      host: base.hostname,
+      port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+      protocol: base.protocol === 'https:' ? 'https' : 'http',
+    }),
+  });
+}

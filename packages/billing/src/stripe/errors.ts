@@ -1,0 +1,28 @@
+import { TRPCError } from '@trpc/server';
+import Stripe from 'stripe';
+
+export const PROVIDER_UNAVAILABLE = 'The payment provider is unavailable. Please try again.';
+
+/**
+ * Turns a failed Stripe call into the error our callers see. Stripe's own messages and request
+ * details stay in the cause (logged server-side), never in the response.
+ */
+export function toBillingError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) return error;
+  if (error instanceof Stripe.errors.StripeRateLimitError) {
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: PROVIDER_UNAVAILABLE, cause: error });
+  }
+  if (
+    error instanceof Stripe.errors.StripeConnectionError ||
+    error instanceof Stripe.errors.StripeAPIError ||
+    (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500)
+  ) {
+    return new TRPCError({ code: 'BAD_GATEWAY', message: PROVIDER_UNAVAILABLE, cause: error });
+  }
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });
+}
+
+/** Stripe answered "no such object" (404, or 400 `resource_missing` on a referenced id). */
+export function isMissingResource(error: unknown): boolean {
+  return error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing';
+}

@@ -1,0 +1,63 @@
+import { subscriptions } from '@subkit/db';
+import type { AppServices } from '@subkit/trpc';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getPrice } from '../catalog/prices';
+
+/** Stripe statuses in which the customer still has (or is about to have) the plan. */
+export const LIVE_STATUSES = ['active', 'trialing', 'past_due'] as const;
+
+export const subscriptionOutput = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    priceId: z.string(),
+    productName: z.string().nullable(),
+    quantity: z.number().int(),
+    currentPeriodEnd: z.string().nullable(),
+    cancelAtPeriodEnd: z.boolean(),
+    canceledAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    trialEnd: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+  })
+  .nullable();
+export type SubscriptionSummary = z.infer<typeof subscriptionOutput>;
+
+export async function hasLiveSubscription({ db }: Pick<AppServices, 'db'>, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.userId, userId), inArray(subscriptions.status, [...LIVE_STATUSES])))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** The subscription the user should see: a live one first, else the most recent. */
+export async function currentSubscription(
+  services: Pick<AppServices, 'db' | 'stripe' | 'cache'>,
+  userId: string,
+): Promise<SubscriptionSummary> {
+  const [row] = await services.db
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.userId, userId))
+    .orderBy(desc(sql`${subscriptions.status} in ('active', 'trialing', 'past_due')`), desc(subscriptions.createdAt))
+    .limit(1);
+  if (!row) return null;
+  const price = await getPrice(services, row.priceId).catch(() => null);
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    id: row.id,
+    status: row.status,
+    priceId: row.priceId,
+    productName: price?.productName || null,
+    quantity: row.quantity,
+    currentPeriodEnd: iso(row.currentPeriodEnd),
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    canceledAt: iso(row.canceledAt),
+    endedAt: iso(row.endedAt),
+    trialEnd: iso(row.trialEnd),
+    metadata: row.metadata,
+  };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { createCheckoutInput } from '../src/checkout/schemas';
+
+const valid = {
+  priceId: 'price_1ABC123XYZ',
+  successUrl: 'https://app.example.com/dashboard?checkout=success',
+  cancelUrl: 'https://app.example.com/pricing?checkout=cancelled',
+};
+
+const firstMessage = (input: unknown) => createCheckoutInput.safeParse(input).error?.issues[0]?.message;
+
+describe('createCheckoutInput', () => {
+  it('accepts the seed example and turns metadata numbers and booleans into strings', () => {
+    const parsed = createCheckoutInput.parse({ ...valid, metadata: { plan: 'pro', seats: 3, trial: false } });
+    expect(parsed.metadata).toEqual({ plan: 'pro', seats: '3', trial: 'false' });
+  });
+
+  it.each([
+    [{ ...valid, priceId: undefined }, 'priceId is required'],
+    [{ ...valid, priceId: null }, 'priceId is required'],
+    [{ ...valid, priceId: '   ' }, 'priceId is required'],
+    [{ ...valid, priceId: 'price_with spaces' }, 'Invalid price ID'],
+    [{ ...valid, priceId: `price_${'x'.repeat(101)}` }, 'Invalid price ID'],
+    [{ ...valid, successUrl: 'ftp://app.example.com/' }, 'successUrl must be a valid URL'],
+    [{ ...valid, successUrl: 'data:text/html,hi' }, 'successUrl must be a valid URL'],
+    [
+      { ...valid, cancelUrl: `https://app.example.com/${'x'.repeat(2048)}` },
+      'cancelUrl must be at most 2048 characters',
+    ],
+    [{ ...valid, cancelUrl: 'https://user:pass@app.example.com/' }, 'cancelUrl must not contain credentials'],
+    [{ ...valid, metadata: [] }, 'metadata must be an object'],
+    [{ ...valid, metadata: { '': 'x' } }, 'metadata key "" must be 1 to 40 characters'],
+    [{ ...valid, metadata: { ['k'.repeat(41)]: 'x' } }, `metadata key "${'k'.repeat(40)}…" must be 1 to 40 characters`],
+    [{ ...valid, metadata: { note: 'x'.repeat(501) } }, 'metadata.note must be at most 500 characters'],
+    [{ ...valid, metadata: { note: null } }, 'metadata.note must be a string, number or boolean'],
+    [
+      { ...valid, metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
+      'metadata can have at most 50 keys',
+    ],
+    ['a string', 'Request body must be a JSON object'],
+    [null, 'Request body must be a JSON object'],
+  ])('refuses %j with "%s"', (input, message) => {
+    expect(firstMessage(input)).toBe(message);
+  });
+
+  it('accepts exactly 50 metadata keys of 40 characters with 500-character values', () => {
+    const metadata = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`${i}`.padStart(40, 'k'), 'v'.repeat(500)]),
+    );
+    expect(createCheckoutInput.safeParse({ ...valid, metadata }).success).toBe(true);
+  });
+});
