@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { DatabaseHandle } from '@subkit/db';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Config } from './config';
+import errors from './plugins/errors';
+import health from './plugins/health';
+import rest from './plugins/rest';
+import services, { type StripeConnection } from './plugins/services';
+import trpc from './plugins/trpc';
+import webApp from './plugins/web-app';
+import webhook from './plugins/webhook';
+
+export interface BuildAppOptions {
+  config: Config;
+  /** Tests hand in a shared database and a Stripe client on their own emulator. */
+  database?: DatabaseHandle;
+  stripe?: StripeConnection;
+  logger?: FastifyServerOptions['logger'];
+}
+
+// Checkout and auth bodies are tiny; a small cap makes oversized bodies a cheap 413.
+const BODY_LIMIT_BYTES = 64 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export async function buildApp(options: BuildAppOptions) {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["stripe-signature"]'],
+        censor: '[redacted]',
+      },
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    // tRPC batches put several procedure names in one path segment.
+    routerOptions: { maxParamLength: 5_000 },
+    // A caller's (or proxy's) request id is kept when it is safe to log; otherwise we mint one.
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(services, { config, database: options.database, stripe: options.stripe });
+  await app.register(errors);
+  await app.register(health);
+  await app.register(trpc);
+  await app.register(rest);
+  await app.register(webhook);
+  await app.register(webApp, { distDir: config.webDistDir });
+  return app;
+}

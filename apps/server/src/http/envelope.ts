@@ -1,0 +1,60 @@
+import { toPublicError } from '@subkit/trpc';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+
+export type SuccessEnvelope<T> = { success: true; data: T };
+export type ErrorEnvelope = { success: false; error: { code: string; message: string } };
+
+const CODE_BY_STATUS: Record<number, TRPCError['code']> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_SUPPORTED',
+  408: 'TIMEOUT',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_CONTENT',
+  429: 'TOO_MANY_REQUESTS',
+  502: 'BAD_GATEWAY',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+// Fastify's own messages mention internals ("FST_ERR_…", parser details); callers get these instead.
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body must be a JSON object',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
+  FST_ERR_CTP_EMPTY_TYPE: 'Content-Type must be application/json',
+  FST_ERR_CTP_INVALID_TYPE: 'Content-Type must be application/json',
+};
+
+/**
+ * Any error → a TRPCError, so that one table (tRPC's code → HTTP status) and one message policy
+ * (toPublicError) serve tRPC procedures, REST routes and Fastify's own failures alike.
+ */
+export function asTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) return error;
+  const { statusCode, code } = (error ?? {}) as { statusCode?: number; code?: string };
+  if (statusCode && statusCode >= 400 && statusCode < 500) {
+    const message =
+      (code && FASTIFY_MESSAGES[code]) ??
+      (error instanceof SyntaxError ? FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY : undefined) ??
+      (error instanceof Error ? error.message : 'Bad request');
+    return new TRPCError({ code: CODE_BY_STATUS[statusCode] ?? 'BAD_REQUEST', message, cause: error });
+  }
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });
+}
+
+export function errorEnvelope(error: unknown): { status: number; body: ErrorEnvelope } {
+  const trpcError = asTRPCError(error);
+  const { code, message } = toPublicError(trpcError);
+  return { status: getHTTPStatusCodeFromError(trpcError), body: { success: false, error: { code, message } } };
+}
+
+export function successEnvelope<T>(data: T): SuccessEnvelope<T> {
+  return { success: true, data };
+}

@@ -1,0 +1,3 @@
+export { type BuildAppOptions, buildApp } from './app';
+export { type Config, ConfigError, loadConfig } from './config';
+export type { StripeConnection } from './plugins/services';

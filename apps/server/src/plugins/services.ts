@@ -1,0 +1,83 @@
+import { resolve } from 'node:path';
+import { createStripeClient } from '@subkit/billing';
+import { createDatabase, type DatabaseHandle } from '@subkit/db';
+import { startStripeEmulator } from '@subkit/stripe-emulator';
+import { type AppServices, TtlCache } from '@subkit/trpc';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type Stripe from 'stripe';
+import type { Config } from '../config';
+
+/** A Stripe client and what goes with it; tests hand one in that points at their own emulator. */
+export interface StripeConnection {
+  client: Stripe;
+  mode: 'emulator' | 'stripe';
+  webhookSecret: string;
+}
+
+export interface ServicesOptions {
+  config: Config;
+  database?: DatabaseHandle | undefined;
+  stripe?: StripeConnection | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+    database: DatabaseHandle;
+    stripeConnection: StripeConnection;
+  }
+}
+
+async function connectStripe(app: FastifyInstance, config: Config): Promise<StripeConnection> {
+  const { stripe } = config;
+  if (stripe.mode === 'stripe') {
+    // Config validation guarantees a webhook secret whenever the real Stripe is used.
+    return {
+      client: createStripeClient({ secretKey: stripe.secretKey, apiBase: stripe.apiBase }),
+      mode: stripe.apiBase ? 'emulator' : 'stripe',
+      webhookSecret: stripe.webhookSecret ?? '',
+    };
+  }
+  const emulator = await startStripeEmulator({
+    port: stripe.emulatorPort,
+    webhookSecret: stripe.webhookSecret,
+    webhookEndpoints: [`http://127.0.0.1:${config.port}/api/billing/webhook`],
+  });
+  app.addHook('onClose', () => emulator.close());
+  app.log.info(
+    { url: emulator.url },
+    'No STRIPE_SECRET_KEY set: started the built-in Stripe emulator (no account or network needed)',
+  );
+  return {
+    client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url }),
+    mode: 'emulator',
+    webhookSecret: emulator.webhookSecret,
+  };
+}
+
+/**
+ * Everything a request needs that outlives it: database, Stripe, caches and settings. Created once
+ * per process; the server stays stateless beyond caches, so Postgres remains the one source of truth.
+ */
+async function services(app: FastifyInstance, options: ServicesOptions) {
+  const { config } = options;
+  const database =
+    options.database ??
+    (await createDatabase({ url: config.database.url, pgliteDataDir: resolve(config.database.pgliteDir) }));
+  if (!options.database) app.addHook('onClose', () => database.close());
+
+  const stripe = options.stripe ?? (await connectStripe(app, config));
+
+  app.decorate('database', database);
+  app.decorate('stripeConnection', stripe);
+  app.decorate('services', {
+    db: database.db,
+    stripe: stripe.client,
+    cache: new TtlCache(),
+    now: () => new Date(),
+    settings: { allowedRedirectOrigins: config.allowedRedirectOrigins, plans: config.plans },
+  } satisfies AppServices);
+}
+
+export default fp(services, { name: 'services' });

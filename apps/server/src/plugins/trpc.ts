@@ -1,0 +1,21 @@
+import { type AppRouter, appRouter, createContext } from '@subkit/api';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import type { FastifyInstance } from 'fastify';
+import { requestInfo } from '../http/request-info';
+
+/**
+ * Mounts the app router at /trpc. Deliberately not wrapped in fastify-plugin: the tRPC plugin
+ * installs its own JSON parser, which must stay inside this scope.
+ */
+export default async function trpc(app: FastifyInstance) {
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req }) => createContext(app.services, requestInfo(req)),
+      onError({ error, path, req }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error, path }, 'tRPC procedure failed');
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+}

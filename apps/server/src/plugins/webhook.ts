@@ -1,0 +1,40 @@
+import { processStripeEvent } from '@subkit/billing';
+import { TRPCError } from '@trpc/server';
+import type { FastifyInstance } from 'fastify';
+import type Stripe from 'stripe';
+import { successEnvelope } from '../http/envelope';
+
+// Stripe's own default: a signed timestamp older than this is a replay.
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+// Events embed whole objects (a subscription with many items); give them more room than API calls.
+const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * POST /api/billing/webhook. Its own scope, so it can read the raw body: the signature covers the
+ * exact bytes Stripe sent, which a parsed-and-re-serialized body would not reproduce. An event is
+ * acknowledged (2xx) only once it is safely applied or known to be a duplicate; anything else is
+ * answered non-2xx so Stripe retries it.
+ */
+export default async function webhook(app: FastifyInstance) {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.post('/api/billing/webhook', async (request) => {
+    const { client, webhookSecret } = app.stripeConnection;
+    const signature = request.headers['stripe-signature'];
+    let event: Stripe.Event;
+    try {
+      if (typeof signature !== 'string' || !Buffer.isBuffer(request.body)) throw new Error('missing signature or body');
+      event = client.webhooks.constructEvent(request.body, signature, webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
+    } catch (error) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid Stripe signature', cause: error });
+    }
+    const outcome = await processStripeEvent(app.services, event);
+    request.log.info({ eventId: event.id, type: event.type, outcome }, 'stripe event');
+    return successEnvelope({ received: true, outcome });
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * Every example of the contract (../shared/seed: POST /api/billing/checkout), byte for byte in body
+ * shape, code and message, through real HTTP, the real stripe SDK and the emulator.
+ */
+import { CHECKOUT_VALIDITY_SECONDS } from '@subkit/billing';
+import { testDatabaseKinds } from '@subkit/db/testing';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, SEED_ORIGIN, type Stack, signUp, startStack } from './harness';
+
+// The seed's curl example, verbatim.
+const CURL_EXAMPLE_BODY = {
+  priceId: 'price_1ABC123XYZ',
+  successUrl: 'https://app.example.com/dashboard?checkout=success',
+  cancelUrl: 'https://app.example.com/pricing?checkout=cancelled',
+  metadata: { plan: 'pro', referralCode: 'FRIEND20' },
+};
+
+describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) => {
+  let stack: Stack;
+  let stripe: Stripe;
+  let user: { token: string; userId: string; email: string };
+
+  beforeAll(async () => {
+    stack = await startStack(kind);
+    stripe = new Stripe(stack.emulator.secretKey, {
+      host: stack.emulator.host,
+      port: stack.emulator.port,
+      protocol: 'http',
+    });
+    user = await signUp(stack.server.url);
+  });
+  afterAll(() => stack.close());
+
+  const checkout = (body: unknown, token: string | undefined = user.token) =>
+    request(stack.server.url, 'POST', '/api/billing/checkout', { body, ...(token && { token }) });
+
+  it('answers the curl example with a session id and a url (200)', async () => {
+    const response = await checkout(CURL_EXAMPLE_BODY);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = response.body as { success: true; data: { sessionId: string; url: string } };
+    expect(Object.keys(body)).toEqual(['success', 'data']);
+    expect(body.success).toBe(true);
+    expect(Object.keys(body.data).sort()).toEqual(['sessionId', 'url']);
+    expect(body.data.sessionId).toMatch(/^cs_test_/);
+    expect(body.data.url).toContain(body.data.sessionId);
+  });
+
+  it('creates the session the notes promise: subscription mode, 24 h, metadata on session and subscription', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const response = await checkout(CURL_EXAMPLE_BODY);
+    const { sessionId } = (response.body as { data: { sessionId: string } }).data;
+    const session = await stripe.checkout.sessions.retrieve(sessionId);
+
+    expect(session.mode).toBe('subscription');
+    expect(session.client_reference_id).toBe(user.userId);
+    expect(session.customer).toMatch(/^cus_/);
+    expect(session.success_url).toBe(CURL_EXAMPLE_BODY.successUrl);
+    expect(session.cancel_url).toBe(CURL_EXAMPLE_BODY.cancelUrl);
+    expect(session.expires_at - before).toBeGreaterThanOrEqual(CHECKOUT_VALIDITY_SECONDS - 5);
+    expect(session.expires_at - before).toBeLessThanOrEqual(24 * 60 * 60);
+    expect(session.metadata).toEqual({ plan: 'pro', referralCode: 'FRIEND20', userId: user.userId });
+
+    const lineItems = await stripe.checkout.sessions.listLineItems(sessionId);
+    expect(lineItems.data.map((item) => [item.price?.id, item.quantity])).toEqual([['price_1ABC123XYZ', 1]]);
+  });
+
+  it('answers the TypeScript example (no metadata) and reuses the customer it created once', async () => {
+    const response = await checkout({
+      priceId: 'price_1ABC123XYZ',
+      successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
+      cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
+    });
+    expect(response.status).toBe(200);
+    const { data } = response.body as { data: { sessionId: string; url: string } };
+    expect(data.sessionId).toMatch(/^cs_test_/);
+    const session = await stripe.checkout.sessions.retrieve(data.sessionId);
+    expect(session.metadata).toEqual({ userId: user.userId });
+    const customers = await stripe.customers.list({ email: user.email });
+    expect(customers.data).toHaveLength(1);
+    expect(customers.data[0]?.metadata).toEqual({ userId: user.userId });
+    expect(session.customer).toBe(customers.data[0]?.id);
+  });
+
+  it('answers "Missing Price ID" exactly (400)', async () => {
+    const { priceId: _omitted, ...withoutPrice } = CURL_EXAMPLE_BODY;
+    const response = await checkout(withoutPrice);
+    expect(response.status).toBe(400);
+    expect(response.text).toBe('{"success":false,"error":{"code":"BAD_REQUEST","message":"priceId is required"}}');
+  });
+
+  it.each([
+    ['unknown to Stripe', 'price_doesNotExist123'],
+    ['inactive', 'price_legacy_inactive'],
+    ['not recurring', 'price_one_time_setup'],
+    ['not shaped like a price id', 'prod_pro'],
+  ])('answers "Invalid Price" exactly for a price %s (400)', async (_why, priceId) => {
+    const response = await checkout({ ...CURL_EXAMPLE_BODY, priceId });
+    expect(response.status).toBe(400);
+    expect(response.text).toBe('{"success":false,"error":{"code":"BAD_REQUEST","message":"Invalid price ID"}}');
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['an unknown token', 'A'.repeat(43)],
+    ['a malformed token', 'not a token'],
+  ])('answers "Unauthorized" exactly with %s (401)', async (_why, token) => {
+    const response = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      body: CURL_EXAMPLE_BODY,
+      ...(token && { headers: { authorization: `Bearer ${token}` } }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.text).toBe('{"success":false,"error":{"code":"UNAUTHORIZED","message":"Authentication required"}}');
+  });
+
+  it.each([
+    [{ successUrl: 'not a url' }, 'successUrl must be a valid URL'],
+    [{ cancelUrl: 'javascript:alert(1)' }, 'cancelUrl must be a valid URL'],
+    [{ successUrl: undefined }, 'successUrl is required'],
+    [{ cancelUrl: 42 }, 'cancelUrl must be a string'],
+    [{ successUrl: 'https://evil.example.net/dashboard' }, 'successUrl must be on an allowed origin'],
+    [{ cancelUrl: 'https://app.example.com@evil.example.net/' }, 'cancelUrl must not contain credentials'],
+    [{ priceId: 42 }, 'priceId must be a string'],
+    [{ metadata: 'pro' }, 'metadata must be an object'],
+    [{ metadata: { userId: 'someone-else' } }, 'metadata.userId is reserved'],
+    [{ metadata: { plan: { nested: true } } }, 'metadata.plan must be a string, number or boolean'],
+    [{ metadata: { 'a[b]': 'x' } }, 'metadata key "a[b]" must not contain "[" or "]"'],
+  ])('names the field in every other validation error: %j', async (change, message) => {
+    const response = await checkout({ ...CURL_EXAMPLE_BODY, ...change });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ success: false, error: { code: 'BAD_REQUEST', message } });
+  });
+
+  it('keeps the {CHECKOUT_SESSION_ID} placeholder intact for Stripe to fill in', async () => {
+    const successUrl = `${SEED_ORIGIN}/dashboard?session_id={CHECKOUT_SESSION_ID}`;
+    const response = await checkout({ ...CURL_EXAMPLE_BODY, successUrl });
+    expect(response.status).toBe(200);
+    const { sessionId } = (response.body as { data: { sessionId: string } }).data;
+    expect((await stripe.checkout.sessions.retrieve(sessionId)).success_url).toBe(successUrl);
+  });
+
+  it('answers malformed JSON, a wrong content type, a non-object body and unknown routes in the envelope', async () => {
+    const malformed = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      rawBody: '{"priceId": ',
+      token: user.token,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toEqual({
+      success: false,
+      error: { code: 'BAD_REQUEST', message: 'Request body is not valid JSON' },
+    });
+
+    const wrongType = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      rawBody: 'priceId=price_1ABC123XYZ',
+      token: user.token,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.body).toEqual({
+      success: false,
+      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' },
+    });
+
+    const array = await checkout([CURL_EXAMPLE_BODY]);
+    expect(array.status).toBe(400);
+    expect(array.body).toEqual({
+      success: false,
+      error: { code: 'BAD_REQUEST', message: 'Request body must be a JSON object' },
+    });
+
+    const unknown = await request(stack.server.url, 'GET', '/api/billing/nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({
+      success: false,
+      error: { code: 'NOT_FOUND', message: 'Route GET /api/billing/nope not found' },
+    });
+  });
+});

@@ -1,0 +1,126 @@
+import { createStripeClient } from '@subkit/billing';
+import { createDatabase, type DatabaseHandle, type DatabaseKind } from '@subkit/db';
+import { createTestDatabase, type TestDatabase } from '@subkit/db/testing';
+import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app';
+import { loadConfig } from '../src/config';
+
+/** The seed document's redirect host: tests allow it as the web app's origin. */
+export const SEED_ORIGIN = 'https://app.example.com';
+
+export interface TestServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A real server on a real port, wired to the given database and emulator, as `start` wires it. */
+export async function startTestServer(
+  database: DatabaseHandle,
+  emulator: StripeEmulator,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    ALLOWED_REDIRECT_ORIGINS: `${SEED_ORIGIN},http://localhost:5173`,
+    ...env,
+  });
+  const app = await buildApp({
+    config,
+    database,
+    stripe: {
+      client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url }),
+      mode: 'emulator',
+      webhookSecret: emulator.webhookSecret,
+    },
+    logger: false,
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url, close: () => app.close() };
+}
+
+/** One emulator, one fresh database and one server for a test file; shared because PGlite is slow to start. */
+export interface Stack {
+  emulator: StripeEmulator;
+  database: TestDatabase;
+  server: TestServer;
+  /** Another handle on the same database, as a second server process would have. */
+  openSecondHandle(): Promise<DatabaseHandle>;
+  close(): Promise<void>;
+}
+
+export async function startStack(kind: DatabaseKind, env: Record<string, string> = {}): Promise<Stack> {
+  const [emulator, database] = await Promise.all([startStripeEmulator({ port: 0 }), createTestDatabase(kind)]);
+  const server = await startTestServer(database, emulator, env);
+  const extraHandles: DatabaseHandle[] = [];
+  return {
+    emulator,
+    database,
+    server,
+    async openSecondHandle() {
+      // PGlite lives inside one process, so the "second process" shares its handle; Postgres gets
+      // a pool of its own, exactly as another server process would.
+      if (!database.url) return database;
+      const handle = await createDatabase({ url: database.url });
+      extraHandles.push(handle);
+      return handle;
+    },
+    async close() {
+      await server.close();
+      await Promise.all(extraHandles.map((handle) => handle.close()));
+      await Promise.all([database.destroy(), emulator.close()]);
+    },
+  };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+export async function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<JsonResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(new URL(path, baseUrl), { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+let counter = 0;
+export function uniqueEmail(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now()}-${counter}@example.com`;
+}
+
+/** Signs a new user up through the REST API and returns the bearer token. */
+export async function signUp(
+  baseUrl: string,
+  email = uniqueEmail(),
+): Promise<{ token: string; userId: string; email: string }> {
+  const response = await request(baseUrl, 'POST', '/api/auth/signup', {
+    body: { email, password: 'correct horse battery' },
+  });
+  if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${response.text}`);
+  const { data } = response.body as { data: { token: string; user: { id: string } } };
+  return { token: data.token, userId: data.user.id, email };
+}

@@ -1,0 +1,75 @@
+import type { AppRouter } from '@subkit/api';
+import { testDatabaseKinds } from '@subkit/db/testing';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED_ORIGIN, type Stack, startStack, uniqueEmail } from './harness';
+
+const input = {
+  priceId: 'price_1ABC123XYZ',
+  successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
+  cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
+  metadata: { plan: 'pro', referralCode: 'FRIEND20' },
+};
+
+describe.each(testDatabaseKinds())('typed tRPC client over HTTP on %s', (kind) => {
+  let stack: Stack;
+  const clientWith = (token?: string) =>
+    createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink({
+          url: `${stack.server.url}/trpc`,
+          headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+        }),
+      ],
+    });
+
+  beforeAll(async () => {
+    stack = await startStack(kind);
+  });
+  afterAll(() => stack.close());
+
+  async function failureOf(promise: Promise<unknown>) {
+    const error = await promise.then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(TRPCClientError);
+    const { message, data } = error as TRPCClientError<AppRouter>;
+    return { message, code: data?.code, httpStatus: data?.httpStatus };
+  }
+
+  it('signs up and creates a checkout session through billing.createCheckout', async () => {
+    const session = await clientWith().auth.signUp.mutate({ email: uniqueEmail(), password: 'correct horse battery' });
+    const client = clientWith(session.token);
+    expect(await client.auth.me.query()).toEqual(session.user);
+    const checkout = await client.billing.createCheckout.mutate(input);
+    expect(checkout.sessionId).toMatch(/^cs_test_/);
+    expect(checkout.url).toContain(checkout.sessionId);
+  });
+
+  it('fails with the same meanings as REST', async () => {
+    const { token } = await clientWith().auth.signUp.mutate({
+      email: uniqueEmail(),
+      password: 'correct horse battery',
+    });
+    const client = clientWith(token);
+
+    expect(await failureOf(clientWith().billing.createCheckout.mutate(input))).toEqual({
+      message: 'Authentication required',
+      code: 'UNAUTHORIZED',
+      httpStatus: 401,
+    });
+    // The type system refuses a missing priceId; a JavaScript caller can still send one.
+    const { priceId: _omitted, ...withoutPrice } = input;
+    expect(await failureOf(client.billing.createCheckout.mutate(withoutPrice as typeof input))).toEqual({
+      message: 'priceId is required',
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+    });
+    expect(await failureOf(client.billing.createCheckout.mutate({ ...input, priceId: 'price_unknown42' }))).toEqual({
+      message: 'Invalid price ID',
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+    });
+  });
+});

@@ -1,0 +1,333 @@
+import { stripeEvents, subscriptions } from '@subkit/db';
+import { testDatabaseKinds } from '@subkit/db/testing';
+import { eq } from 'drizzle-orm';
+import Stripe from 'stripe';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request, SEED_ORIGIN, type Stack, signUp, startStack, startTestServer, type TestServer } from './harness';
+
+const CHECKOUT_BODY = {
+  priceId: 'price_1ABC123XYZ',
+  successUrl: `${SEED_ORIGIN}/dashboard?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+  cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
+  metadata: { plan: 'pro', referralCode: 'FRIEND20' },
+};
+
+type SubscriptionData = {
+  id: string;
+  status: string;
+  priceId: string;
+  productName: string | null;
+  currentPeriodEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  metadata: Record<string, string>;
+} | null;
+
+describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
+  let stack: Stack;
+  let second: TestServer;
+  let stripe: Stripe;
+
+  beforeAll(async () => {
+    stack = await startStack(kind);
+    second = await startTestServer(await stack.openSecondHandle(), stack.emulator);
+    stack.emulator.addWebhookEndpoint(`${stack.server.url}/api/billing/webhook`);
+    stripe = new Stripe(stack.emulator.secretKey, {
+      host: stack.emulator.host,
+      port: stack.emulator.port,
+      protocol: 'http',
+    });
+  });
+  afterEach(() => {
+    stack.emulator.setDelivery({});
+    stack.emulator.setFaults([]);
+  });
+  afterAll(async () => {
+    await second.close();
+    await stack.close();
+  });
+
+  async function subscriptionOf(token: string): Promise<SubscriptionData> {
+    const response = await request(stack.server.url, 'GET', '/api/billing/subscription', { token });
+    expect(response.status).toBe(200);
+    return (response.body as { data: SubscriptionData }).data;
+  }
+
+  /** Signs up, checks out and pays through the emulator's test helper; returns after webhooks settle. */
+  async function subscribedUser() {
+    const user = await signUp(stack.server.url);
+    const checkout = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      token: user.token,
+      body: CHECKOUT_BODY,
+    });
+    expect(checkout.status).toBe(200);
+    const { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
+    const completed = await fetch(`${stack.emulator.url}/v1/test_helpers/checkout/sessions/${sessionId}/complete`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.emulator.secretKey}` },
+    });
+    expect(completed.status).toBe(200);
+    const session = (await completed.json()) as Stripe.Checkout.Session;
+    await stack.emulator.flushWebhooks();
+    return { ...user, sessionId, subscriptionId: session.subscription as string };
+  }
+
+  async function ledger(eventType?: string) {
+    const rows = await stack.database.db.select().from(stripeEvents);
+    return eventType ? rows.filter((row) => row.type === eventType) : rows;
+  }
+
+  it('creates the subscription after payment on the hosted page, with the seed metadata on it', async () => {
+    const user = await signUp(stack.server.url);
+    const checkout = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      token: user.token,
+      body: CHECKOUT_BODY,
+    });
+    const { sessionId, url } = (checkout.body as { data: { sessionId: string; url: string } }).data;
+    expect(await subscriptionOf(user.token)).toBeNull();
+
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/Pro/);
+    const paid = await fetch(url, { method: 'POST', redirect: 'manual' });
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe(`${SEED_ORIGIN}/dashboard?checkout=success&session_id=${sessionId}`);
+
+    await stack.emulator.flushWebhooks();
+    const subscription = await subscriptionOf(user.token);
+    expect(subscription).toMatchObject({
+      status: 'active',
+      priceId: 'price_1ABC123XYZ',
+      productName: 'Pro',
+      cancelAtPeriodEnd: false,
+      metadata: { plan: 'pro', referralCode: 'FRIEND20', userId: user.userId },
+    });
+    expect(Date.parse(subscription!.currentPeriodEnd!)).toBeGreaterThan(Date.now() + 27 * 86_400_000);
+    const inStripe = await stripe.subscriptions.retrieve(subscription!.id);
+    expect(inStripe.metadata).toEqual({ plan: 'pro', referralCode: 'FRIEND20', userId: user.userId });
+  });
+
+  it('refuses a second checkout while a subscription is live (409)', async () => {
+    const user = await subscribedUser();
+    const again = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      token: user.token,
+      body: CHECKOUT_BODY,
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({
+      success: false,
+      error: { code: 'CONFLICT', message: 'An active subscription already exists' },
+    });
+  });
+
+  it('applies each event once when Stripe delivers everything twice', async () => {
+    stack.emulator.setDelivery({ duplicate: true });
+    const user = await subscribedUser();
+    expect((await subscriptionOf(user.token))?.status).toBe('active');
+    const events = await ledger();
+    expect(events.every((event) => event.processedAt !== null)).toBe(true);
+    const applied = await stack.database.db.select().from(subscriptions).where(eq(subscriptions.userId, user.userId));
+    expect(applied).toHaveLength(1);
+  });
+
+  it('ends in the right state whatever the delivery order', async () => {
+    stack.emulator.setDelivery({ shuffle: true });
+    const user = await subscribedUser();
+    await stripe.subscriptions.update(user.subscriptionId, { cancel_at_period_end: true });
+    await stripe.subscriptions.cancel(user.subscriptionId);
+    await stack.emulator.flushWebhooks();
+    const subscription = await subscriptionOf(user.token);
+    expect(subscription?.status).toBe('canceled');
+  });
+
+  it('retries an event that failed to apply until it succeeds, without applying it twice', async () => {
+    const user = await signUp(stack.server.url);
+    const checkout = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      token: user.token,
+      body: CHECKOUT_BODY,
+    });
+    const { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
+    // Stripe is "down" for reads while the events arrive: applying them fails and they are retried.
+    stack.emulator.setDelivery({ retryBaseMs: 50, maxAttempts: 8 });
+    stack.emulator.setFaults([{ endpoint: 'GET /v1/subscriptions/:id', rate: 1, kind: '503' }]);
+    await fetch(`${stack.emulator.url}/v1/test_helpers/checkout/sessions/${sessionId}/complete`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.emulator.secretKey}` },
+    });
+    await expect
+      .poll(async () => (await ledger()).some((event) => event.processedAt === null && event.error !== null), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+
+    stack.emulator.setFaults([]);
+    await stack.emulator.flushWebhooks();
+    expect((await subscriptionOf(user.token))?.status).toBe('active');
+    const settled = await ledger();
+    expect(settled.every((event) => event.processedAt !== null && event.error === null)).toBe(true);
+    expect(settled.some((event) => event.attempts > 1)).toBe(true);
+  });
+
+  describe('signatures', () => {
+    let eventId: string;
+    let payload: string;
+    beforeEach(() => {
+      eventId = `evt_signature_${Math.random().toString(36).slice(2)}`;
+      payload = JSON.stringify({
+        id: eventId,
+        object: 'event',
+        type: 'customer.created',
+        created: 1,
+        data: { object: {} },
+      });
+    });
+    const recorded = async () => (await ledger()).filter((event) => event.id === eventId);
+    const post = (headers: Record<string, string>) =>
+      request(stack.server.url, 'POST', '/api/billing/webhook', {
+        rawBody: payload,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+
+    it.each([
+      ['missing', (): Record<string, string> => ({})],
+      ['garbage', () => ({ 'stripe-signature': 't=1,v1=deadbeef' })],
+      [
+        'another secret’s',
+        () => ({ 'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_wrong' }) }),
+      ],
+    ])('refuses a %s signature (400) and stores nothing', async (_why, headers) => {
+      const response = await post(headers());
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({
+        success: false,
+        error: { code: 'BAD_REQUEST', message: 'Invalid Stripe signature' },
+      });
+      expect(await recorded()).toHaveLength(0);
+    });
+
+    it('refuses a correctly signed event older than 300 seconds (replay)', async () => {
+      const timestamp = Math.floor(Date.now() / 1000) - 301;
+      const header = stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: stack.emulator.webhookSecret,
+        timestamp,
+      });
+      const response = await post({ 'stripe-signature': header });
+      expect(response.status).toBe(400);
+      expect(await recorded()).toHaveLength(0);
+    });
+
+    it('records an event type it does not handle, and acknowledges it', async () => {
+      const header = stripe.webhooks.generateTestHeaderString({ payload, secret: stack.emulator.webhookSecret });
+      const response = await post({ 'stripe-signature': header });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ success: true, data: { received: true, outcome: 'ignored' } });
+      const [row] = await recorded();
+      expect(row?.processedAt).not.toBeNull();
+    });
+  });
+
+  it('applies an event once when two server processes receive it at the same moment', async () => {
+    const user = await subscribedUser();
+    await stack.emulator.flushWebhooks();
+    const payload = JSON.stringify({
+      id: `evt_concurrent_${Date.now()}`,
+      object: 'event',
+      type: 'customer.subscription.updated',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: user.subscriptionId, object: 'subscription' } },
+    });
+    const header = stripe.webhooks.generateTestHeaderString({ payload, secret: stack.emulator.webhookSecret });
+    const deliveries = await Promise.all(
+      [stack.server.url, second.url, stack.server.url, second.url].map((base) =>
+        request(base, 'POST', '/api/billing/webhook', {
+          rawBody: payload,
+          headers: { 'content-type': 'application/json', 'stripe-signature': header },
+        }),
+      ),
+    );
+    expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200, 200, 200]);
+    const outcomes = deliveries.map((delivery) => (delivery.body as { data: { outcome: string } }).data.outcome).sort();
+    expect(outcomes).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate']);
+  });
+
+  it('records an expired checkout session', async () => {
+    const user = await signUp(stack.server.url);
+    const checkout = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      token: user.token,
+      body: CHECKOUT_BODY,
+    });
+    const { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
+    await stripe.checkout.sessions.expire(sessionId);
+    await stack.emulator.flushWebhooks();
+    const expired = await ledger('checkout.session.expired');
+    expect(expired.length).toBeGreaterThan(0);
+    expect(expired.every((event) => event.processedAt !== null)).toBe(true);
+    expect(await subscriptionOf(user.token)).toBeNull();
+  });
+
+  it('opens the billing portal for a customer, and refuses a user without one (400)', async () => {
+    const user = await subscribedUser();
+    const portal = await request(stack.server.url, 'POST', '/api/billing/portal', {
+      token: user.token,
+      body: { returnUrl: `${SEED_ORIGIN}/dashboard` },
+    });
+    expect(portal.status).toBe(200);
+    expect((portal.body as { data: { url: string } }).data.url).toMatch(/^http/);
+
+    const newcomer = await signUp(stack.server.url);
+    const refused = await request(stack.server.url, 'POST', '/api/billing/portal', {
+      token: newcomer.token,
+      body: { returnUrl: `${SEED_ORIGIN}/dashboard` },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({
+      success: false,
+      error: { code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' },
+    });
+  });
+
+  it('lists the configured plans, served from cache after the first view', async () => {
+    const first = await request(stack.server.url, 'GET', '/api/billing/plans');
+    expect(first.status).toBe(200);
+    expect((first.body as { data: unknown }).data).toEqual([
+      {
+        priceId: 'price_starter_monthly',
+        productName: 'Starter',
+        unitAmount: 900,
+        currency: 'usd',
+        interval: 'month',
+        intervalCount: 1,
+      },
+      {
+        priceId: 'price_1ABC123XYZ',
+        productName: 'Pro',
+        unitAmount: 2900,
+        currency: 'usd',
+        interval: 'month',
+        intervalCount: 1,
+      },
+      {
+        priceId: 'price_pro_yearly',
+        productName: 'Pro',
+        unitAmount: 29000,
+        currency: 'usd',
+        interval: 'year',
+        intervalCount: 1,
+      },
+    ]);
+    const before = stack.emulator.stats().requests;
+    await request(stack.server.url, 'GET', '/api/billing/plans');
+    expect(stack.emulator.stats().requests).toBe(before);
+  });
+  // Last: it moves the emulator's clock a month ahead for everything after it.
+  it('keeps cancel-at-period-end, then ends the subscription when the period is over', async () => {
+    const user = await subscribedUser();
+    await stripe.subscriptions.update(user.subscriptionId, { cancel_at_period_end: true });
+    await stack.emulator.flushWebhooks();
+    expect(await subscriptionOf(user.token)).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
+
+    await stack.emulator.advanceClock(32 * 86_400);
+    await stack.emulator.flushWebhooks();
+    expect((await subscriptionOf(user.token))?.status).toBe('canceled');
+  });
+});
