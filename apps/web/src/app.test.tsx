@@ -1,0 +1,111 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './app';
+import { activeSubscription, type FakeResult, fakeTrpcServer, proMonthly } from './test-helpers';
+
+const session = {
+  token: 'token_abc',
+  expiresAt: '2031-01-01T00:00:00.000Z',
+  user: { id: 'user_1', email: 'ada@example.com' },
+};
+
+function start(url: string, handlers: Parameters<typeof fakeTrpcServer>[0], token?: string) {
+  window.history.replaceState(null, '', url);
+  if (token) window.localStorage.setItem('subkit.token', token);
+  const server = fakeTrpcServer(handlers);
+  vi.stubGlobal('fetch', server);
+  render(<App />);
+  return server;
+}
+
+beforeEach(() => {
+  window.localStorage.clear();
+  // jsdom does not implement scrolling; the app scrolls to the top on every navigation.
+  vi.stubGlobal('scrollTo', vi.fn());
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('App', () => {
+  it('shows the plans and the cancelled-checkout notice', async () => {
+    start('/pricing?checkout=cancelled', { 'billing.plans': () => ({ data: [proMonthly] }) });
+    expect((await screen.findByRole('status')).textContent).toContain('Checkout cancelled');
+    expect(await screen.findByRole('button', { name: 'Subscribe to Pro monthly' })).toBeTruthy();
+  });
+
+  it('signs in, remembers the session and goes to the plans', async () => {
+    const server = start('/signin', {
+      'auth.signIn': () => ({ data: session }),
+      'billing.subscription': () => ({ data: null }),
+      'billing.plans': () => ({ data: [proMonthly] }),
+    });
+    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    await screen.findByRole('heading', { name: 'Pricing', level: 1 });
+    expect(window.location.pathname).toBe('/pricing');
+    expect(window.localStorage.getItem('subkit.token')).toBe('token_abc');
+    expect(screen.getByText('ada@example.com')).toBeTruthy();
+    const [, lastCall] = server.mock.calls.at(-1) ?? [];
+    expect(new Headers(lastCall?.headers).get('authorization')).toBe('Bearer token_abc');
+  });
+
+  it("shows the server's refusal of a sign-in", async () => {
+    start('/signin', { 'auth.signIn': () => ({ error: 'UNAUTHORIZED', message: 'Invalid email or password' }) });
+    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'wrong password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Invalid email or password');
+    expect(window.location.pathname).toBe('/signin');
+  });
+
+  it('starts checkout with the success and cancel URLs, then leaves for Stripe', async () => {
+    const createCheckout = vi.fn(
+      (): FakeResult => ({ data: { sessionId: 'cs_test_1', url: `${window.location.origin}/pricing#checkout` } }),
+    );
+    start(
+      '/pricing',
+      {
+        'auth.me': () => ({ data: session.user }),
+        'billing.plans': () => ({ data: [proMonthly] }),
+        'billing.createCheckout': createCheckout,
+      },
+      'token_abc',
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Subscribe to Pro monthly' }));
+    await waitFor(() => expect(window.location.hash).toBe('#checkout'));
+    expect(createCheckout).toHaveBeenCalledWith({
+      priceId: proMonthly.priceId,
+      successUrl: `${window.location.origin}/dashboard?checkout=success`,
+      cancelUrl: `${window.location.origin}/pricing?checkout=cancelled`,
+    });
+    expect(screen.getByRole('button', { name: 'Redirecting to checkout…' })).toHaveProperty('disabled', true);
+  });
+
+  it('confirms a new subscription by polling until the webhook has recorded it', async () => {
+    const answers = [null, null, activeSubscription];
+    start(
+      '/dashboard?checkout=success',
+      {
+        'auth.me': () => ({ data: session.user }),
+        'billing.subscription': () => ({ data: answers.length > 1 ? answers.shift() : answers[0] }),
+      },
+      'token_abc',
+    );
+    expect(screen.getByRole('status').textContent).toBe('Confirming your subscription…');
+    expect(await screen.findByText('active', {}, { timeout: 5_000 })).toBeTruthy();
+    expect(screen.getByText('Pro')).toBeTruthy();
+    expect(screen.queryByText('Confirming your subscription…')).toBeNull();
+  });
+
+  it('forgets an expired session and asks to sign in again', async () => {
+    const expired = (): FakeResult => ({ error: 'UNAUTHORIZED', message: 'Your session has expired' });
+    start('/dashboard', { 'auth.me': expired, 'billing.subscription': expired }, 'token_stale');
+    await screen.findByRole('heading', { name: 'Sign in', level: 1 });
+    expect(window.location.pathname).toBe('/signin');
+    expect(window.localStorage.getItem('subkit.token')).toBeNull();
+  });
+});

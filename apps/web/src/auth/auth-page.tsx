@@ -1,0 +1,47 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { navigate } from '../router';
+import { type RouterOutputs, trpc } from '../trpc';
+import { useDocumentTitle } from '../ui/use-document-title';
+import { AuthForm, type AuthMode } from './auth-form';
+import { setToken } from './session';
+
+type AuthSession = RouterOutputs['auth']['signIn'];
+
+export function AuthPage({ mode }: { mode: AuthMode }) {
+  useDocumentTitle(mode === 'signin' ? 'Sign in' : 'Create account');
+  const queryClient = useQueryClient();
+  const utils = trpc.useUtils();
+
+  /** A returning subscriber goes to their dashboard; everyone else to the plans. */
+  const destinationAfterSignIn = async (): Promise<string> => {
+    if (mode === 'signup') return '/pricing';
+    try {
+      return (await utils.billing.subscription.fetch()) ? '/dashboard' : '/pricing';
+    } catch {
+      // Only a shortcut: the pricing page shows any real problem with billing itself.
+      return '/pricing';
+    }
+  };
+
+  // Awaited by the mutation, so the button stays "Signing in…" until we navigate.
+  const startSession = async ({ token, user }: AuthSession) => {
+    setToken(token);
+    // Nothing cached under a previous session may leak into this one.
+    queryClient.clear();
+    utils.auth.me.setData(undefined, user);
+    navigate(await destinationAfterSignIn());
+  };
+
+  const signIn = trpc.auth.signIn.useMutation({ onSuccess: startSession });
+  const signUp = trpc.auth.signUp.useMutation({ onSuccess: startSession });
+  const mutation = mode === 'signin' ? signIn : signUp;
+
+  return (
+    <AuthForm
+      mode={mode}
+      pending={mutation.isPending}
+      error={mutation.error}
+      onSubmit={(credentials) => mutation.mutate(credentials)}
+    />
+  );
+}

@@ -1,0 +1,47 @@
+import { useSignOut } from '../auth/use-sign-out';
+import { useLocation } from '../router';
+import { trpc } from '../trpc';
+import { Button } from '../ui/button';
+import { ErrorMessage } from '../ui/error-message';
+import { useDocumentTitle } from '../ui/use-document-title';
+import { useOnPageRestore } from '../ui/use-on-page-restore';
+import { SubscriptionPanel } from './subscription-panel';
+import { useSubscriptionView } from './use-subscription-view';
+
+export function DashboardPage() {
+  useDocumentTitle('Dashboard');
+  const { searchParams } = useLocation();
+  const { view, checkAgain } = useSubscriptionView(searchParams.get('checkout') === 'success');
+  const portal = trpc.billing.createPortalSession.useMutation({
+    onSuccess: ({ url }) => {
+      window.location.href = url;
+    },
+  });
+  useOnPageRestore(portal.reset);
+  const signOut = useSignOut();
+
+  return (
+    <div className="stack">
+      <h1>Dashboard</h1>
+      <section className="stack" aria-labelledby="subscription-heading">
+        <h2 id="subscription-heading">Your subscription</h2>
+        <SubscriptionPanel view={view} onCheckAgain={checkAgain} />
+      </section>
+      {portal.isError && <ErrorMessage error={portal.error} />}
+      <div className="actions">
+        {view.kind === 'subscribed' && (
+          <Button
+            pending={portal.isPending || portal.isSuccess}
+            pendingLabel="Redirecting…"
+            onClick={() => portal.mutate({ returnUrl: `${window.location.origin}/dashboard` })}
+          >
+            Manage billing
+          </Button>
+        )}
+        <Button variant="secondary" pending={signOut.isPending} pendingLabel="Signing out…" onClick={signOut.signOut}>
+          Sign out
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { activeSubscription as active, serverError } from '../test-helpers';
+import { SubscriptionPanel, type SubscriptionView } from './subscription-panel';
+import { formatDate } from './subscription-summary';
+
+function renderPanel(view: SubscriptionView) {
+  const onCheckAgain = vi.fn();
+  render(<SubscriptionPanel view={view} onCheckAgain={onCheckAgain} />);
+  return { onCheckAgain };
+}
+
+describe('SubscriptionPanel', () => {
+  it('shows that a checkout is being confirmed', () => {
+    renderPanel({ kind: 'confirming' });
+    expect(screen.getByRole('status').textContent).toBe('Confirming your subscription…');
+  });
+
+  it("shows an active subscription's plan, Stripe status and renewal date", () => {
+    renderPanel({ kind: 'subscribed', subscription: active });
+    expect(screen.getByText('Pro')).toBeTruthy();
+    expect(screen.getByText('active')).toBeTruthy();
+    expect(screen.getByText('Renews on')).toBeTruthy();
+    expect(screen.getByText(formatDate('2031-03-15T12:00:00.000Z'))).toBeTruthy();
+    expect(screen.queryByText('Cancels at period end')).toBeNull();
+  });
+
+  it('says when a subscription cancels at the end of its period', () => {
+    renderPanel({ kind: 'subscribed', subscription: { ...active, cancelAtPeriodEnd: true } });
+    expect(screen.getByText('Cancels at period end')).toBeTruthy();
+    expect(screen.getByText('Ends on')).toBeTruthy();
+  });
+
+  it("keeps Stripe's own status word", () => {
+    renderPanel({ kind: 'subscribed', subscription: { ...active, status: 'past_due' } });
+    expect(screen.getByText('past_due')).toBeTruthy();
+  });
+
+  it('points to the plans when there is no subscription', () => {
+    renderPanel({ kind: 'none' });
+    expect(screen.getByRole('link', { name: 'See the plans' }).getAttribute('href')).toBe('/pricing');
+  });
+
+  it('gives up waiting with a readable message and a way to check again', () => {
+    const { onCheckAgain } = renderPanel({ kind: 'confirmation-timed-out' });
+    expect(screen.getByRole('alert').textContent).toMatch(/taking longer than usual/);
+    fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
+    expect(onCheckAgain).toHaveBeenCalledOnce();
+  });
+
+  it("shows the server's message when loading fails", () => {
+    renderPanel({ kind: 'failed', error: serverError('INTERNAL_SERVER_ERROR', 'Internal server error') });
+    expect(screen.getByRole('alert').textContent).toBe('Internal server error');
+  });
+});

@@ -1,0 +1,42 @@
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { proMonthly } from '../test-helpers';
+import { PlanCard } from './plan-card';
+
+function renderCard(props: Partial<Parameters<typeof PlanCard>[0]> = {}) {
+  const onSubscribe = vi.fn();
+  render(<PlanCard plan={proMonthly} onSubscribe={onSubscribe} redirecting={false} disabled={false} {...props} />);
+  return { onSubscribe };
+}
+
+describe('PlanCard', () => {
+  it('shows the product, the price and the interval in a card named after the plan', () => {
+    renderCard();
+    const card = screen.getByRole('article', { name: 'Pro $29.00 per month' });
+    expect(within(card).getByRole('heading', { name: 'Pro' })).toBeTruthy();
+    expect(within(card).getByText('$29.00')).toBeTruthy();
+    expect(within(card).getByText('per month')).toBeTruthy();
+  });
+
+  it('subscribes to its own plan', () => {
+    const { onSubscribe } = renderCard();
+    const button = screen.getByRole('button', { name: 'Subscribe to Pro monthly' });
+    expect(button.textContent).toBe('Subscribe');
+    fireEvent.click(button);
+    expect(onSubscribe).toHaveBeenCalledWith(proMonthly);
+  });
+
+  it('says it is redirecting and cannot be clicked twice', () => {
+    const { onSubscribe } = renderCard({ redirecting: true });
+    const button = screen.getByRole('button', { name: 'Redirecting to checkout…' });
+    expect(button.textContent).toBe('Redirecting…');
+    expect(button).toHaveProperty('disabled', true);
+    fireEvent.click(button);
+    expect(onSubscribe).not.toHaveBeenCalled();
+  });
+
+  it('is disabled while another plan redirects', () => {
+    renderCard({ disabled: true });
+    expect(screen.getByRole('button', { name: 'Subscribe to Pro monthly' })).toHaveProperty('disabled', true);
+  });
+});

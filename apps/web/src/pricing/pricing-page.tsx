@@ -1,0 +1,66 @@
+import { useToken } from '../auth/session';
+import { navigate, useLocation } from '../router';
+import { trpc } from '../trpc';
+import { ErrorMessage } from '../ui/error-message';
+import { useDocumentTitle } from '../ui/use-document-title';
+import { useOnPageRestore } from '../ui/use-on-page-restore';
+import type { Plan } from './format-price';
+import { PlanCard } from './plan-card';
+
+export function PricingPage() {
+  useDocumentTitle('Pricing');
+  const { searchParams } = useLocation();
+  const signedIn = useToken() !== null;
+  const plans = trpc.billing.plans.useQuery();
+  const checkout = trpc.billing.createCheckout.useMutation({
+    onSuccess: ({ url }) => {
+      window.location.href = url;
+    },
+  });
+
+  useOnPageRestore(checkout.reset);
+
+  const subscribe = (plan: Plan) => {
+    if (!signedIn) {
+      navigate('/signup');
+      return;
+    }
+    checkout.mutate({
+      priceId: plan.priceId,
+      successUrl: `${window.location.origin}/dashboard?checkout=success`,
+      cancelUrl: `${window.location.origin}/pricing?checkout=cancelled`,
+    });
+  };
+
+  // A successful mutation is still "redirecting" until the browser leaves the page.
+  const redirectingTo = checkout.isPending || checkout.isSuccess ? checkout.variables?.priceId : undefined;
+
+  return (
+    <div className="stack">
+      <h1>Pricing</h1>
+      {searchParams.get('checkout') === 'cancelled' && (
+        <p className="notice notice-info" role="status">
+          Checkout cancelled — you have not been charged.
+        </p>
+      )}
+      {checkout.isError && <ErrorMessage error={checkout.error} />}
+      {plans.isPending && <p role="status">Loading plans…</p>}
+      {plans.isError && <ErrorMessage error={plans.error} />}
+      {plans.data?.length === 0 && <p>No plans are on offer yet.</p>}
+      {plans.data && plans.data.length > 0 && (
+        <ul className="plan-grid">
+          {plans.data.map((plan) => (
+            <li key={plan.priceId}>
+              <PlanCard
+                plan={plan}
+                onSubscribe={subscribe}
+                redirecting={redirectingTo === plan.priceId}
+                disabled={redirectingTo !== undefined}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
