@@ -1,0 +1,272 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from './processes';
+import type { WebBundle } from './web-bundle';
+
+export interface ScenarioResult {
+  name: string;
+  kind: 'checkout' | 'webhook';
+  target: 'server' | 'baseline';
+  latencyMs: number;
+  connections: number;
+  rate?: number;
+  round: number;
+  /** Successful HTTP requests per second. */
+  rps: number;
+  /** Checkouts (or events) per second: rps times the checkouts in one request. */
+  unitsPerSec: number;
+  latency: { p50: number; p90: number; p99: number; p99_9: number; max: number; mean: number };
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  failures: string[];
+  stripeCallsPerUnit: number | null;
+  stripeByEndpoint: Record<string, number>;
+  dbStatementsPerUnit: number | null;
+  dbByStatement: Record<string, number>;
+  /** Server-side responses by route and status during the measured run. */
+  responses: Record<string, number>;
+  rssBefore: number;
+  peakRss: number;
+  /** CPU time per checkout (or event) of each process, while the run lasted. */
+  cpuMsPerUnit: { target: number | null; emulator: number | null; loadgen: number | null; postgres: number | null };
+  /** Share of the whole machine's CPU in use during the run (other work on it included). */
+  machineBusy: number;
+}
+
+export interface BenchReport {
+  database: 'pglite' | 'postgres';
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverageAtStart: number[] };
+  settings: {
+    durationSec: number;
+    warmupSec: number;
+    connections: number;
+    latencies: number[];
+    inFlightSteps: number[];
+    rounds: number;
+  };
+  results: ScenarioResult[];
+  web: WebBundle | { error: string } | null;
+  runtimeSec: number;
+}
+
+export interface Row {
+  name: string;
+  kind: 'checkout' | 'webhook';
+  target: 'server' | 'baseline';
+  latencyMs: number;
+  connections: number;
+  rate: number | undefined;
+  rounds: number;
+  unitsPerSec: number;
+  p50: number;
+  p99: number;
+  p99_9: number;
+  ratio: number | null;
+  stripe: number | null;
+  db: number | null;
+  peakRssMb: number;
+  failed: number;
+  /** CPU ms per checkout: the serving process (server or baseline), and Postgres. */
+  cpuMs: number | null;
+  postgresCpuMs: number | null;
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const meanOrNull = (values: (number | null)[]) => {
+  const present = values.filter((value): value is number => value !== null);
+  return present.length ? mean(present) : null;
+};
+
+/** One row per scenario and setting: rounds averaged, errors summed, the highest peak RSS. */
+export function summarize(results: ScenarioResult[]): Row[] {
+  const groups = new Map<string, ScenarioResult[]>();
+  for (const result of results) {
+    const key = `${result.name}|${result.latencyMs}|${result.connections}|${result.rate ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), result]);
+  }
+  const rows: Row[] = [...groups.values()].map((group) => {
+    const first = group[0]!;
+    return {
+      name: first.name,
+      kind: first.kind,
+      target: first.target,
+      latencyMs: first.latencyMs,
+      connections: first.connections,
+      rate: first.rate,
+      rounds: group.length,
+      unitsPerSec: mean(group.map((r) => r.unitsPerSec)),
+      p50: mean(group.map((r) => r.latency.p50)),
+      p99: mean(group.map((r) => r.latency.p99)),
+      p99_9: mean(group.map((r) => r.latency.p99_9)),
+      ratio: null,
+      stripe: meanOrNull(group.map((r) => r.stripeCallsPerUnit)),
+      db: meanOrNull(group.map((r) => r.dbStatementsPerUnit)),
+      peakRssMb: Math.max(...group.map((r) => r.peakRss)) / 2 ** 20,
+      failed: group.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+      cpuMs: meanOrNull(group.map((r) => r.cpuMsPerUnit.target)),
+      postgresCpuMs: meanOrNull(group.map((r) => r.cpuMsPerUnit.postgres)),
+    };
+  });
+  for (const row of rows) {
+    const base = rows.find(
+      (other) =>
+        other.target === 'baseline' &&
+        other.latencyMs === row.latencyMs &&
+        other.connections === row.connections &&
+        other.rate === row.rate,
+    );
+    if (base && row.kind === 'checkout') row.ratio = row.unitsPerSec / base.unitsPerSec;
+  }
+  return rows;
+}
+
+export interface Target {
+  target: string;
+  figure: string;
+  met: boolean | null;
+}
+
+export function evaluateTargets(report: BenchReport, rows: Row[]): Target[] {
+  const find = (prefix: string, latencyMs: number, test: (row: Row) => boolean = (row) => row.rate === undefined) =>
+    rows.find((row) => row.name.startsWith(prefix) && row.latencyMs === latencyMs && test(row));
+  const returning = find('REST checkout, returning', 0);
+  const fresh = find('REST checkout, new', 0);
+  const baseline = find('baseline', 0);
+  const returningRated = find('REST checkout, returning', 0, (row) => row.rate !== undefined);
+  const baselineRated = find('baseline', 0, (row) => row.rate !== undefined);
+  const held = rows.filter((row) => row.name.startsWith('REST checkout, returning') && row.latencyMs >= 300);
+  const thousand = held.find((row) => row.connections === 1000);
+  const maxHeld = Math.max(0, ...held.filter((row) => row.failed === 0).map((row) => row.connections));
+  const fmt = (value: number | null | undefined, digits = 2) => (value == null ? 'n/a' : value.toFixed(digits));
+  const web = report.web && 'initialJsGzipBytes' in report.web ? report.web : null;
+  const overhead = returningRated && baselineRated ? returningRated.p99 - baselineRated.p99 : null;
+  return [
+    {
+      target: 'Stripe calls per checkout, returning customer = 1',
+      figure: fmt(returning?.stripe),
+      met: returning?.stripe == null ? null : returning.stripe <= 1.01,
+    },
+    {
+      target: 'Stripe calls per checkout, new customer = 2',
+      figure: fmt(fresh?.stripe),
+      met: fresh?.stripe == null ? null : fresh.stripe <= 2.01,
+    },
+    {
+      target: 'Database round trips per checkout, returning customer <= 2',
+      figure: fmt(returning?.db),
+      met: returning?.db == null ? null : returning.db <= 2.01,
+    },
+    {
+      target: 'REST checkout throughput >= 0.7x baseline (0 ms)',
+      figure:
+        returning && baseline
+          ? `${fmt(returning.ratio)}x (${fmt(returning.unitsPerSec, 0)} vs ${fmt(baseline.unitsPerSec, 0)} req/s)`
+          : 'n/a',
+      met: returning?.ratio == null ? null : returning.ratio >= 0.7,
+    },
+    {
+      target: 'p99 overhead over baseline <= 5 ms (0 ms, 100 req/s)',
+      figure:
+        overhead === null
+          ? 'n/a'
+          : `${fmt(overhead, 1)} ms (${fmt(returningRated?.p99, 1)} vs ${fmt(baselineRated?.p99, 1)})`,
+      met: overhead === null ? null : overhead <= 5,
+    },
+    {
+      target: '1,000 checkouts in flight at 300 ms: no errors, RSS <= 256 MB',
+      figure: thousand
+        ? `${thousand.failed} errors, peak RSS ${fmt(thousand.peakRssMb, 0)} MB, ${fmt(thousand.unitsPerSec, 0)} req/s; held without error: ${maxHeld}`
+        : 'n/a',
+      met: thousand ? thousand.failed === 0 && thousand.peakRssMb <= 256 : null,
+    },
+    {
+      target: 'Web app initial JavaScript <= 110 KB gzip',
+      figure: web ? `${fmt(web.initialJsGzipBytes / 1024, 1)} KB` : 'n/a',
+      met: web ? web.initialJsGzipBytes <= 110 * 1024 : null,
+    },
+  ];
+}
+
+const mark = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : '**not met**');
+
+export function markdown(report: BenchReport): string {
+  const rows = summarize(report.results);
+  const n = (value: number | null, digits = 2) => (value === null ? '–' : value.toFixed(digits));
+  const lines = [
+    `Run ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.database === 'postgres' ? 'Postgres (postgres.js)' : 'PGlite'}; ` +
+      `${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.memoryGb} GB, Node ${report.machine.node}, ` +
+      `load average ${report.machine.loadAverageAtStart.join(' / ')} at start; ` +
+      `${report.settings.durationSec}s per run after a ${report.settings.warmupSec}s warm-up, ${report.settings.rounds} round(s) averaged; ` +
+      `total ${Math.round(report.runtimeSec)}s.`,
+    '',
+    '| Target | Figure | |',
+    '| --- | --- | --- |',
+    ...evaluateTargets(report, rows).map((t) => `| ${t.target} | ${t.figure} | ${mark(t.met)} |`),
+    '',
+    '| Scenario | Stripe latency | Conns | /s | p50 ms | p99 ms | p99.9 ms | x baseline | Stripe calls | DB round trips | CPU ms | PG CPU ms | Peak RSS MB | Errors |',
+    '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${row.latencyMs} ms | ${row.connections} | ${n(row.unitsPerSec, 0)} | ${n(row.p50, 0)} | ${n(row.p99, 0)} | ${n(row.p99_9, 0)} | ${n(row.ratio)} | ${n(row.stripe)} | ${n(row.db)} | ${n(row.cpuMs)} | ${n(row.postgresCpuMs)} | ${n(row.peakRssMb, 0)} | ${row.failed} |`,
+    ),
+    '',
+    '`/s` counts checkouts (a tRPC batch request carries two) or webhook events. Stripe calls and database round trips are per checkout or event. CPU ms is the CPU time per checkout of the process serving it (server or baseline; on PGlite the database runs inside the server), PG CPU ms that of the Postgres processes. Peak RSS is the serving process, reset before each run.',
+  ];
+  if (report.web && 'initialJsGzipBytes' in report.web) {
+    lines.push(
+      '',
+      `Web app (\`vite build\`): initial JavaScript ${(report.web.initialJsGzipBytes / 1024).toFixed(1)} KB gzip ` +
+        `(${(report.web.initialJsBytes / 1024).toFixed(1)} KB raw) in ${report.web.initialFiles.join(', ')}; ` +
+        `all JavaScript ${(report.web.allJsGzipBytes / 1024).toFixed(1)} KB gzip.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function printTable(report: BenchReport): void {
+  const rows = summarize(report.results);
+  const table = rows.map((row) => ({
+    scenario: row.name,
+    'latency ms': row.latencyMs,
+    conns: row.rate ? `${row.connections} @${row.rate}/s` : row.connections,
+    '/s': Math.round(row.unitsPerSec),
+    p50: row.p50,
+    p99: row.p99,
+    'p99.9': row.p99_9,
+    'x base': row.ratio === null ? '' : row.ratio.toFixed(2),
+    stripe: row.stripe === null ? '' : row.stripe.toFixed(2),
+    db: row.db === null ? '' : row.db.toFixed(2),
+    cpu: row.cpuMs === null ? '' : row.cpuMs.toFixed(2),
+    'RSS MB': Math.round(row.peakRssMb),
+    errors: row.failed,
+  }));
+  console.table(table);
+  for (const target of evaluateTargets(report, rows))
+    console.log(`${mark(target.met).padEnd(14)} ${target.target}: ${target.figure}`);
+}
+
+const BEGIN = (db: string) => `<!-- bench:${db}:begin -->`;
+const END = (db: string) => `<!-- bench:${db}:end -->`;
+
+/** docs/performance.json keeps the latest run per database; docs/performance.md its generated section. */
+export function writeReports(report: BenchReport): void {
+  const jsonPath = resolve(REPO_ROOT, 'docs/performance.json');
+  const all = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, BenchReport>) : {};
+  all[report.database] = report;
+  writeFileSync(jsonPath, `${JSON.stringify(all, null, 2)}\n`);
+
+  const mdPath = resolve(REPO_ROOT, 'docs/performance.md');
+  const section = `${BEGIN(report.database)}\n${markdown(report)}\n${END(report.database)}`;
+  let doc = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '# Performance\n';
+  const start = doc.indexOf(BEGIN(report.database));
+  const end = doc.indexOf(END(report.database));
+  doc =
+    start >= 0 && end > start
+      ? doc.slice(0, start) + section + doc.slice(end + END(report.database).length)
+      : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(mdPath, doc);
+  console.log(`wrote ${jsonPath} and ${mdPath}`);
+}

@@ -1,0 +1,119 @@
+/**
+ * The server under test, in a process of its own: `buildApp` from @subkit/server with the config
+ * read from the environment exactly as apps/server/src/main.ts reads it. Two additions, both outside
+ * the app and only here:
+ * - the database handle is created with `onQuery`, so every statement (BEGIN/COMMIT included) is
+ *   counted: database round trips per request;
+ * - a control server on BENCH_CONTROL_PORT (another port, so the app's routes are untouched) that
+ *   reads and resets that count and seeds users with sessions for the new-customer scenario.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { hashSessionToken, SESSION_TTL_MS } from '@subkit/auth';
+import { createDatabase, sessions, users } from '@subkit/db';
+import { buildApp, loadConfig } from '@subkit/server';
+
+const config = loadConfig();
+let statements = 0;
+const byStatement = new Map<string, number>();
+const database = await createDatabase({
+  url: config.database.url,
+  pgliteDataDir: resolve(config.database.pgliteDir),
+  onQuery: (statement) => {
+    statements++;
+    const key = statement.replace(/\s+/g, ' ').slice(0, 80);
+    byStatement.set(key, (byStatement.get(key) ?? 0) + 1);
+  },
+});
+const app = await buildApp({ config, database, logger: false });
+// Responses by route and status, to check every counted request succeeded.
+const responses = new Map<string, number>();
+// Requests received: the denominator. A request the load generator abandons when its run ends
+// still does its Stripe and database work, but may never reach onResponse.
+let received = 0;
+app.addHook('onRequest', async () => {
+  received++;
+});
+app.addHook('onResponse', async (request, reply) => {
+  const key = `${request.method} ${request.routeOptions.url ?? request.url} ${reply.statusCode}`;
+  responses.set(key, (responses.get(key) ?? 0) + 1);
+});
+await app.listen({ host: config.host, port: config.port });
+
+// Seeded users never sign in, so their password hash only has to look like one.
+const UNUSABLE_HASH = `scrypt$16384$8$1$${randomBytes(16).toString('base64url')}$${randomBytes(64).toString('base64url')}`;
+
+async function seedUsers(count: number, prefix: string): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let start = 0; start < count; start += 500) {
+    const size = Math.min(500, count - start);
+    const rows = await database.db
+      .insert(users)
+      .values(
+        Array.from({ length: size }, (_, i) => ({
+          email: `${prefix}-${start + i}@bench.example.com`,
+          passwordHash: UNUSABLE_HASH,
+        })),
+      )
+      .returning({ id: users.id });
+    const batch = rows.map((row) => ({ token: randomBytes(32).toString('base64url'), userId: row.id }));
+    await database.db.insert(sessions).values(
+      batch.map(({ token, userId }) => ({
+        id: hashSessionToken(token),
+        userId,
+        expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+      })),
+    );
+    tokens.push(...batch.map((entry) => entry.token));
+  }
+  return tokens;
+}
+
+const control = createServer((request, response) => {
+  const send = (body: unknown) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body));
+  };
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  if (url.pathname === '/stats') {
+    send({
+      statements,
+      byStatement: Object.fromEntries(byStatement),
+      responses: Object.fromEntries(responses),
+      received,
+      rss: process.memoryUsage.rss(),
+      database: database.kind,
+    });
+  } else if (url.pathname === '/reset') {
+    statements = 0;
+    byStatement.clear();
+    responses.clear();
+    received = 0;
+    send({ ok: true });
+  } else if (url.pathname === '/seed-users') {
+    const count = Number(url.searchParams.get('count') ?? '0');
+    seedUsers(count, url.searchParams.get('prefix') ?? `u${Date.now()}`).then(
+      (tokens) => send({ tokens }),
+      (error: unknown) => {
+        response.writeHead(500);
+        response.end(String(error));
+      },
+    );
+  } else {
+    response.writeHead(404);
+    response.end();
+  }
+});
+control.listen(Number(process.env.BENCH_CONTROL_PORT), '127.0.0.1', () => {
+  process.send?.({ ready: true });
+});
+
+const stop = async () => {
+  control.close();
+  await app.close();
+  await database.close();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
