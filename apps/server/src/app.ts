@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '@subkit/db';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config';
+import { loggerOptions } from './logging';
+import docs from './plugins/docs';
 import errors from './plugins/errors';
 import health from './plugins/health';
+import metrics from './plugins/metrics';
+import openapi from './plugins/openapi';
+import readiness from './plugins/readiness';
 import rest from './plugins/rest';
+import security from './plugins/security';
 import services, { type StripeConnection } from './plugins/services';
 import trpc from './plugins/trpc';
 import webApp from './plugins/web-app';
@@ -16,6 +22,8 @@ export interface BuildAppOptions {
   database?: DatabaseHandle;
   stripe?: StripeConnection;
   logger?: FastifyServerOptions['logger'];
+  /** Where the production logger settings write instead of stdout (tests read the log there). */
+  logStream?: { write(line: string): void };
 }
 
 // Checkout and auth bodies are tiny; a small cap makes oversized bodies a cheap 413.
@@ -25,14 +33,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export async function buildApp(options: BuildAppOptions) {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? {
-      level: config.logLevel,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["stripe-signature"]'],
-        censor: '[redacted]',
-      },
-    },
+    logger: options.logger ?? loggerOptions(config, options.logStream),
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
     // tRPC batches put several procedure names in one path segment.
     routerOptions: { maxParamLength: 5_000 },
     // A caller's (or proxy's) request id is kept when it is safe to log; otherwise we mint one.
@@ -47,7 +50,13 @@ export async function buildApp(options: BuildAppOptions) {
 
   await app.register(services, { config, database: options.database, stripe: options.stripe });
   await app.register(errors);
+  await app.register(security, { allowedOrigins: config.allowedRedirectOrigins });
+  // Before the API's routes: the document plugin records every route registered after it.
+  await app.register(openapi);
+  await app.register(metrics, { token: config.metricsToken });
   await app.register(health);
+  await app.register(readiness);
+  await app.register(docs);
   await app.register(trpc);
   await app.register(rest);
   await app.register(webhook);

@@ -16,54 +16,91 @@ const origin = z.string().refine((value) => URL.canParse(value) && new URL(value
 /** The emulator's seeded catalog: what the pricing page offers when nothing else is configured. */
 const EMULATOR_PLANS = 'price_starter_monthly,price_1ABC123XYZ,price_pro_yearly';
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// connection string' }).optional(),
-    PGLITE_DIR: z.string().min(1).default('.data/pglite'),
-    STRIPE_SECRET_KEY: z
-      .string()
-      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)')
-      .optional(),
-    STRIPE_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    STRIPE_WEBHOOK_SECRET: z
-      .string()
-      .regex(/^whsec_\S+$/, 'must start with whsec_')
-      .optional(),
-    STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65_535).default(12_111),
-    /** The web app's origin: where redirects may go and CORS may come from by default. */
-    PUBLIC_URL: origin.optional(),
-    ALLOWED_REDIRECT_ORIGINS: list.pipe(z.array(origin)).optional(),
-    WEB_DIST_DIR: z.string().min(1).optional(),
-    PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
-  })
-  .superRefine((env, ctx) => {
-    const emulatedBase = env.STRIPE_API_BASE && /^(localhost|127\.|\[::1\])/.test(new URL(env.STRIPE_API_BASE).host);
-    if (env.STRIPE_SECRET_KEY?.includes('_live_') && emulatedBase) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['STRIPE_SECRET_KEY'],
-        message: 'is a live key but STRIPE_API_BASE points at a local server; refusing to mix them',
-      });
-    }
-    if (env.STRIPE_API_BASE && !env.STRIPE_SECRET_KEY) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['STRIPE_API_BASE'],
-        message: 'needs STRIPE_SECRET_KEY too (unset both to use the built-in emulator)',
-      });
-    }
-    if (env.STRIPE_SECRET_KEY && !env.STRIPE_API_BASE && !env.STRIPE_WEBHOOK_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['STRIPE_WEBHOOK_SECRET'],
-        message: 'is required with STRIPE_SECRET_KEY (copy it from `stripe listen` or the dashboard)',
-      });
-    }
-  });
+/**
+ * Every variable the server reads. `.env.example` at the repository root lists exactly these keys
+ * (a test compares them), each with a comment.
+ */
+const PORT_MESSAGE = 'must be a port number (0 to 65535)';
+const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, PORT_MESSAGE).max(65_535, PORT_MESSAGE);
+const PER_MINUTE_MESSAGE = 'must be a whole number above 0';
+const perMinute = z.coerce.number({ error: PER_MINUTE_MESSAGE }).int(PER_MINUTE_MESSAGE).positive(PER_MINUTE_MESSAGE);
+const flag = z.stringbool({ error: 'must be true or false' });
+
+const envShape = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1, 'must not be blank').default('127.0.0.1'),
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Human-readable logs; default: on under NODE_ENV=development when stdout is a terminal. */
+  LOG_PRETTY: flag.optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// connection string' }).optional(),
+  PGLITE_DIR: z.string().min(1).default('.data/pglite'),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)')
+    .optional(),
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\S+$/, 'must start with whsec_')
+    .optional(),
+  STRIPE_EMULATOR_PORT: port.default(12_111),
+  /** The emulator fakes every payment, so NODE_ENV=production refuses it unless this says otherwise. */
+  STRIPE_EMULATOR_ALLOW_PRODUCTION: flag.default(false),
+  /** The web app's origin: where redirects may go and CORS may come from by default. */
+  PUBLIC_URL: origin.optional(),
+  ALLOWED_REDIRECT_ORIGINS: list.pipe(z.array(origin)).optional(),
+  WEB_DIST_DIR: z.string().min(1).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
+  RATE_LIMIT_AUTH_PER_MIN: perMinute.default(10),
+  RATE_LIMIT_CHECKOUT_PER_MIN: perMinute.default(20),
+  /** Behind a load balancer, trust its X-Forwarded-For so per-IP limits see the real client. */
+  TRUST_PROXY: flag.default(false),
+  PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
+  /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+};
+
+/** The names of every variable, in the order `.env.example` lists them. */
+export const ENV_VARIABLES = Object.keys(envShape) as (keyof typeof envShape)[];
+
+const envSchema = z.object(envShape).superRefine((env, ctx) => {
+  // Live keys go to Stripe itself, never to an emulator or stripe-mock that would happily accept them.
+  if (
+    env.STRIPE_SECRET_KEY?.includes('_live_') &&
+    env.STRIPE_API_BASE &&
+    new URL(env.STRIPE_API_BASE).host !== 'api.stripe.com'
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['STRIPE_SECRET_KEY'],
+      message: 'is a live key but STRIPE_API_BASE points at an emulator (not api.stripe.com); refusing to mix them',
+    });
+  }
+  if (env.NODE_ENV === 'production' && !env.STRIPE_SECRET_KEY && !env.STRIPE_EMULATOR_ALLOW_PRODUCTION) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['NODE_ENV'],
+      message:
+        'is production but STRIPE_SECRET_KEY is unset, which would start the built-in Stripe emulator (it fakes every payment); ' +
+        'set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or STRIPE_EMULATOR_ALLOW_PRODUCTION=true to run the emulator anyway',
+    });
+  }
+  if (env.STRIPE_API_BASE && !env.STRIPE_SECRET_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['STRIPE_API_BASE'],
+      message: 'needs STRIPE_SECRET_KEY too (unset both to use the built-in emulator)',
+    });
+  }
+  if (env.STRIPE_SECRET_KEY && !env.STRIPE_API_BASE && !env.STRIPE_WEBHOOK_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['STRIPE_WEBHOOK_SECRET'],
+      message: 'is required with STRIPE_SECRET_KEY (copy it from `stripe listen` or the dashboard)',
+    });
+  }
+});
 
 export type Env = z.input<typeof envSchema>;
 
@@ -72,16 +109,24 @@ export interface Config {
   host: string;
   port: number;
   logLevel: string;
+  /** pino-pretty instead of JSON lines. */
+  logPretty: boolean;
   database: { url: string | undefined; pgliteDir: string };
   /** `emulator`: start the in-process emulator. `stripe`: use the key (and base URL, if any) given. */
   stripe:
-    | { mode: 'emulator'; emulatorPort: number; webhookSecret: string | undefined }
+    | { mode: 'emulator'; emulatorPort: number; webhookSecret: string | undefined; allowProduction: boolean }
     | { mode: 'stripe'; secretKey: string; apiBase: string | undefined; webhookSecret: string | undefined };
   publicUrl: string;
   allowedRedirectOrigins: string[];
   plans: string[];
   /** The built web app, served under `start`. */
   webDistDir: string;
+  /** Shared store for rate limits across processes; unset: each process counts on its own. */
+  redisUrl: string | undefined;
+  rateLimits: { authPerMinute: number; checkoutPerMinute: number };
+  trustProxy: boolean;
+  /** Bearer token GET /metrics requires; unset: /metrics is open (keep it off the public network). */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -93,7 +138,8 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once; every problem is listed, not just the first. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // `KEY=` (as in a copied .env.example) means unset, not an empty value.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   }
@@ -108,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_PRETTY ?? (e.NODE_ENV === 'development' && process.stdout.isTTY === true),
     database: { url: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR },
     stripe: e.STRIPE_SECRET_KEY
       ? {
@@ -116,10 +163,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           apiBase: e.STRIPE_API_BASE,
           webhookSecret: e.STRIPE_WEBHOOK_SECRET,
         }
-      : { mode: 'emulator', emulatorPort: e.STRIPE_EMULATOR_PORT, webhookSecret: e.STRIPE_WEBHOOK_SECRET },
+      : {
+          mode: 'emulator',
+          emulatorPort: e.STRIPE_EMULATOR_PORT,
+          webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+          allowProduction: e.STRIPE_EMULATOR_ALLOW_PRODUCTION,
+        },
     publicUrl,
     allowedRedirectOrigins: e.ALLOWED_REDIRECT_ORIGINS ?? localOrigins,
     plans: e.PLANS ?? EMULATOR_PLANS.split(','),
+    redisUrl: e.REDIS_URL,
+    rateLimits: { authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN, checkoutPerMinute: e.RATE_LIMIT_CHECKOUT_PER_MIN },
+    trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     webDistDir: resolve(e.WEB_DIST_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url))),
   };
 }

@@ -1,8 +1,9 @@
-import { createStripeClient } from '@subkit/billing';
+import { createStripeClient, type StripeClientOptions } from '@subkit/billing';
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from '@subkit/db';
 import { createTestDatabase, type TestDatabase } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import type { FastifyInstance } from 'fastify';
+import Stripe from 'stripe';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -20,18 +21,22 @@ export async function startTestServer(
   database: DatabaseHandle,
   emulator: StripeEmulator,
   env: Record<string, string> = {},
+  stripeOptions: Partial<StripeClientOptions> = {},
 ): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     ALLOWED_REDIRECT_ORIGINS: `${SEED_ORIGIN},http://localhost:5173`,
+    // Suites sign up and check out far faster than a person; the rate-limit suite sets its own.
+    RATE_LIMIT_AUTH_PER_MIN: '100000',
+    RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
     ...env,
   });
   const app = await buildApp({
     config,
     database,
     stripe: {
-      client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url }),
+      client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url, ...stripeOptions }),
       mode: 'emulator',
       webhookSecret: emulator.webhookSecret,
     },
@@ -44,6 +49,8 @@ export async function startTestServer(
 /** One emulator, one fresh database and one server for a test file; shared because PGlite is slow to start. */
 export interface Stack {
   emulator: StripeEmulator;
+  /** The real SDK pointed at the emulator, to check what Stripe holds. */
+  stripe: Stripe;
   database: TestDatabase;
   server: TestServer;
   /** Another handle on the same database, as a second server process would have. */
@@ -57,6 +64,7 @@ export async function startStack(kind: DatabaseKind, env: Record<string, string>
   const extraHandles: DatabaseHandle[] = [];
   return {
     emulator,
+    stripe: new Stripe(emulator.secretKey, { host: emulator.host, port: emulator.port, protocol: 'http' }),
     database,
     server,
     async openSecondHandle() {
@@ -116,9 +124,11 @@ export function uniqueEmail(prefix = 'user'): string {
 export async function signUp(
   baseUrl: string,
   email = uniqueEmail(),
+  headers: Record<string, string> = {},
 ): Promise<{ token: string; userId: string; email: string }> {
   const response = await request(baseUrl, 'POST', '/api/auth/signup', {
     body: { email, password: 'correct horse battery' },
+    headers,
   });
   if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${response.text}`);
   const { data } = response.body as { data: { token: string; user: { id: string } } };

@@ -1,14 +1,17 @@
-import { createTRPCRouter, protectedProcedure, publicProcedure } from '@subkit/trpc';
+import { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/trpc';
 import { authSessionOutput, signInInput, signUpInput, userOutput } from './schemas';
 import { signIn, signOut, signUp } from './service';
 
+// Password guessing and account-creation floods are limited per client address.
+const credentialProcedure = publicProcedure.use(rateLimit('auth', (ctx) => ctx.request.ip));
+
 export const authRouter = createTRPCRouter({
-  signUp: publicProcedure
+  signUp: credentialProcedure
     .input(signUpInput)
     .output(authSessionOutput)
     .mutation(({ ctx, input }) => signUp(ctx, input)),
 
-  signIn: publicProcedure
+  signIn: credentialProcedure
     .input(signInInput)
     .output(authSessionOutput)
     .mutation(({ ctx, input }) => signIn(ctx, input)),

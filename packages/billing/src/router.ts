@@ -1,4 +1,4 @@
-import { createTRPCRouter, protectedProcedure, publicProcedure } from '@subkit/trpc';
+import { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/trpc';
 import { listPlans, plansOutput } from './catalog/plans';
 import { createCheckout } from './checkout/create-checkout';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
@@ -11,9 +11,11 @@ import { currentSubscription, subscriptionOutput } from './subscriptions/current
 
 export const billingRouter = createTRPCRouter({
   createCheckout: protectedProcedure
+    // Every checkout may cost Stripe calls: a per-user budget keeps one account from spending our Stripe rate limit.
+    .use(rateLimit('checkout', (ctx) => ctx.session?.user.id ?? ctx.request.ip))
     .input(createCheckoutInput)
     .output(createCheckoutOutput)
-    .mutation(({ ctx, input }) => createCheckout(ctx, ctx.session.user, input)),
+    .mutation(({ ctx, input }) => createCheckout(ctx, ctx.session.user, input, ctx.request.idempotencyKey)),
 
   /** Public: the pricing page is shown before sign-up. */
   plans: publicProcedure.output(plansOutput).query(({ ctx }) => listPlans(ctx)),

@@ -50,3 +50,17 @@ describe('createCheckoutInput', () => {
     expect(createCheckoutInput.safeParse({ ...valid, metadata }).success).toBe(true);
   });
 });
+
+describe('text Stripe cannot encode', () => {
+  it.each([
+    [{ ...valid, metadata: { note: 'half \ud800 a pair' } }, 'metadata.note must be valid Unicode text'],
+    [{ ...valid, metadata: { '\udfff': 'x' } }, 'metadata key "\\udfff" must be valid Unicode text'],
+    [{ ...valid, successUrl: 'https://app.example.com/\ud800' }, 'successUrl must be a valid URL'],
+  ])('refuses lone surrogates in %j', (input, message) => {
+    expect(firstMessage(input)).toBe(message);
+  });
+
+  it('accepts whole characters outside the BMP', () => {
+    expect(createCheckoutInput.safeParse({ ...valid, metadata: { emoji: '🎉 ok' } }).success).toBe(true);
+  });
+});

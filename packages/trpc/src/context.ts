@@ -1,6 +1,7 @@
 import type { Database } from '@subkit/db';
 import type Stripe from 'stripe';
 import type { TtlCache } from './cache';
+import type { RateLimiter } from './rate-limit';
 
 /** The signed-in user as every procedure sees it. */
 export interface SessionUser {
@@ -14,6 +15,7 @@ export interface AppServices {
   db: Database;
   stripe: Stripe;
   cache: TtlCache;
+  rateLimiter: RateLimiter;
   now: () => Date;
   settings: {
     /** Origins that checkout and portal redirect URLs may point to. */
@@ -26,6 +28,8 @@ export interface AppServices {
 /** What one request brings. Filled by the transport (Fastify), not known to it beyond this shape. */
 export interface RequestInfo {
   requestId: string;
+  /** The client's address (the proxy's view of it when TRUST_PROXY is set), for per-IP limits. */
+  ip: string;
   /** The bearer token from the Authorization header, if any. */
   token: string | null;
   /** REST callers may send Idempotency-Key to make a retried checkout return the same session. */

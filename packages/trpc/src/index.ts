@@ -1,4 +1,12 @@
 export { TtlCache } from './cache';
 export type { AppServices, Context, RequestInfo, SessionUser } from './context';
 export { type PublicError, toPublicError } from './errors';
-export { createCallerFactory, createTRPCRouter, protectedProcedure, publicProcedure } from './trpc';
+export {
+  type RateLimitBucket,
+  type RateLimitDecision,
+  type RateLimiter,
+  RetryAfter,
+  retryAfterSeconds,
+  tooManyRequests,
+} from './rate-limit';
+export { createCallerFactory, createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from './trpc';

@@ -5,6 +5,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context';
 import { toPublicError } from './errors';
+import { type RateLimitBucket, tooManyRequests } from './rate-limit';
 
 /**
  * 1. INITIALIZATION
@@ -43,3 +44,17 @@ export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
   }
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
+
+/**
+ * 4. ABUSE LIMITS
+ *
+ * Limits live on procedures, not HTTP routes: tRPC batches several procedures into one request,
+ * and a per-user limit needs the session, which only the context has. REST and tRPC calls of a
+ * procedure therefore count against the same budget.
+ */
+export const rateLimit = (bucket: RateLimitBucket, keyOf: (ctx: Context) => string) =>
+  t.middleware(async ({ ctx, next }) => {
+    const decision = await ctx.rateLimiter.consume(bucket, keyOf(ctx));
+    if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds);
+    return next();
+  });

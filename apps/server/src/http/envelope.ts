@@ -1,11 +1,12 @@
-import { toPublicError } from '@subkit/trpc';
+import { retryAfterSeconds, toPublicError } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 
 export type SuccessEnvelope<T> = { success: true; data: T };
 export type ErrorEnvelope = { success: false; error: { code: string; message: string } };
 
-const CODE_BY_STATUS: Record<number, TRPCError['code']> = {
+/** The one mapping between HTTP status and error code (the API document reads it too). */
+export const CODE_BY_STATUS: Record<number, TRPCError['code']> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
@@ -49,10 +50,14 @@ export function asTRPCError(error: unknown): TRPCError {
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });
 }
 
-export function errorEnvelope(error: unknown): { status: number; body: ErrorEnvelope } {
+export function errorEnvelope(error: unknown): { status: number; body: ErrorEnvelope; retryAfter?: number } {
   const trpcError = asTRPCError(error);
   const { code, message } = toPublicError(trpcError);
-  return { status: getHTTPStatusCodeFromError(trpcError), body: { success: false, error: { code, message } } };
+  return {
+    status: getHTTPStatusCodeFromError(trpcError),
+    body: { success: false, error: { code, message } },
+    retryAfter: retryAfterSeconds(trpcError),
+  };
 }
 
 export function successEnvelope<T>(data: T): SuccessEnvelope<T> {

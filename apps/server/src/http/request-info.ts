@@ -9,6 +9,7 @@ export function requestInfo(request: FastifyRequest): RequestInfo {
   const idempotencyKey = request.headers['idempotency-key'];
   return {
     requestId: request.id,
+    ip: request.ip,
     token: (authorization && BEARER.exec(authorization)?.[1]) || null,
     idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey !== '' ? idempotencyKey : null,
   };

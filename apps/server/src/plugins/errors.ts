@@ -9,7 +9,8 @@ import { errorEnvelope } from '../http/envelope';
  */
 async function errors(app: FastifyInstance) {
   app.setErrorHandler((error, request, reply) => {
-    const { status, body } = errorEnvelope(error);
+    const { status, body, retryAfter } = errorEnvelope(error);
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, reason: body.error.message }, 'request refused');
     return reply.status(status).send(body);

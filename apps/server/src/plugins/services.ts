@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type Stripe from 'stripe';
 import type { Config } from '../config';
+import { createRateLimiter } from '../rate-limiter';
 
 /** A Stripe client and what goes with it; tests hand one in that points at their own emulator. */
 export interface StripeConnection {
@@ -43,6 +44,8 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
     port: stripe.emulatorPort,
     webhookSecret: stripe.webhookSecret,
     webhookEndpoints: [`http://127.0.0.1:${config.port}/api/billing/webhook`],
+    // Config has already refused NODE_ENV=production without STRIPE_EMULATOR_ALLOW_PRODUCTION.
+    allowProduction: stripe.allowProduction,
   });
   app.addHook('onClose', () => emulator.close());
   app.log.info(
@@ -68,6 +71,11 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
   if (!options.database) app.addHook('onClose', () => database.close());
 
   const stripe = options.stripe ?? (await connectStripe(app, config));
+  const rateLimiter = createRateLimiter({
+    redisUrl: config.redisUrl,
+    perMinute: { auth: config.rateLimits.authPerMinute, checkout: config.rateLimits.checkoutPerMinute },
+  });
+  app.addHook('onClose', () => rateLimiter.close());
 
   app.decorate('database', database);
   app.decorate('stripeConnection', stripe);
@@ -75,6 +83,7 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
     db: database.db,
     stripe: stripe.client,
     cache: new TtlCache(),
+    rateLimiter,
     now: () => new Date(),
     settings: { allowedRedirectOrigins: config.allowedRedirectOrigins, plans: config.plans },
   } satisfies AppServices);

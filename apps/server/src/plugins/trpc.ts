@@ -1,4 +1,5 @@
 import { type AppRouter, appRouter, createContext } from '@subkit/api';
+import { retryAfterSeconds } from '@subkit/trpc';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import { requestInfo } from '../http/request-info';
@@ -13,6 +14,10 @@ export default async function trpc(app: FastifyInstance) {
     trpcOptions: {
       router: appRouter,
       createContext: ({ req }) => createContext(app.services, requestInfo(req)),
+      responseMeta({ errors }) {
+        const retryAfter = errors.map(retryAfterSeconds).find((seconds) => seconds !== undefined);
+        return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
+      },
       onError({ error, path, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error, path }, 'tRPC procedure failed');
       },

@@ -5,6 +5,7 @@ import { getPrice } from '../catalog/prices';
 import { ensureCustomer } from '../customers/ensure-customer';
 import { toBillingError } from '../stripe/errors';
 import { hasLiveSubscription } from '../subscriptions/current-subscription';
+import { claimIdempotencyKey } from './idempotent-request';
 import { assertAllowedRedirect, type CreateCheckoutOutput, type createCheckoutInput } from './schemas';
 
 /**
@@ -17,6 +18,7 @@ export async function createCheckout(
   services: AppServices,
   user: SessionUser,
   input: z.output<typeof createCheckoutInput>,
+  idempotencyKey: string | null = null,
 ): Promise<CreateCheckoutOutput> {
   const { stripe, now, settings } = services;
   assertAllowedRedirect('successUrl', input.successUrl, settings.allowedRedirectOrigins);
@@ -33,21 +35,32 @@ export async function createCheckout(
   }
 
   const customer = await ensureCustomer(services, user);
+  const expiresAt = Math.floor(now().getTime() / 1000) + CHECKOUT_VALIDITY_SECONDS;
+  const idempotent = idempotencyKey
+    ? await claimIdempotencyKey(services, user.id, idempotencyKey, input, expiresAt)
+    : null;
+  if (idempotent?.replay) return idempotent.replay;
+
   const metadata = { ...input.metadata, userId: user.id };
   try {
-    const session = await stripe.checkout.sessions.create({
-      mode: 'subscription',
-      customer,
-      client_reference_id: user.id,
-      line_items: [{ price: price.id, quantity: 1 }],
-      success_url: input.successUrl,
-      cancel_url: input.cancelUrl,
-      expires_at: Math.floor(now().getTime() / 1000) + CHECKOUT_VALIDITY_SECONDS,
-      metadata,
-      subscription_data: { metadata },
-    });
+    const session = await stripe.checkout.sessions.create(
+      {
+        mode: 'subscription',
+        customer,
+        client_reference_id: user.id,
+        line_items: [{ price: price.id, quantity: 1 }],
+        success_url: input.successUrl,
+        cancel_url: input.cancelUrl,
+        expires_at: idempotent?.expiresAt ?? expiresAt,
+        metadata,
+        subscription_data: { metadata },
+      },
+      idempotent ? { idempotencyKey: idempotent.stripeKey } : undefined,
+    );
     if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
-    return { sessionId: session.id, url: session.url };
+    const result = { sessionId: session.id, url: session.url };
+    await idempotent?.remember(result);
+    return result;
   } catch (error) {
     throw toBillingError(error);
   }

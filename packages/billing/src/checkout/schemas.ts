@@ -25,6 +25,14 @@ const priceId = z
   .min(1, 'priceId is required')
   .regex(PRICE_ID_PATTERN, 'Invalid price ID');
 
+/**
+ * False for text with lone UTF-16 surrogates: JSON carries them, but they cannot be encoded for
+ * Stripe's form bodies, so they are refused here rather than failing later as a server error.
+ */
+function isWellFormed(value: string): boolean {
+  return !/\p{Surrogate}/u.test(value);
+}
+
 function isHttpUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const { protocol } = new URL(value);
@@ -35,7 +43,10 @@ export const redirectUrl = (field: string) =>
   z
     .string(required(field, 'string'))
     .max(URL_MAX, `${field} must be at most ${URL_MAX} characters`)
-    .refine(isHttpUrl, { message: `${field} must be a valid URL`, abort: true })
+    .refine((value) => isWellFormed(value) && isHttpUrl(value), {
+      message: `${field} must be a valid URL`,
+      abort: true,
+    })
     .refine((value) => {
       const url = new URL(value);
       return url.username === '' && url.password === '';
@@ -51,29 +62,34 @@ export function assertAllowedRedirect(field: string, value: string, allowed: rea
 const shown = (key: string) =>
   JSON.stringify(key.length > METADATA_KEY_MAX ? `${key.slice(0, METADATA_KEY_MAX)}…` : key);
 
+/** What is wrong with one metadata entry, in a message that names it; null when nothing is. */
+function metadataProblem(key: string, value: unknown): string | null {
+  if ((RESERVED_METADATA_KEYS as readonly string[]).includes(key)) return `metadata.${key} is reserved`;
+  if (key.length < 1 || key.length > METADATA_KEY_MAX) {
+    return `metadata key ${shown(key)} must be 1 to ${METADATA_KEY_MAX} characters`;
+  }
+  if (/[[\]]/.test(key)) return `metadata key ${shown(key)} must not contain "[" or "]"`;
+  if (!isWellFormed(key)) return `metadata key ${shown(key)} must be valid Unicode text`;
+  if (!['string', 'number', 'boolean'].includes(typeof value)) {
+    return `metadata.${key} must be a string, number or boolean`;
+  }
+  const text = String(value);
+  if (text.length > METADATA_VALUE_MAX) return `metadata.${key} must be at most ${METADATA_VALUE_MAX} characters`;
+  if (!isWellFormed(text)) return `metadata.${key} must be valid Unicode text`;
+  return null;
+}
+
 const metadata = z
   .record(z.string(), z.unknown(), { error: 'metadata must be an object' })
   .superRefine((entries, ctx) => {
-    const keys = Object.keys(entries);
-    if (keys.length > METADATA_MAX_KEYS) {
+    if (Object.keys(entries).length > METADATA_MAX_KEYS) {
       ctx.addIssue({ code: 'custom', message: `metadata can have at most ${METADATA_MAX_KEYS} keys` });
     }
-    for (const key of keys) {
-      const value = entries[key];
-      const problem = (RESERVED_METADATA_KEYS as readonly string[]).includes(key)
-        ? `metadata.${key} is reserved`
-        : key.length < 1 || key.length > METADATA_KEY_MAX
-          ? `metadata key ${shown(key)} must be 1 to ${METADATA_KEY_MAX} characters`
-          : /[[\]]/.test(key)
-            ? `metadata key ${shown(key)} must not contain "[" or "]"`
-            : !['string', 'number', 'boolean'].includes(typeof value)
-              ? `metadata.${key} must be a string, number or boolean`
-              : String(value).length > METADATA_VALUE_MAX
-                ? `metadata.${key} must be at most ${METADATA_VALUE_MAX} characters`
-                : null;
+    for (const [key, value] of Object.entries(entries)) {
+      const problem = metadataProblem(key, value);
       // Problems with a value point at it; problems with a key point at metadata itself.
-      const path = problem?.startsWith('metadata.') ? [key] : [];
-      if (problem) ctx.addIssue({ code: 'custom', message: problem, path });
+      if (problem)
+        ctx.addIssue({ code: 'custom', message: problem, path: problem.startsWith('metadata.') ? [key] : [] });
     }
   })
   // Stripe stores metadata as strings; converting here means what we send is what Stripe keeps.
@@ -82,17 +98,31 @@ const metadata = z
 /** POST /api/billing/checkout and `billing.createCheckout`: one schema for types, validation and docs. */
 export const createCheckoutInput = z.object(
   {
-    priceId,
-    successUrl: redirectUrl('successUrl'),
-    cancelUrl: redirectUrl('cancelUrl'),
-    metadata: metadata.optional(),
+    priceId: priceId.meta({ description: 'Stripe price ID for the plan', examples: ['price_1ABC123XYZ'] }),
+    successUrl: redirectUrl('successUrl').meta({
+      description: 'URL to redirect after successful checkout (http(s), on an allowed origin)',
+      format: 'uri',
+    }),
+    cancelUrl: redirectUrl('cancelUrl').meta({
+      description: 'URL to redirect if checkout is cancelled (http(s), on an allowed origin)',
+      format: 'uri',
+    }),
+    metadata: metadata
+      .meta({
+        description:
+          'Additional metadata to attach to the session and the subscription: at most 50 keys of 1 to 40 ' +
+          'characters, string, number or boolean values of at most 500 characters (stored as strings). ' +
+          '`userId` is reserved.',
+        examples: [{ plan: 'pro', referralCode: 'FRIEND20' }],
+      })
+      .optional(),
   },
   { error: 'Request body must be a JSON object' },
 );
 export type CreateCheckoutInput = z.input<typeof createCheckoutInput>;
 
 export const createCheckoutOutput = z.object({
-  sessionId: z.string(),
-  url: z.string(),
+  sessionId: z.string().meta({ description: 'Stripe checkout session ID', examples: ['cs_test_1234567890abcdef'] }),
+  url: z.string().meta({ description: 'URL to redirect the customer to', format: 'uri' }),
 });
 export type CreateCheckoutOutput = z.infer<typeof createCheckoutOutput>;

@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users';
 
 /**
@@ -47,3 +47,26 @@ export const stripeEvents = pgTable('stripe_events', {
 
 export type Subscription = typeof subscriptions.$inferSelect;
 export type StripeEvent = typeof stripeEvents.$inferSelect;
+
+/**
+ * Checkout requests made with an Idempotency-Key: a retried or double-clicked request gets the
+ * session the first one created, and the same key with another body is refused. The Stripe call
+ * is repeated with the stored `expiresAt`, so a retry after a crash sends Stripe identical
+ * parameters and Stripe's own idempotency returns the same session.
+ */
+export const checkoutRequests = pgTable(
+  'checkout_requests',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** SHA-256 of the validated request body. */
+    requestHash: text('request_hash').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    sessionId: text('session_id'),
+    url: text('url'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.idempotencyKey] })],
+);

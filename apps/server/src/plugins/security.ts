@@ -1,0 +1,22 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/**
+ * Browser-facing protections. Security headers on every response (helmet's defaults, including a
+ * same-origin Content-Security-Policy that the web app satisfies). CORS only for the web app's
+ * origins: the API authenticates with bearer tokens, not cookies, so no credentials are allowed.
+ */
+async function security(app: FastifyInstance, options: { allowedOrigins: readonly string[] }) {
+  await app.register(helmet);
+  await app.register(cors, {
+    origin: [...options.allowedOrigins],
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'trpc-accept'],
+    exposedHeaders: ['retry-after', 'x-request-id'],
+    maxAge: 600,
+  });
+}
+
+export default fp(security, { name: 'security' });

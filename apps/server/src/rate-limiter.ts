@@ -1,0 +1,51 @@
+import type { RateLimitBucket, RateLimitDecision, RateLimiter } from '@subkit/trpc';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+export interface RateLimiterOptions {
+  /** Shared store: with it the limits hold across every server process. */
+  redisUrl: string | undefined;
+  perMinute: Record<RateLimitBucket, number>;
+}
+
+export interface ClosableRateLimiter extends RateLimiter {
+  close(): Promise<void>;
+}
+
+/**
+ * Fixed one-minute windows per bucket and key, in Redis when configured, else in this process.
+ * A Redis outage must not take checkout down with it, so each Redis limiter is insured by an
+ * in-memory one that takes over until Redis answers again.
+ */
+export function createRateLimiter({ redisUrl, perMinute }: RateLimiterOptions): ClosableRateLimiter {
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', () => {
+    // ioredis reconnects on its own; the insurance limiter covers the gap, so nothing to do here.
+  });
+
+  const limiters = Object.fromEntries(
+    (Object.keys(perMinute) as RateLimitBucket[]).map((bucket) => {
+      const options = { keyPrefix: `subkit:rl:${bucket}`, points: perMinute[bucket], duration: 60 };
+      const memory = new RateLimiterMemory(options);
+      const limiter = redis
+        ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory })
+        : memory;
+      return [bucket, limiter];
+    }),
+  ) as Record<RateLimitBucket, RateLimiterMemory | RateLimiterRedis>;
+
+  return {
+    async consume(bucket, key): Promise<RateLimitDecision> {
+      try {
+        await limiters[bucket].consume(key);
+        return { allowed: true };
+      } catch (refusal) {
+        if (!(refusal instanceof RateLimiterRes)) throw refusal;
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
+      }
+    },
+    async close() {
+      await redis?.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { checkoutRequests } from '@subkit/db';
+import type { AppServices } from '@subkit/trpc';
+import { TRPCError } from '@trpc/server';
+import { and, eq } from 'drizzle-orm';
+import type { CreateCheckoutOutput } from './schemas';
+
+// Stripe's own rule for Idempotency-Key, so a key we accept is one Stripe would too.
+const KEY_SHAPE = /^[\x21-\x7E]{1,255}$/;
+
+/** A checkout request made under an Idempotency-Key, once it has been claimed. */
+export interface IdempotentCheckout {
+  /** The session an earlier request with this key created; return it as is. */
+  replay: CreateCheckoutOutput | null;
+  /** `expires_at` to send Stripe: the first attempt's, so retries send identical parameters. */
+  expiresAt: number;
+  /** Stripe's Idempotency-Key for the session create. */
+  stripeKey: string;
+  remember(result: CreateCheckoutOutput): Promise<void>;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Claims `key` for this user and request body. The first request inserts the claim; a repeat
+ * with the same body finds it (and the session, once there is one); a repeat with another body
+ * is refused with 409, as Stripe refuses a reused key with other parameters.
+ */
+export async function claimIdempotencyKey(
+  { db }: Pick<AppServices, 'db'>,
+  userId: string,
+  key: string,
+  input: unknown,
+  expiresAt: number,
+): Promise<IdempotentCheckout> {
+  if (!KEY_SHAPE.test(key)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' });
+  }
+  const requestHash = sha256(canonicalJson(input));
+  const where = and(eq(checkoutRequests.userId, userId), eq(checkoutRequests.idempotencyKey, key));
+
+  await db
+    .insert(checkoutRequests)
+    .values({ userId, idempotencyKey: key, requestHash, expiresAt })
+    .onConflictDoNothing();
+  const [claim] = await db.select().from(checkoutRequests).where(where);
+  if (!claim) throw new Error('idempotency claim vanished');
+  if (claim.requestHash !== requestHash) {
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: 'This Idempotency-Key was already used with a different request',
+    });
+  }
+  return {
+    replay: claim.sessionId && claim.url ? { sessionId: claim.sessionId, url: claim.url } : null,
+    expiresAt: claim.expiresAt,
+    stripeKey: `subkit-checkout-${sha256(`${userId}:${key}`)}`,
+    remember: async (result) => {
+      await db.update(checkoutRequests).set({ sessionId: result.sessionId, url: result.url }).where(where);
+    },
+  };
+}

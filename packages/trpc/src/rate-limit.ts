@@ -1,0 +1,35 @@
+import { TRPCError } from '@trpc/server';
+
+/** The abuse limits the product enforces; their sizes are configuration, their meaning is here. */
+export type RateLimitBucket = 'auth' | 'checkout';
+
+export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Counts attempts per bucket and key (an IP, a user id). Implemented by the server over a store
+ * shared by every process (Redis) or a per-process one, so procedures never know which.
+ */
+export interface RateLimiter {
+  consume(bucket: RateLimitBucket, key: string): Promise<RateLimitDecision>;
+}
+
+/** Carried as the cause of a TOO_MANY_REQUESTS error so transports can send Retry-After. */
+export class RetryAfter extends Error {
+  constructor(readonly seconds: number) {
+    super(`retry after ${seconds} s`);
+    this.name = 'RetryAfter';
+  }
+}
+
+export function tooManyRequests(retryAfterSeconds: number): TRPCError {
+  return new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Too many requests. Try again in ${retryAfterSeconds} seconds.`,
+    cause: new RetryAfter(retryAfterSeconds),
+  });
+}
+
+/** The Retry-After value for an error, when it is a rate-limit refusal. */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  return error instanceof TRPCError && error.cause instanceof RetryAfter ? error.cause.seconds : undefined;
+}
