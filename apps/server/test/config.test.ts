@@ -1,5 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../src/config';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -16,7 +21,12 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
     expect(config.database.url).toBeUndefined();
-    expect(config.stripe).toEqual({ mode: 'emulator', emulatorPort: 12_111, webhookSecret: undefined });
+    expect(config.stripe).toEqual({
+      mode: 'emulator',
+      emulatorPort: 12_111,
+      webhookSecret: undefined,
+      allowProduction: false,
+    });
     expect(config.allowedRedirectOrigins).toContain('http://localhost:3000');
   });
 
@@ -48,5 +58,181 @@ describe('configuration', () => {
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/app');
     expect(config.stripe.mode).toBe('stripe');
     expect(config.allowedRedirectOrigins).toEqual(['https://app.example.com', 'https://www.example.com']);
+  });
+});
+
+describe('configuration problems', () => {
+  // One bad value per variable that can be wrong, each with the message an operator reads.
+  const BAD_VALUES: [string, string, RegExp, Record<string, string>?][] = [
+    ['NODE_ENV', 'staging', /^NODE_ENV /],
+    ['HOST', ' ', /^HOST /],
+    ['PORT', '70000', /^PORT must be a port number \(0 to 65535\)$/],
+    ['LOG_LEVEL', 'loud', /^LOG_LEVEL /],
+    ['LOG_PRETTY', 'maybe', /^LOG_PRETTY must be true or false$/],
+    ['DATABASE_URL', 'mysql://db/app', /^DATABASE_URL must be a postgres:\/\/ connection string$/],
+    [
+      'STRIPE_SECRET_KEY',
+      'pk_test_123',
+      /^STRIPE_SECRET_KEY must be a Stripe secret key/,
+      { STRIPE_WEBHOOK_SECRET: 'whsec_x' },
+    ],
+    [
+      'STRIPE_API_BASE',
+      'ftp://stripe',
+      /^STRIPE_API_BASE must be an http\(s\) URL$/,
+      { STRIPE_SECRET_KEY: 'sk_test_x' },
+    ],
+    ['STRIPE_WEBHOOK_SECRET', 'secret', /^STRIPE_WEBHOOK_SECRET must start with whsec_$/],
+    ['STRIPE_EMULATOR_PORT', '-1', /^STRIPE_EMULATOR_PORT must be a port number/],
+    ['STRIPE_EMULATOR_ALLOW_PRODUCTION', 'sure', /^STRIPE_EMULATOR_ALLOW_PRODUCTION must be true or false$/],
+    ['PUBLIC_URL', 'https://app.example.com/path', /^PUBLIC_URL must be a list of origins/],
+    ['ALLOWED_REDIRECT_ORIGINS', 'https://ok.example.com,not-an-origin', /^ALLOWED_REDIRECT_ORIGINS\.1 must be/],
+    ['REDIS_URL', 'http://cache', /^REDIS_URL must be a redis:\/\/ URL$/],
+    ['RATE_LIMIT_AUTH_PER_MIN', '0', /^RATE_LIMIT_AUTH_PER_MIN must be a whole number above 0$/],
+    ['RATE_LIMIT_CHECKOUT_PER_MIN', 'many', /^RATE_LIMIT_CHECKOUT_PER_MIN must be a whole number above 0$/],
+    ['TRUST_PROXY', 'yes please', /^TRUST_PROXY must be true or false$/],
+    ['PLANS', ' , ', /^PLANS must name at least one price$/],
+    ['METRICS_TOKEN', 'short', /^METRICS_TOKEN must be at least 16 characters$/],
+  ];
+
+  it.each(BAD_VALUES)('names %s when it is %j', (name, value, message, others = {}) => {
+    const problems = problemsOf({ ...others, [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it('lists every problem at once, one line each, in one readable message', () => {
+    const env = Object.fromEntries(BAD_VALUES.map(([name, value]) => [name, value]));
+    try {
+      loadConfig(env);
+      expect.unreachable('a bad configuration was accepted');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const { problems, message } = error as ConfigError;
+      const named = (name: string) =>
+        problems.some((problem) => problem.startsWith(`${name} `) || problem.startsWith(`${name}.`));
+      for (const [name] of BAD_VALUES) expect(named(name), name).toBe(true);
+      expect(message.split('\n')).toEqual(['Invalid configuration:', ...problems.map((problem) => `  - ${problem}`)]);
+    }
+  });
+
+  it('reads an empty value as unset, as a copied .env.example has them', () => {
+    expect(loadConfig({ DATABASE_URL: '', STRIPE_SECRET_KEY: '', PLANS: '' })).toEqual(loadConfig({}));
+  });
+
+  it('refuses a live key with any emulator base URL, and allows it with Stripe itself', () => {
+    for (const base of ['http://127.0.0.1:12111', 'http://stripe-mock:12111', 'https://emulator.example.com']) {
+      expect(
+        problemsOf({ STRIPE_SECRET_KEY: 'sk_live_abc123', STRIPE_API_BASE: base, STRIPE_WEBHOOK_SECRET: 'whsec_x' }),
+      ).toEqual([
+        'STRIPE_SECRET_KEY is a live key but STRIPE_API_BASE points at an emulator (not api.stripe.com); refusing to mix them',
+      ]);
+    }
+    expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_live_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toEqual([]);
+    expect(
+      problemsOf({
+        STRIPE_SECRET_KEY: 'sk_test_abc123',
+        STRIPE_API_BASE: 'http://127.0.0.1:12111',
+        STRIPE_WEBHOOK_SECRET: 'whsec_x',
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses the built-in emulator under NODE_ENV=production unless explicitly allowed', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(
+        /^NODE_ENV is production but STRIPE_SECRET_KEY is unset.*STRIPE_EMULATOR_ALLOW_PRODUCTION=true/,
+      ),
+    ]);
+    const allowed = loadConfig({ NODE_ENV: 'production', STRIPE_EMULATOR_ALLOW_PRODUCTION: 'true' });
+    expect(allowed.stripe).toMatchObject({ mode: 'emulator', allowProduction: true });
+    expect(
+      loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).stripe
+        .mode,
+    ).toBe('stripe');
+  });
+
+  it('offers the configured plans (price ids or lookup keys), the emulator catalog by default', () => {
+    expect(loadConfig({}).plans).toEqual(['price_starter_monthly', 'price_1ABC123XYZ', 'price_pro_yearly']);
+    expect(loadConfig({ PLANS: 'starter_monthly, price_pro_yearly' }).plans).toEqual([
+      'starter_monthly',
+      'price_pro_yearly',
+    ]);
+  });
+});
+
+describe('.env.example', () => {
+  const example = readFileSync(fileURLToPath(new URL('../../../.env.example', import.meta.url)), 'utf8');
+  const lines = example.split('\n');
+
+  it('lists every variable the server reads, in order, each under a comment', () => {
+    const assignments = lines.flatMap((line, index) => {
+      const match = /^([A-Z][A-Z0-9_]*)=/.exec(line);
+      return match ? [{ name: match[1], index }] : [];
+    });
+    expect(assignments.map(({ name }) => name)).toEqual(ENV_VARIABLES);
+    for (const { name, index } of assignments) {
+      expect(lines[index - 1], `${name} has no comment above it`).toMatch(/^# \S/);
+    }
+  });
+
+  it('copied as is, changes nothing: its values are the defaults', () => {
+    const env = Object.fromEntries(
+      lines.flatMap((line) => {
+        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+        return match ? [[match[1], match[2]]] : [];
+      }),
+    );
+    expect(loadConfig(env)).toEqual(loadConfig({}));
+  });
+});
+
+describe('start-up', () => {
+  const serverDir = fileURLToPath(new URL('..', import.meta.url));
+  const main = join(serverDir, 'src/main.ts');
+
+  /** Runs `tsx src/main.ts` from `cwd` with only the given environment (and PATH). */
+  function start(env: Record<string, string>, cwd = serverDir) {
+    return spawnSync(join(serverDir, 'node_modules/.bin/tsx'), [main], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  }
+
+  it('stops on bad values with one readable message listing each, not a stack trace', () => {
+    const result = start({ PORT: 'abc', DATABASE_URL: 'mysql://x', STRIPE_SECRET_KEY: 'pk_test_1' });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Invalid configuration:',
+      '  - PORT must be a port number (0 to 65535)',
+      '  - DATABASE_URL must be a postgres:// connection string',
+      expect.stringMatching(/^ {2}- STRIPE_SECRET_KEY must be a Stripe secret key/),
+    ]);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to run the emulator under NODE_ENV=production', () => {
+    const result = start({ NODE_ENV: 'production' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/NODE_ENV is production but STRIPE_SECRET_KEY is unset/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads .env from the working directory, with the environment winning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subkit-env-'));
+    try {
+      writeFileSync(join(dir, '.env'), '# from the file\nLOG_LEVEL=chatty\nRATE_LIMIT_AUTH_PER_MIN=0\n');
+      const result = start({ RATE_LIMIT_AUTH_PER_MIN: '5' }, dir);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        'Invalid configuration:',
+        expect.stringMatching(/^ {2}- LOG_LEVEL /),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -115,6 +115,8 @@ describe.skipIf(!hasChromium)('checkout in a real browser', () => {
 
     const email = await signUp(page);
     await page.getByText(email).waitFor();
+    // The plans, not the loading state, are what the screenshot should show.
+    await page.locator('article').filter({ hasText: '$29.00' }).first().waitFor();
     await screenshot(page, 'a-1-pricing');
 
     await subscribeToProMonthly(page);

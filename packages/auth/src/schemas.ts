@@ -15,11 +15,12 @@ const NOT_AN_OBJECT = 'Request body must be a JSON object';
 
 export const signUpInput = z.object(
   {
-    email,
+    email: email.meta({ description: 'Compared case-insensitively', format: 'email', examples: ['ann@example.com'] }),
     password: passwordString
       .min(8, 'password must be at least 8 characters')
       // scrypt takes any length, but an unbounded one is a cheap way to burn our CPU.
-      .max(200, 'password must be at most 200 characters'),
+      .max(200, 'password must be at most 200 characters')
+      .meta({ description: '8 to 200 characters', examples: ['correct horse battery'] }),
   },
   { error: NOT_AN_OBJECT },
 );
@@ -35,8 +36,8 @@ export type SignInInput = z.infer<typeof signInInput>;
 export const userOutput = z.object({ id: z.string(), email: z.string() });
 
 export const authSessionOutput = z.object({
-  token: z.string(),
-  expiresAt: z.string(),
+  token: z.string().meta({ description: 'Session token: send it as `Authorization: Bearer <token>`' }),
+  expiresAt: z.string().meta({ description: 'ISO 8601 time the token stops working', format: 'date-time' }),
   user: userOutput,
 });
 export type AuthSession = z.infer<typeof authSessionOutput>;

@@ -1,4 +1,4 @@
 export * from './client';
 export * from './errors';
-export { applyMigrationsPostgres, migrationsFolder } from './migrate';
+export { applyMigrationsPostgres, migrationsFolder, pendingMigrations } from './migrate';
 export * from './schema';

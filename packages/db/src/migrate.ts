@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import type { Database } from './client';
 
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -30,4 +33,39 @@ export async function applyMigrationsPostgres(url: string): Promise<void> {
 /** PGlite belongs to one process, so no lock is needed. */
 export async function applyMigrationsPglite(client: PGlite): Promise<void> {
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
+}
+
+interface JournalEntry {
+  tag: string;
+  when: number;
+}
+
+function sqlState(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const { code } = current as Error & { code?: unknown };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * The committed migrations this database has not applied, by tag (`0001_…`), oldest first. Uses
+ * drizzle's own rule: a migration is applied when the newest row of `drizzle.__drizzle_migrations`
+ * is at least as recent as the journal entry. A database that was never migrated lacks that table,
+ * so everything is pending; any other failure (database down) is thrown.
+ */
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as {
+    entries: JournalEntry[];
+  };
+  let last = Number.NEGATIVE_INFINITY;
+  try {
+    const result = (await db.execute(sql`select max(created_at) as last from drizzle.__drizzle_migrations`)) as unknown;
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { last: unknown }[];
+    if (rows[0]?.last != null) last = Number(rows[0].last);
+  } catch (error) {
+    // 42P01: no such table; 3F000: no such schema.
+    if (!['42P01', '3F000'].includes(sqlState(error) ?? '')) throw error;
+  }
+  return journal.entries.filter((entry) => entry.when > last).map((entry) => entry.tag);
 }

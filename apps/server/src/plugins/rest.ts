@@ -2,7 +2,17 @@ import { createCaller, createContext } from '@subkit/api';
 import type { FastifyInstance } from 'fastify';
 import { successEnvelope } from '../http/envelope';
 import { requestInfo } from '../http/request-info';
-import { restRoutes } from '../rest/routes';
+import { type RestRoute, restRoutes } from '../rest/routes';
+
+type Caller = ReturnType<typeof createCaller>;
+
+/** `billing.createCheckout` → the caller's function for it (the path is checked against the router's type). */
+function procedureOf(caller: Caller, route: RestRoute): (input: unknown) => Promise<unknown> {
+  const [area, name] = route.procedure.split('.') as [keyof Caller, string];
+  return (caller[area] as unknown as Record<string, (input: unknown) => Promise<unknown>>)[name] as (
+    input: unknown,
+  ) => Promise<unknown>;
+}
 
 /**
  * Serves each REST route by calling its tRPC procedure in-process. Input is passed through as
@@ -17,7 +27,7 @@ export default async function rest(app: FastifyInstance) {
       handler: async (request, reply) => {
         const caller = createCaller(await createContext(app.services, requestInfo(request)));
         const input = route.method === 'GET' ? undefined : request.body;
-        const data = await route.procedure(caller)(input as never);
+        const data = await procedureOf(caller, route)(input);
         return reply.status(route.successStatus ?? 200).send(successEnvelope(data));
       },
     });

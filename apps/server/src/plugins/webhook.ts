@@ -1,4 +1,4 @@
-import { processStripeEvent } from '@subkit/billing';
+import { type EventOutcome, processStripeEvent } from '@subkit/billing';
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
@@ -23,6 +23,7 @@ export default async function webhook(app: FastifyInstance) {
     (_request, body, done) => done(null, body),
   );
 
+  const { webhookEvents, webhookLag } = app.metrics;
   app.post('/api/billing/webhook', async (request) => {
     const { client, webhookSecret } = app.stripeConnection;
     const signature = request.headers['stripe-signature'];
@@ -31,9 +32,19 @@ export default async function webhook(app: FastifyInstance) {
       if (typeof signature !== 'string' || !Buffer.isBuffer(request.body)) throw new Error('missing signature or body');
       event = client.webhooks.constructEvent(request.body, signature, webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
     } catch (error) {
+      webhookEvents.inc({ type: 'unknown', outcome: 'invalid_signature' });
       throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid Stripe signature', cause: error });
     }
-    const outcome = await processStripeEvent(app.services, event);
+    // Lag: how long the event waited (Stripe's queue, retries after our failures) before reaching us.
+    webhookLag.observe({ type: event.type }, Math.max(0, Date.now() / 1000 - event.created));
+    let outcome: EventOutcome;
+    try {
+      outcome = await processStripeEvent(app.services, event);
+    } catch (error) {
+      webhookEvents.inc({ type: event.type, outcome: 'failed' });
+      throw error;
+    }
+    webhookEvents.inc({ type: event.type, outcome });
     request.log.info({ eventId: event.id, type: event.type, outcome }, 'stripe event');
     return successEnvelope({ received: true, outcome });
   });

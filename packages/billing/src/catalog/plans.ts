@@ -7,12 +7,18 @@ import { getPrice, type PriceInfo, rememberPrice } from './prices';
 const interval = z.enum(['day', 'week', 'month', 'year']);
 
 export const planOutput = z.object({
-  priceId: z.string(),
-  productName: z.string(),
-  unitAmount: z.number().nullable(),
-  currency: z.string(),
-  interval,
-  intervalCount: z.number().int(),
+  priceId: z.string().meta({ description: 'Stripe price ID: pass it to checkout', examples: ['price_1ABC123XYZ'] }),
+  productName: z.string().meta({ examples: ['Pro'] }),
+  unitAmount: z
+    .number()
+    .nullable()
+    .meta({ description: 'Price in the smallest currency unit (cents)', examples: [2900] }),
+  currency: z.string().meta({ description: 'ISO currency code, lowercase', examples: ['usd'] }),
+  interval: interval.meta({ description: 'Billing period unit' }),
+  intervalCount: z
+    .number()
+    .int()
+    .meta({ description: 'Billing periods between charges', examples: [1] }),
 });
 export const plansOutput = z.array(planOutput);
 export type Plan = z.infer<typeof planOutput>;

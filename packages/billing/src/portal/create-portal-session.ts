@@ -5,10 +5,17 @@ import { assertAllowedRedirect, redirectUrl } from '../checkout/schemas';
 import { toBillingError } from '../stripe/errors';
 
 export const createPortalSessionInput = z.object(
-  { returnUrl: redirectUrl('returnUrl') },
+  {
+    returnUrl: redirectUrl('returnUrl').meta({
+      description: 'Where the portal sends the user back (http(s), on an allowed origin)',
+      format: 'uri',
+    }),
+  },
   { error: 'Request body must be a JSON object' },
 );
-export const createPortalSessionOutput = z.object({ url: z.string() });
+export const createPortalSessionOutput = z.object({
+  url: z.string().meta({ description: 'URL of the customer portal session to redirect the user to', format: 'uri' }),
+});
 
 /** Stripe's customer portal, where the user changes plan, payment method, or cancels. */
 export async function createPortalSession(

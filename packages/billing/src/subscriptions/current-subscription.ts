@@ -9,19 +9,23 @@ export const LIVE_STATUSES = ['active', 'trialing', 'past_due'] as const;
 
 export const subscriptionOutput = z
   .object({
-    id: z.string(),
-    status: z.string(),
+    id: z.string().meta({ description: 'Stripe subscription ID', examples: ['sub_1NxYz2AbCdEf'] }),
+    status: z.string().meta({
+      description: "Stripe's status: active, trialing, past_due, canceled, unpaid, incomplete, …",
+      examples: ['active'],
+    }),
     priceId: z.string(),
     productName: z.string().nullable(),
     quantity: z.number().int(),
-    currentPeriodEnd: z.string().nullable(),
-    cancelAtPeriodEnd: z.boolean(),
+    currentPeriodEnd: z.string().nullable().meta({ description: 'ISO 8601 time the paid period ends' }),
+    cancelAtPeriodEnd: z.boolean().meta({ description: 'Set to end at the period end (cancelled in the portal)' }),
     canceledAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     trialEnd: z.string().nullable(),
-    metadata: z.record(z.string(), z.string()),
+    metadata: z.record(z.string(), z.string()).meta({ description: 'The metadata given at checkout, plus userId' }),
   })
-  .nullable();
+  .nullable()
+  .meta({ description: "The user's current subscription, or null when they never subscribed" });
 export type SubscriptionSummary = z.infer<typeof subscriptionOutput>;
 
 export async function hasLiveSubscription({ db }: Pick<AppServices, 'db'>, userId: string): Promise<boolean> {
