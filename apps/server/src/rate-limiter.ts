@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { RateLimitBucket, RateLimitDecision, RateLimiter } from '@subkit/trpc';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -17,11 +18,17 @@ export interface ClosableRateLimiter extends RateLimiter {
  * A Redis outage must not take checkout down with it, so each Redis limiter is insured by an
  * in-memory one that takes over until Redis answers again.
  */
-export function createRateLimiter({ redisUrl, perMinute }: RateLimiterOptions): ClosableRateLimiter {
+export async function createRateLimiter({ redisUrl, perMinute }: RateLimiterOptions): Promise<ClosableRateLimiter> {
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   redis?.on('error', () => {
     // ioredis reconnects on its own; the insurance limiter covers the gap, so nothing to do here.
   });
+  // Until Redis is connected every count would go to this process's insurance limiter, so the
+  // limit would not be shared: wait for the connection (briefly; a Redis outage must not block start-up).
+  if (redis) {
+    const gaveUp = new Promise((resolve) => setTimeout(resolve, 3_000).unref());
+    await Promise.race([once(redis, 'ready').catch(() => {}), gaveUp]);
+  }
 
   const limiters = Object.fromEntries(
     (Object.keys(perMinute) as RateLimitBucket[]).map((bucket) => {

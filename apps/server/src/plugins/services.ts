@@ -71,7 +71,7 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
   if (!options.database) app.addHook('onClose', () => database.close());
 
   const stripe = options.stripe ?? (await connectStripe(app, config));
-  const rateLimiter = createRateLimiter({
+  const rateLimiter = await createRateLimiter({
     redisUrl: config.redisUrl,
     perMinute: { auth: config.rateLimits.authPerMinute, checkout: config.rateLimits.checkoutPerMinute },
   });
