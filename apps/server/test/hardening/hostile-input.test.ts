@@ -151,6 +151,31 @@ describe.each(testDatabaseKinds())('hostile input (%s)', (kind) => {
     );
   }, 600_000);
 
+  it('spends one Stripe call on a flood of one unknown price id, and none on malformed ids', async () => {
+    const priceLookups = () => stack.emulator.stats().byEndpoint['GET /v1/prices/:id'] ?? 0;
+    const flood = (priceId: string) =>
+      Promise.all(
+        Array.from({ length: 25 }, () =>
+          request(stack.server.url, 'POST', '/api/billing/checkout', {
+            token,
+            body: { priceId, successUrl: `${SEED_ORIGIN}/ok`, cancelUrl: `${SEED_ORIGIN}/no` },
+          }),
+        ),
+      );
+    const before = priceLookups();
+    const priceId = `price_flood${Date.now()}`;
+    const concurrent = await flood(priceId);
+    expect(concurrent.every((response) => response.status === 400)).toBe(true);
+    expect(priceLookups() - before).toBe(1);
+    // Remembered as unknown: the next wave costs nothing.
+    await flood(priceId);
+    expect(priceLookups() - before).toBe(1);
+
+    const malformedStart = priceLookups();
+    await flood('not-a-price');
+    expect(priceLookups()).toBe(malformedStart);
+  });
+
   it('refuses a body over the size limit with 413 in the envelope', async () => {
     const response = await request(stack.server.url, 'POST', '/api/billing/checkout', {
       token,

@@ -39,24 +39,35 @@ function toPriceInfo(price: Stripe.Price): PriceInfo {
 /** Caches a price Stripe just returned (with its product expanded) and returns what billing keeps of it. */
 export function rememberPrice({ cache }: Pick<AppServices, 'cache'>, price: Stripe.Price): PriceInfo {
   const info = toPriceInfo(price);
-  cache.set(cacheKey(price.id), info, KNOWN_TTL_MS);
+  cache.set(cacheKey(price.id), Promise.resolve(info), KNOWN_TTL_MS);
   return info;
 }
 
-/** The price from cache, else from Stripe (product expanded, so one call serves the pricing page). */
-export async function getPrice(
+/**
+ * The price from cache, else from Stripe (product expanded, so one call serves the pricing page).
+ * The cache holds the lookup itself, so concurrent requests for one price share one Stripe call;
+ * a failed call is forgotten at once so the next request tries again.
+ */
+export function getPrice(
   { stripe, cache }: Pick<AppServices, 'stripe' | 'cache'>,
   priceId: string,
 ): Promise<PriceInfo | null> {
-  const cached = cache.get<PriceInfo | null>(cacheKey(priceId));
-  if (cached !== undefined) return cached;
-  try {
-    return rememberPrice({ cache }, await stripe.prices.retrieve(priceId, { expand: ['product'] }));
-  } catch (error) {
-    if (!isMissingResource(error)) throw toBillingError(error);
-    cache.set(cacheKey(priceId), null, UNKNOWN_TTL_MS);
-    return null;
-  }
+  const key = cacheKey(priceId);
+  const cached = cache.get<Promise<PriceInfo | null>>(key);
+  if (cached) return cached;
+  const lookup = stripe.prices.retrieve(priceId, { expand: ['product'] }).then(
+    (price) => rememberPrice({ cache }, price),
+    (error: unknown) => {
+      if (!isMissingResource(error)) {
+        cache.deleteWhere((candidate) => candidate === key);
+        throw toBillingError(error);
+      }
+      cache.set(key, Promise.resolve(null), UNKNOWN_TTL_MS);
+      return null;
+    },
+  );
+  cache.set(key, lookup, KNOWN_TTL_MS);
+  return lookup;
 }
 
 /** Called from price.* and product.* webhooks so an edited price is seen at once. */
