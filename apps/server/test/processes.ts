@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { StripeEmulator } from '@subkit/stripe-emulator';
+import { SEED_ORIGIN } from './harness';
 
 const SERVER_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -15,6 +17,21 @@ export async function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/**
+ * What a server process needs to use a test's emulator as "the real Stripe" (key, base URL and
+ * webhook secret), with the seed's redirect origin allowed and abuse limits out of the way.
+ */
+export function emulatorEnv(emulator: StripeEmulator): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: emulator.secretKey,
+    STRIPE_API_BASE: emulator.url,
+    STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
+    ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
+    RATE_LIMIT_AUTH_PER_MIN: '100000',
+    RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
+  };
 }
 
 export interface ServerProcess {

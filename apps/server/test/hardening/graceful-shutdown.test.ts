@@ -12,7 +12,7 @@ import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulato
 import { isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, SEED_ORIGIN, signUp } from '../harness';
-import { freePort, spawnServer } from '../processes';
+import { emulatorEnv, freePort, spawnServer } from '../processes';
 
 const PAYMENTS = 5;
 
@@ -31,12 +31,7 @@ describe.each(testDatabaseKinds())('graceful shutdown with webhooks in flight (%
     env = {
       PORT: String(await freePort()),
       ...(database?.url ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(pgliteDir!, 'db') }),
-      STRIPE_SECRET_KEY: emulator.secretKey,
-      STRIPE_API_BASE: emulator.url,
-      STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
-      ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
-      RATE_LIMIT_AUTH_PER_MIN: '100000',
-      RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
+      ...emulatorEnv(emulator),
     };
     emulator.addWebhookEndpoint(`http://127.0.0.1:${env.PORT}/api/billing/webhook`);
   });

@@ -13,27 +13,16 @@ import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, SEED_ORIGIN, signUp } from '../harness';
-import { type ServerProcess, spawnServer } from '../processes';
+import { emulatorEnv, type ServerProcess, spawnServer } from '../processes';
 
 const CONCURRENT_FIRST_CHECKOUTS = 50;
-
-function serverEnv(emulator: StripeEmulator): Record<string, string> {
-  return {
-    STRIPE_SECRET_KEY: emulator.secretKey,
-    STRIPE_API_BASE: emulator.url,
-    STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
-    ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
-    RATE_LIMIT_AUTH_PER_MIN: '100000',
-    RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
-  };
-}
 
 describe.each(testDatabaseKinds())('several server processes (%s)', (kind) => {
   if (kind === 'pglite') {
     it('refuses a second process on the same PGlite directory, and the first keeps serving', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'subkit-pglite-'));
       const emulator = await startStripeEmulator({ port: 0 });
-      const env = { ...serverEnv(emulator), PGLITE_DIR: join(dir, 'db') };
+      const env = { ...emulatorEnv(emulator), PGLITE_DIR: join(dir, 'db') };
       const first = await spawnServer(env);
       try {
         const second = await spawnServer(env).catch((error: unknown) => error);
@@ -59,7 +48,7 @@ describe.each(testDatabaseKinds())('several server processes (%s)', (kind) => {
 
     beforeAll(async () => {
       [emulator, database] = await Promise.all([startStripeEmulator({ port: 0 }), createTestDatabase('postgres')]);
-      const env = { ...serverEnv(emulator), DATABASE_URL: database.url! };
+      const env = { ...emulatorEnv(emulator), DATABASE_URL: database.url! };
       servers = await Promise.all([spawnServer(env), spawnServer(env)]);
       stripe = new Stripe(emulator.secretKey, { host: emulator.host, port: emulator.port, protocol: 'http' });
     }, 90_000);
