@@ -64,43 +64,58 @@ const envShape = {
 /** The names of every variable, in the order `.env.example` lists them. */
 export const ENV_VARIABLES = Object.keys(envShape) as (keyof typeof envShape)[];
 
-const envSchema = z.object(envShape).superRefine((env, ctx) => {
-  // Live keys go to Stripe itself, never to an emulator or stripe-mock that would happily accept them.
-  if (
-    env.STRIPE_SECRET_KEY?.includes('_live_') &&
-    env.STRIPE_API_BASE &&
-    new URL(env.STRIPE_API_BASE).host !== 'api.stripe.com'
-  ) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['STRIPE_SECRET_KEY'],
-      message: 'is a live key but STRIPE_API_BASE points at an emulator (not api.stripe.com); refusing to mix them',
-    });
-  }
-  if (env.NODE_ENV === 'production' && !env.STRIPE_SECRET_KEY && !env.STRIPE_EMULATOR_ALLOW_PRODUCTION) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['NODE_ENV'],
-      message:
-        'is production but STRIPE_SECRET_KEY is unset, which would start the built-in Stripe emulator (it fakes every payment); ' +
-        'set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or STRIPE_EMULATOR_ALLOW_PRODUCTION=true to run the emulator anyway',
-    });
-  }
-  if (env.STRIPE_API_BASE && !env.STRIPE_SECRET_KEY) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['STRIPE_API_BASE'],
-      message: 'needs STRIPE_SECRET_KEY too (unset both to use the built-in emulator)',
-    });
-  }
-  if (env.STRIPE_SECRET_KEY && !env.STRIPE_API_BASE && !env.STRIPE_WEBHOOK_SECRET) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['STRIPE_WEBHOOK_SECRET'],
-      message: 'is required with STRIPE_SECRET_KEY (copy it from `stripe listen` or the dashboard)',
-    });
-  }
-});
+// The variables the cross-checks below read: they run whenever these parsed, even if others did
+// not, so one start-up lists every problem at once.
+const CROSS_CHECKED = [
+  'NODE_ENV',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_API_BASE',
+  'STRIPE_WEBHOOK_SECRET',
+  'STRIPE_EMULATOR_ALLOW_PRODUCTION',
+];
+
+const envSchema = z.object(envShape).superRefine(
+  (env, ctx) => {
+    // Live keys go to Stripe itself, never to an emulator or stripe-mock that would happily accept them.
+    if (
+      env.STRIPE_SECRET_KEY?.includes('_live_') &&
+      env.STRIPE_API_BASE &&
+      new URL(env.STRIPE_API_BASE).host !== 'api.stripe.com'
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_SECRET_KEY'],
+        message: 'is a live key but STRIPE_API_BASE points at an emulator (not api.stripe.com); refusing to mix them',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.STRIPE_SECRET_KEY && !env.STRIPE_EMULATOR_ALLOW_PRODUCTION) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NODE_ENV'],
+        message:
+          'is production but STRIPE_SECRET_KEY is unset, which would start the built-in Stripe emulator (it fakes every payment); ' +
+          'set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or STRIPE_EMULATOR_ALLOW_PRODUCTION=true to run the emulator anyway',
+      });
+    }
+    if (env.STRIPE_API_BASE && !env.STRIPE_SECRET_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_API_BASE'],
+        message: 'needs STRIPE_SECRET_KEY too (unset both to use the built-in emulator)',
+      });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_API_BASE && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_WEBHOOK_SECRET'],
+        message: 'is required with STRIPE_SECRET_KEY (copy it from `stripe listen` or the dashboard)',
+      });
+    }
+  },
+  {
+    when: (payload) => payload.issues.every((issue) => !CROSS_CHECKED.includes(String(issue.path?.[0]))),
+  },
+);
 
 export type Env = z.input<typeof envSchema>;
 

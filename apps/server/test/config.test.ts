@@ -116,6 +116,19 @@ describe('configuration problems', () => {
     }
   });
 
+  it('reports a refused combination alongside the bad values of other variables', () => {
+    expect(
+      problemsOf({ PORT: 'abc', STRIPE_SECRET_KEY: 'sk_live_abc123', STRIPE_API_BASE: 'http://127.0.0.1:12111' }),
+    ).toEqual([
+      'PORT must be a port number (0 to 65535)',
+      'STRIPE_SECRET_KEY is a live key but STRIPE_API_BASE points at an emulator (not api.stripe.com); refusing to mix them',
+    ]);
+    // A combination is only judged on values that parsed: a malformed base URL is reported as itself.
+    expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_live_abc123', STRIPE_API_BASE: 'not a url' })).toEqual([
+      expect.stringMatching(/^STRIPE_API_BASE /),
+    ]);
+  });
+
   it('reads an empty value as unset, as a copied .env.example has them', () => {
     expect(loadConfig({ DATABASE_URL: '', STRIPE_SECRET_KEY: '', PLANS: '' })).toEqual(loadConfig({}));
   });
