@@ -1,6 +1,7 @@
 import type { AppServices } from '@subkit/trpc';
 import type Stripe from 'stripe';
 import { isMissingResource, toBillingError } from '../stripe/errors';
+import { idOf } from '../stripe/ids';
 
 /** What billing needs to know about a price; small enough to cache. */
 export interface PriceInfo {
@@ -31,7 +32,7 @@ function toPriceInfo(price: Stripe.Price): PriceInfo {
     currency: price.currency,
     interval: price.recurring?.interval ?? null,
     intervalCount: price.recurring?.interval_count ?? 1,
-    productId: typeof price.product === 'string' ? price.product : price.product.id,
+    productId: idOf(price.product),
     productName: product?.name ?? '',
   };
 }

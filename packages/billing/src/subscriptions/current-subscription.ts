@@ -1,6 +1,6 @@
 import { subscriptions } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { getPrice } from '../catalog/prices';
 
@@ -28,11 +28,13 @@ export const subscriptionOutput = z
   .meta({ description: "The user's current subscription, or null when they never subscribed" });
 export type SubscriptionSummary = z.infer<typeof subscriptionOutput>;
 
+const isLive = inArray(subscriptions.status, [...LIVE_STATUSES]);
+
 export async function hasLiveSubscription({ db }: Pick<AppServices, 'db'>, userId: string): Promise<boolean> {
   const [row] = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), inArray(subscriptions.status, [...LIVE_STATUSES])))
+    .where(and(eq(subscriptions.userId, userId), isLive))
     .limit(1);
   return row !== undefined;
 }
@@ -46,7 +48,7 @@ export async function currentSubscription(
     .select()
     .from(subscriptions)
     .where(eq(subscriptions.userId, userId))
-    .orderBy(desc(sql`${subscriptions.status} in ('active', 'trialing', 'past_due')`), desc(subscriptions.createdAt))
+    .orderBy(desc(isLive), desc(subscriptions.createdAt))
     .limit(1);
   if (!row) return null;
   const price = await getPrice(services, row.priceId).catch(() => null);

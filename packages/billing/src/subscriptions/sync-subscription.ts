@@ -2,9 +2,9 @@ import { subscriptions, type Transaction, users } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
 import { eq, sql } from 'drizzle-orm';
 import { toBillingError } from '../stripe/errors';
+import { idOf, isUserId } from '../stripe/ids';
 
 const fromUnix = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
-const idOf = (value: string | { id: string }) => (typeof value === 'string' ? value : value.id);
 
 /**
  * Makes our row for a subscription equal to Stripe's *current* state. Webhooks arrive duplicated
@@ -61,7 +61,7 @@ export async function syncSubscription(
 async function findUserId(tx: Transaction, customerId: string, metadataUserId: string | undefined) {
   const [byCustomer] = await tx.select({ id: users.id }).from(users).where(eq(users.stripeCustomerId, customerId));
   if (byCustomer) return byCustomer.id;
-  if (!metadataUserId || !/^[0-9a-f-]{36}$/i.test(metadataUserId)) return null;
+  if (!isUserId(metadataUserId)) return null;
   const [byMetadata] = await tx.select({ id: users.id }).from(users).where(eq(users.id, metadataUserId));
   return byMetadata?.id ?? null;
 }

@@ -1,5 +1,6 @@
 import { users } from '@subkit/db';
 import { and, eq, isNull } from 'drizzle-orm';
+import { idOf, isUserId } from '../../stripe/ids';
 import { syncSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 
@@ -15,13 +16,12 @@ export const checkoutSessionCompleted: EventHandler<EventOf<'checkout.session.co
 ) => {
   const session = event.data.object;
   if (session.mode !== 'subscription' || !session.subscription) return;
-  const customerId = typeof session.customer === 'string' ? session.customer : session.customer?.id;
-  if (customerId && session.client_reference_id && /^[0-9a-f-]{36}$/i.test(session.client_reference_id)) {
+  const customerId = session.customer ? idOf(session.customer) : null;
+  if (customerId && isUserId(session.client_reference_id)) {
     await tx
       .update(users)
       .set({ stripeCustomerId: customerId })
       .where(and(eq(users.id, session.client_reference_id), isNull(users.stripeCustomerId)));
   }
-  const subscriptionId = typeof session.subscription === 'string' ? session.subscription : session.subscription.id;
-  await syncSubscription(services, tx, subscriptionId, event.created);
+  await syncSubscription(services, tx, idOf(session.subscription), event.created);
 };

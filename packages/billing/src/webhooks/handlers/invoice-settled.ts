@@ -1,3 +1,4 @@
+import { idOf } from '../../stripe/ids';
 import { syncSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 
@@ -12,6 +13,5 @@ export const invoiceSettled: EventHandler<EventOf<'invoice.paid' | 'invoice.paym
 ) => {
   const subscription = event.data.object.parent?.subscription_details?.subscription;
   if (!subscription) return;
-  const id = typeof subscription === 'string' ? subscription : subscription.id;
-  await syncSubscription(services, tx, id, event.created);
+  await syncSubscription(services, tx, idOf(subscription), event.created);
 };
