@@ -30,7 +30,7 @@ const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => [
  * Stripe keys and signing secrets have a recognisable shape, so they are scrubbed from every line
  * as written, wherever they hide: a message, an error's text, a URL. Publishable keys are public.
  */
-const STRIPE_SECRET = /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9+/=_-]+/g;
+const STRIPE_SECRET = /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9_]+|\bwhsec_[A-Za-z0-9+/=_-]+/g;
 
 export function scrubSecrets(line: string): string {
   return line.replace(STRIPE_SECRET, CENSOR);
