@@ -1,8 +1,8 @@
 import type { Database } from '@subkit/db';
-import { isUniqueViolation, sessions, users } from '@subkit/db';
+import { isUniqueViolation, preparedPerDatabase, sessions, users } from '@subkit/db';
 import type { SessionUser } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import type { AuthSession, SignInInput, SignUpInput } from './schemas';
 import { generateSessionToken, hashSessionToken, isWellFormedToken, SESSION_TTL_MS } from './tokens';
@@ -63,10 +63,17 @@ export async function resolveSession(
 ): Promise<{ id: string; user: SessionUser } | null> {
   if (!isWellFormedToken(token)) return null;
   const id = hashSessionToken(token);
-  const [row] = await db
+  // A placeholder's value reaches the driver as is, without the column's Date encoding.
+  const [row] = await sessionUser(db).execute({ id, now: now().toISOString() });
+  return row ? { id, user: row } : null;
+}
+
+// Every authenticated request runs this one, so it is prepared once.
+const sessionUser = preparedPerDatabase((db) =>
+  db
     .select({ id: users.id, email: users.email, stripeCustomerId: users.stripeCustomerId })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now())));
-  return row ? { id, user: row } : null;
-}
+    .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .prepare('session_user'),
+);

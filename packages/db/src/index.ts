@@ -1,4 +1,5 @@
 export * from './client';
 export * from './errors';
 export { applyMigrationsPostgres, migrationsFolder, pendingMigrations } from './migrate';
+export * from './prepared';
 export * from './schema';

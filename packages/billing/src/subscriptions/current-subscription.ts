@@ -1,6 +1,6 @@
-import { subscriptions } from '@subkit/db';
+import { preparedPerDatabase, subscriptions } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getPrice } from '../catalog/prices';
 
@@ -30,12 +30,18 @@ export type SubscriptionSummary = z.infer<typeof subscriptionOutput>;
 
 const isLive = inArray(subscriptions.status, [...LIVE_STATUSES]);
 
-export async function hasLiveSubscription({ db }: Pick<AppServices, 'db'>, userId: string): Promise<boolean> {
-  const [row] = await db
+// Every checkout runs this one, so it is prepared once.
+const liveSubscriptionOf = preparedPerDatabase((db) =>
+  db
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), isLive))
-    .limit(1);
+    .where(and(eq(subscriptions.userId, sql.placeholder('userId')), isLive))
+    .limit(1)
+    .prepare('live_subscription_of'),
+);
+
+export async function hasLiveSubscription({ db }: Pick<AppServices, 'db'>, userId: string): Promise<boolean> {
+  const [row] = await liveSubscriptionOf(db).execute({ userId });
   return row !== undefined;
 }
 
