@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { StripeEmulator } from '@subkit/stripe-emulator';
+import { startFlags } from '../build';
 import { SEED_ORIGIN } from './harness';
 
 const SERVER_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,10 +44,13 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** A real server process, started exactly as `pnpm start` starts it, with the given environment. */
+/**
+ * A real server process, started exactly as `pnpm start` starts it (the production bundle, built
+ * by test/global-setup.ts), with the given environment.
+ */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...startFlags(), 'dist/main.js'], {
     cwd: SERVER_ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -9,7 +10,14 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Database } from './client';
 
-export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+/**
+ * Found through the package, not this file's location: the server's production bundle compiles
+ * this module into apps/server/dist, where a path relative to the file would point elsewhere.
+ */
+export const migrationsFolder = join(
+  dirname(fileURLToPath(import.meta.resolve('@subkit/db/package.json'))),
+  'migrations',
+);
 
 // Any constant works; it only has to be the same in every process of this app.
 const MIGRATION_LOCK_KEY = 727_274_001;
