@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 
 export interface LoadOptions {
@@ -11,7 +12,10 @@ export interface LoadOptions {
   perRequest?: () => { headers?: Record<string, string>; body?: string };
   /** Stop after this many requests even if the duration has not passed (pools of one-use users). */
   maxRequests?: number;
-  /** Requests per second over all connections; unset: as fast as the server answers. */
+  /**
+   * Requests per second, sent evenly spaced whether or not earlier ones have answered (an open
+   * loop, see runPacedLoad); unset: as fast as the server answers, on `connections` connections.
+   */
   rate?: number;
   timeoutSec?: number;
 }
@@ -39,6 +43,7 @@ interface CannonRequest {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  if (options.rate !== undefined) return runPacedLoad({ ...options, rate: options.rate });
   const failures: string[] = [];
   const started = process.hrtime.bigint();
   const result = await autocannon({
@@ -49,7 +54,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ...(options.maxRequests !== undefined && {
       maxOverallRequests: Math.max(options.maxRequests, options.connections),
     }),
-    ...(options.rate !== undefined && { overallRate: options.rate }),
     requests: [
       {
         method: options.method ?? 'POST',
@@ -88,6 +92,97 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       p99_9: result.latency.p99_9,
       max: result.latency.max,
       mean: result.latency.mean,
+    },
+    failures,
+  };
+}
+
+/**
+ * One request every 1/rate s, each timed from its own send. autocannon's rate limit cannot give
+ * this: each connection fires its share of a second back to back and then waits for the next
+ * second, so a "100 req/s" run is a burst of 100 at the start of every second, and the latencies
+ * measure the queue of that burst; its coordinated-omission correction (an expected interval of
+ * ceil(1/rate) ms = 1 ms) then adds a synthetic sample for every millisecond of each slow answer.
+ * A fixed-rate overhead figure needs requests that do not wait for each other.
+ */
+async function runPacedLoad(options: LoadOptions & { rate: number }): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const url = new URL(options.url);
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  let sent = 0;
+  const send = () =>
+    new Promise<void>((done) => {
+      const extra = options.perRequest?.() ?? {};
+      const body = extra.body ?? options.body;
+      const started = process.hrtime.bigint();
+      const outgoing = request(
+        url,
+        {
+          agent,
+          method: options.method ?? 'POST',
+          headers: { 'content-type': 'application/json', ...options.headers, ...extra.headers },
+          timeout: (options.timeoutSec ?? 30) * 1000,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const status = response.statusCode ?? 0;
+            if (status >= 200 && status < 300) {
+              latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+            } else {
+              non2xx++;
+              if (failures.length < 5) failures.push(`${status} ${Buffer.concat(chunks).toString().slice(0, 300)}`);
+            }
+            done();
+          });
+        },
+      );
+      outgoing.on('error', () => {
+        errors++;
+        done();
+      });
+      outgoing.end(body);
+    });
+  const total = Math.min(
+    Math.round(options.rate * options.durationSec),
+    options.maxRequests ?? Number.POSITIVE_INFINITY,
+  );
+  const intervalMs = 1000 / options.rate;
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  while (sent < total) {
+    // Sleep to the next slot on the schedule (not "interval after the last send"), so timer drift
+    // does not lower the rate.
+    const wait = started + sent * intervalMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    sent++;
+    pending.push(send());
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  const elapsed = (performance.now() - started) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)] ?? 0;
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  return {
+    requests: sent,
+    durationSec: elapsed,
+    rps: sorted.length / elapsed,
+    ok: sorted.length,
+    non2xx,
+    errors,
+    timeouts: 0,
+    latency: {
+      p50: round(at(0.5)),
+      p90: round(at(0.9)),
+      p99: round(at(0.99)),
+      p99_9: round(at(0.999)),
+      max: round(sorted.at(-1) ?? 0),
+      mean: round(sorted.reduce((sum, value) => sum + value, 0) / (sorted.length || 1)),
     },
     failures,
   };

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleServer, startFlags } from '@subkit/server/build';
 import Stripe from 'stripe';
 import { type LoadResult, runLoad } from './load';
 import {
@@ -97,7 +98,13 @@ async function main() {
   const baselineUrl = `http://127.0.0.1:${baselinePort}`;
 
   log(`bench: ${databaseKind}, latency ${latencies.join('/')} ms, ${durationSec}s runs, ${rounds} round(s)`);
-  const emulator = await startChild('emulator', resolve(REPO_ROOT, 'packages/stripe-emulator/src/cli.ts'), {
+  // All three run as `pnpm start` runs the server: compiled, under plain node (no tsx).
+  const entries = await bundleServer({
+    'bench-emulator': resolve(REPO_ROOT, 'packages/stripe-emulator/src/cli.ts'),
+    'bench-server': resolve(BENCH_DIR, 'src/server-process.ts'),
+    'bench-baseline': resolve(BENCH_DIR, 'src/baseline-process.ts'),
+  });
+  const emulator = await startChild('emulator', entries['bench-emulator'], {
     args: ['--port', String(emulatorPort), '--latency', '0'],
     env: { NODE_ENV: 'development' },
     readyLine: /listening on/,
@@ -107,7 +114,7 @@ async function main() {
   info.secretKey = `sk_test_bench${Date.now()}`;
   const stripe = new Stripe(info.secretKey, { host: '127.0.0.1', port: emulatorPort, protocol: 'http' });
 
-  const server = await startChild('server', resolve(BENCH_DIR, 'src/server-process.ts'), {
+  const server = await startChild('server', entries['bench-server'], {
     env: {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
@@ -124,12 +131,16 @@ async function main() {
       RATE_LIMIT_CHECKOUT_PER_MIN: '1000000000',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DIR: join(pgliteDir, 'pglite') }),
     },
-    // BENCH_PROFILE_DIR=dir: a V8 CPU profile of the server, written when it stops.
-    ...(env.BENCH_PROFILE_DIR && { execArgv: ['--cpu-prof', '--cpu-prof-dir', env.BENCH_PROFILE_DIR] }),
+    execArgv: [
+      // The start script's flags; BENCH_SERVER_FLAGS replaces them, to measure others ('' for none).
+      ...(env.BENCH_SERVER_FLAGS !== undefined ? env.BENCH_SERVER_FLAGS.split(/\s+/).filter(Boolean) : startFlags()),
+      // BENCH_PROFILE_DIR=dir: a V8 CPU profile of the server, written when it stops.
+      ...(env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', env.BENCH_PROFILE_DIR] : []),
+    ],
     timeoutMs: 120_000,
   });
   const baselineCustomer = await stripe.customers.create({ email: 'baseline@bench.example.com' });
-  const baseline = await startChild('baseline', resolve(BENCH_DIR, 'src/baseline-process.ts'), {
+  const baseline = await startChild('baseline', entries['bench-baseline'], {
     env: {
       PORT: String(baselinePort),
       STRIPE_SECRET_KEY: info.secretKey,

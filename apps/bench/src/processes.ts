@@ -28,7 +28,7 @@ export interface Child {
 const children = new Set<Child>();
 
 /**
- * Starts a TypeScript entry in its own Node process (through tsx) and waits for its `ready`
+ * Starts a compiled entry (see `bundleServer`) in its own Node process and waits for its `ready`
  * message, or for `readyLine` on stdout when it is a CLI that prints one.
  */
 export async function startChild(
@@ -44,7 +44,7 @@ export async function startChild(
 ): Promise<Child> {
   const child = fork(entry, options.args ?? [], {
     cwd: BENCH_DIR,
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    execArgv: options.execArgv ?? [],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
