@@ -100,10 +100,16 @@ export class IdempotencyCache {
     }
   }
 
+  /**
+   * Runs on every request, so it must not walk every key: a Map iterates in insertion order, which
+   * is creation order (the clock only moves forward), so the sweep stops at the first key still
+   * young. Walking them all made a long-running emulator slower with each request it had served.
+   */
   private forgetExpired(): void {
     const cutoff = this.clock.now() - KEY_TTL_SECONDS;
     for (const [key, entry] of this.entries) {
-      if (entry.createdAt < cutoff && entry.response) this.entries.delete(key);
+      if (entry.createdAt >= cutoff) break;
+      if (entry.response) this.entries.delete(key);
     }
   }
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Clock } from '../src/clock';
+import { IdempotencyCache } from '../src/idempotency';
 import { apiFetch, startTestEmulator, type TestEmulator } from './helpers';
 
 let t: TestEmulator;
@@ -100,5 +102,26 @@ describe('Idempotency-Key', () => {
     );
     expect(b.id).toBe(a.id);
     expect(b.lastResponse.headers['idempotent-replayed']).toBe('true');
+  });
+});
+
+describe('Idempotency-Key expiry', () => {
+  const ok = (body: string) => async () => ({ status: 200, body });
+
+  it('forgets keys after 24 hours, oldest first, and keeps younger ones', async () => {
+    const clock = new Clock();
+    const cache = new IdempotencyCache(clock);
+    await cache.run('old', 'a', 'req_1', ok('first'));
+    clock.advance(12 * 60 * 60);
+    await cache.run('young', 'a', 'req_2', ok('second'));
+    clock.advance(12 * 60 * 60 + 1);
+
+    // 'old' is past 24 h: the key is free again, even for other parameters.
+    expect(await cache.run('old', 'b', 'req_3', ok('third'))).toEqual({ response: { status: 200, body: 'third' } });
+    // 'young' is 12 h old: still replayed.
+    expect(await cache.run('young', 'a', 'req_4', ok('unused'))).toEqual({
+      response: { status: 200, body: 'second' },
+      replayOf: 'req_2',
+    });
   });
 });
