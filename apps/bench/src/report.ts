@@ -210,7 +210,7 @@ export function markdown(report: BenchReport): string {
     '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
     ...rows.map(
       (row) =>
-        `| ${row.name} | ${row.latencyMs} ms | ${row.connections} | ${n(row.unitsPerSec, 0)} | ${n(row.p50, 0)} | ${n(row.p99, 0)} | ${n(row.p99_9, 0)} | ${n(row.ratio)} | ${n(row.stripe)} | ${n(row.db)} | ${n(row.cpuMs)} | ${n(row.postgresCpuMs)} | ${n(row.peakRssMb, 0)} | ${row.failed} |`,
+        `| ${row.name} | ${row.latencyMs} ms | ${row.connections} | ${n(row.unitsPerSec, 0)} | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.p99_9)} | ${n(row.ratio)} | ${n(row.stripe)} | ${n(row.db)} | ${n(row.cpuMs)} | ${n(row.postgresCpuMs)} | ${n(row.peakRssMb, 0)} | ${row.failed} |`,
     ),
     '',
     '`/s` counts checkouts (a tRPC batch request carries two) or webhook events. Stripe calls and database round trips are per checkout or event. CPU ms is the CPU time per checkout of the process serving it (server or baseline; on PGlite the database runs inside the server), PG CPU ms that of the Postgres processes. Peak RSS is the serving process, reset before each run.',
@@ -226,6 +226,11 @@ export function markdown(report: BenchReport): string {
   return lines.join('\n');
 }
 
+/** Latencies under 100 ms keep a decimal: the fixed-rate runs are a few milliseconds. */
+function ms(value: number): string {
+  return value.toFixed(value < 100 ? 1 : 0);
+}
+
 export function printTable(report: BenchReport): void {
   const rows = summarize(report.results);
   const table = rows.map((row) => ({
@@ -233,9 +238,9 @@ export function printTable(report: BenchReport): void {
     'latency ms': row.latencyMs,
     conns: row.rate ? `${row.connections} @${row.rate}/s` : row.connections,
     '/s': Math.round(row.unitsPerSec),
-    p50: row.p50,
-    p99: row.p99,
-    'p99.9': row.p99_9,
+    p50: ms(row.p50),
+    p99: ms(row.p99),
+    'p99.9': ms(row.p99_9),
     'x base': row.ratio === null ? '' : row.ratio.toFixed(2),
     stripe: row.stripe === null ? '' : row.stripe.toFixed(2),
     db: row.db === null ? '' : row.db.toFixed(2),
