@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const SERVER_DIR = dirname(fileURLToPath(import.meta.url));
-export const DIST_DIR = join(SERVER_DIR, 'dist');
+const DIST_DIR = join(SERVER_DIR, 'dist');
 const { dependencies, scripts } = JSON.parse(readFileSync(join(SERVER_DIR, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
   scripts: Record<string, string>;

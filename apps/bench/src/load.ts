@@ -112,6 +112,7 @@ async function runPacedLoad(options: LoadOptions & { rate: number }): Promise<Lo
   const failures: string[] = [];
   let non2xx = 0;
   let errors = 0;
+  let timeouts = 0;
   let sent = 0;
   const send = () =>
     new Promise<void>((done) => {
@@ -141,8 +142,16 @@ async function runPacedLoad(options: LoadOptions & { rate: number }): Promise<Lo
           });
         },
       );
+      // node:http only reports a timeout; ending the request is up to us. It then fails with an
+      // error, counted as the timeout it is.
+      let timedOut = false;
+      outgoing.on('timeout', () => {
+        timedOut = true;
+        outgoing.destroy();
+      });
       outgoing.on('error', () => {
-        errors++;
+        if (timedOut) timeouts++;
+        else errors++;
         done();
       });
       outgoing.end(body);
@@ -175,7 +184,7 @@ async function runPacedLoad(options: LoadOptions & { rate: number }): Promise<Lo
     ok: sorted.length,
     non2xx,
     errors,
-    timeouts: 0,
+    timeouts,
     latency: {
       p50: round(at(0.5)),
       p90: round(at(0.9)),

@@ -10,12 +10,12 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleServer, startFlags } from '@subkit/server/build';
+import getPort from 'get-port';
 import Stripe from 'stripe';
 import { type LoadResult, runLoad } from './load';
 import {
   BENCH_DIR,
   cpuMsOf,
-  freePort,
   getJson,
   machineCpuMs,
   memoryOf,
@@ -86,10 +86,10 @@ async function main() {
   const started = Date.now();
   const loadAverageAtStart = loadavg().map((value) => Number(value.toFixed(2)));
   const [emulatorPort, serverPort, controlPort, baselinePort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
+    getPort(),
+    getPort(),
+    getPort(),
+    getPort(),
   ]);
   const pgliteDir = mkdtempSync(join(tmpdir(), 'subkit-bench-'));
   const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
@@ -337,17 +337,19 @@ async function main() {
     );
     const budget = Math.min(Math.max(expected, conns * 2, 200), 20_000);
     const perRequest = scenario.prepare ? await scenario.prepare(budget) : scenario.headers?.();
-    const load = (seconds: number, maxRequests?: number) =>
+    const load = (seconds: number, maxRequests?: number, rate?: number) =>
       runLoad({
         url: `${baseUrl}${scenario.path}`,
         connections: conns,
         durationSec: seconds,
         ...(scenario.body !== undefined && { body: scenario.body }),
         ...(perRequest && { perRequest }),
-        ...(extra.rate !== undefined && { rate: extra.rate }),
+        ...(rate !== undefined && { rate }),
         ...(maxRequests !== undefined && { maxRequests }),
       });
-    // Warm-up: connections, JIT, caches (the price cache fills on the first checkout).
+    // Warm-up: connections, JIT, caches (the price cache fills on the first checkout). Never
+    // paced: a fixed-rate run comes first, and 100 req/s for a few seconds leaves the server's
+    // code unoptimised, which its p99 would then measure.
     const warmBudget = scenario.prepare ? Math.floor(budget / 5) : undefined;
     await load(warmupSec, warmBudget);
     await settle();
@@ -365,7 +367,11 @@ async function main() {
       postgres: databaseUrl ? postgresCpuMs() : 0,
       machine: machineCpuMs(),
     };
-    const result: LoadResult = await load(durationSec, scenario.prepare ? budget - (warmBudget ?? 0) : undefined);
+    const result: LoadResult = await load(
+      durationSec,
+      scenario.prepare ? budget - (warmBudget ?? 0) : undefined,
+      extra.rate,
+    );
     const loadgenCpu = process.cpuUsage(cpuBefore.loadgen);
     const machineAfter = machineCpuMs();
     const cpu = {

@@ -1,24 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { StripeEmulator } from '@subkit/stripe-emulator';
+import getPort from 'get-port';
 import { startFlags } from '../build';
 import { SEED_ORIGIN } from './harness';
 
 const SERVER_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /**
  * What a server process needs to use a test's emulator as "the real Stripe" (key, base URL and
@@ -49,7 +36,7 @@ export interface ServerProcess {
  * by test/global-setup.ts), with the given environment.
  */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const port = env.PORT ?? String(await freePort());
+  const port = env.PORT ?? String(await getPort());
   const child = spawn(process.execPath, [...startFlags(), 'dist/main.js'], {
     cwd: SERVER_ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: port },

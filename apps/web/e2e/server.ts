@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import getPort from 'get-port';
 import { build } from 'vite';
 
 const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -39,19 +39,6 @@ export async function buildWebApp(): Promise<string> {
   return outDir;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 export interface RunningServer {
   baseUrl: string;
   stop: () => Promise<void>;
@@ -63,7 +50,7 @@ export interface RunningServer {
  * Stripe emulator: inherited Stripe settings are dropped so a developer's real key is never used.
  */
 export async function startServer(webDistDir: string): Promise<RunningServer> {
-  const [port, emulatorPort] = [await freePort(), await freePort()];
+  const [port, emulatorPort] = [await getPort(), await getPort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) {

@@ -10,9 +10,10 @@ import { createDatabase, stripeEvents } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import { isNotNull } from 'drizzle-orm';
+import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, SEED_ORIGIN, signUp } from '../harness';
-import { emulatorEnv, freePort, spawnServer } from '../processes';
+import { emulatorEnv, spawnServer } from '../processes';
 
 const PAYMENTS = 5;
 
@@ -29,7 +30,7 @@ describe.each(testDatabaseKinds())('graceful shutdown with webhooks in flight (%
     if (kind === 'postgres') database = await createTestDatabase('postgres');
     else pgliteDir = mkdtempSync(join(tmpdir(), 'subkit-shutdown-'));
     env = {
-      PORT: String(await freePort()),
+      PORT: String(await getPort()),
       ...(database?.url ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(pgliteDir!, 'db') }),
       ...emulatorEnv(emulator),
     };
