@@ -90,7 +90,7 @@ describe('control API over HTTP', () => {
   });
 
   it('advances the clock and flushes webhooks', async () => {
-    const session = await createSubscriptionSession(t.stripe, { expires_at: t.emulator.now() + 1800 });
+    const session = await createSubscriptionSession(t.stripe, { expires_at: t.emulator.now() + 1860 });
     const before = t.emulator.now();
     const advanced = (await (await control('clock/advance', { seconds: 3600 })).json()) as { now: number };
     // The clock keeps ticking in real time too, so a second boundary may pass between the reads.
