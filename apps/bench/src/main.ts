@@ -147,6 +147,7 @@ async function main() {
       STRIPE_API_BASE: emulatorUrl,
       BASELINE_CUSTOMER: baselineCustomer.id,
       BASELINE_PRICE: PRICE,
+      ...(databaseUrl && { BASELINE_DATABASE_URL: databaseUrl }),
     },
   });
 
@@ -235,6 +236,20 @@ async function main() {
       kind: 'checkout',
       body: CHECKOUT_BODY,
     },
+    // The floor for any checkout that reads a database (Postgres only: PGlite lives in the server).
+    ...(databaseUrl
+      ? [
+          {
+            name: 'floor (Stripe call after one session query)',
+            target: 'baseline',
+            path: '/checkout-reading-session',
+            perRequest: 1,
+            kind: 'checkout',
+            body: CHECKOUT_BODY,
+            headers: () => rotate(returningTokens),
+          } satisfies Scenario,
+        ]
+      : []),
     {
       name: 'REST checkout, returning customer',
       target: 'server',
@@ -463,7 +478,10 @@ async function main() {
       // Realistic Stripe latency: how many checkouts can be in flight at once without errors.
       for (const conns of inFlightSteps) {
         log(`latency ${latencyMs} ms, ${conns} checkouts in flight`);
-        for (const scenario of scenarios.filter((s) => s.kind === 'checkout' && !s.name.includes('batch'))) {
+        const heldScenarios = scenarios.filter(
+          (s) => s.kind === 'checkout' && !s.name.includes('batch') && !s.name.startsWith('floor'),
+        );
+        for (const scenario of heldScenarios) {
           // New customers are capped at 50 in flight: each request uses up one seeded user, and
           // the figure that matters for them (two Stripe calls) does not change with concurrency.
           const isNew = scenario.name.includes('new customer');
