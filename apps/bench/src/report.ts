@@ -42,6 +42,8 @@ export interface BenchReport {
   settings: {
     durationSec: number;
     warmupSec: number;
+    /** The warm-up before each process's first measured run (the fixed-rate one). */
+    firstWarmupSec: number;
     connections: number;
     latencies: number[];
     inFlightSteps: number[];
@@ -201,7 +203,7 @@ export function markdown(report: BenchReport): string {
     `Run ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.database === 'postgres' ? 'Postgres (postgres.js)' : 'PGlite'}; ` +
       `${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.memoryGb} GB, Node ${report.machine.node}, ` +
       `load average ${report.machine.loadAverageAtStart.join(' / ')} at start; ` +
-      `${report.settings.durationSec}s per run after a ${report.settings.warmupSec}s warm-up, ${report.settings.rounds} round(s) averaged; ` +
+      `${report.settings.durationSec}s per run after a ${report.settings.warmupSec}s warm-up (${report.settings.firstWarmupSec}s before a process's first), ${report.settings.rounds} round(s) averaged; ` +
       `total ${Math.round(report.runtimeSec)}s.`,
     '',
     '| Target | Figure | |',
