@@ -485,11 +485,11 @@ async function main() {
       }
     } else {
       // Realistic Stripe latency: how many checkouts can be in flight at once without errors.
+      const heldScenarios = scenarios.filter(
+        (s) => s.kind === 'checkout' && !s.name.includes('batch') && !s.name.startsWith('floor'),
+      );
       for (const conns of inFlightSteps) {
         log(`latency ${latencyMs} ms, ${conns} checkouts in flight`);
-        const heldScenarios = scenarios.filter(
-          (s) => s.kind === 'checkout' && !s.name.includes('batch') && !s.name.startsWith('floor'),
-        );
         for (const scenario of heldScenarios) {
           // New customers are capped at 50 in flight: each request uses up one seeded user, and
           // the figure that matters for them (two Stripe calls) does not change with concurrency.

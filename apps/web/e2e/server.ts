@@ -45,8 +45,9 @@ export interface RunningServer {
 }
 
 /**
- * Starts the real server (`apps/server/src/main.ts`) as `pnpm start` would, in its own process
- * group so that stopping it also stops anything it spawned. It always runs against the built-in
+ * Starts the real server from its sources (`apps/server/src/main.ts` under tsx, as `pnpm dev` runs
+ * it; the server's own process tests cover the compiled bundle `pnpm start` runs), in its own
+ * process group so that stopping it also stops anything it spawned. It always runs against the built-in
  * Stripe emulator: inherited Stripe settings are dropped so a developer's real key is never used.
  */
 export async function startServer(webDistDir: string): Promise<RunningServer> {
