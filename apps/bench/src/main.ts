@@ -498,6 +498,13 @@ async function main() {
           results.push(await runScenario(scenario, latencyMs, isNew ? Math.min(conns, 50) : conns, 1));
         }
       }
+      // A burst of subscription events (a billing run renews many subscriptions at once), each
+      // reading Stripe: shows whether those reads tie up the server's database connections.
+      const subscriptionBurst = scenarios.find((s) => s.name === 'webhook, customer.subscription.updated');
+      if (subscriptionBurst) {
+        log(`latency ${latencyMs} ms, ${connections} subscription events in flight`);
+        results.push(await runScenario(subscriptionBurst, latencyMs, connections, 1));
+      }
     }
   }
 
