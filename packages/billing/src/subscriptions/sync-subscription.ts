@@ -1,28 +1,38 @@
 import { subscriptions, type Transaction, users } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
-import { eq, sql } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
+import type Stripe from 'stripe';
 import { toBillingError } from '../stripe/errors';
 import { idOf, isUserId } from '../stripe/ids';
+import type { LedgerEntry } from '../webhooks/handler';
 
 const fromUnix = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
 
 /**
- * Makes our row for a subscription equal to Stripe's *current* state. Webhooks arrive duplicated
- * and in any order, so the event's snapshot is only a hint of which subscription changed: we read
- * the subscription from Stripe under a per-subscription advisory lock, so two events for the same
- * subscription handled at once in two processes still write in the order they read.
+ * Stripe's *current* state of a subscription. Webhooks arrive duplicated and in any order, so an
+ * event's snapshot is only a hint of which subscription changed; our row is written from this read.
  */
-export async function syncSubscription(
+export function readSubscription(
   { stripe }: Pick<AppServices, 'stripe'>,
-  tx: Transaction,
   subscriptionId: string,
-  eventCreated: number,
-): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`subscription:${subscriptionId}`}))`);
-  const subscription = await stripe.subscriptions.retrieve(subscriptionId).catch((error: unknown) => {
+): Promise<Stripe.Subscription> {
+  return stripe.subscriptions.retrieve(subscriptionId).catch((error: unknown) => {
     throw toBillingError(error);
   });
+}
 
+/**
+ * Makes our row equal to a read of Stripe made for the ledger entry `entry`. Two processes can
+ * read the same subscription for two events and finish in either order; the read made for the
+ * later-received event wins, because it started after that event arrived and so reflects every
+ * change announced before it (a change after it brings an event, and a read, of its own).
+ */
+export async function storeSubscription(
+  tx: Transaction,
+  subscription: Stripe.Subscription,
+  entry: LedgerEntry,
+  eventCreated: number,
+): Promise<void> {
   const customerId = idOf(subscription.customer);
   const userId = await findUserId(tx, customerId, subscription.metadata.userId);
   if (!userId) {
@@ -47,13 +57,16 @@ export async function syncSubscription(
     trialEnd: fromUnix(subscription.trial_end),
     metadata: subscription.metadata,
     stripeUpdatedAt: new Date(eventCreated * 1000),
+    sourceEventSeq: entry.seq,
   };
+  // The row lock ON CONFLICT takes makes the comparison and the write one step across processes.
   await tx
     .insert(subscriptions)
     .values({ id: subscription.id, ...row })
     .onConflictDoUpdate({
       target: subscriptions.id,
       set: { ...row, stripeUpdatedAt: sql`greatest(${subscriptions.stripeUpdatedAt}, excluded.stripe_updated_at)` },
+      setWhere: lt(subscriptions.sourceEventSeq, entry.seq),
     });
 }
 

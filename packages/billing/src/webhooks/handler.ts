@@ -7,9 +7,20 @@ export type WebhookServices = Pick<AppServices, 'stripe' | 'cache'>;
 /** The event object Stripe sends for the given type(s). */
 export type EventOf<T extends Stripe.Event['type']> = Extract<Stripe.Event, { type: T }>;
 
-/** Applies one event inside the ledger's transaction; throwing rolls it back and Stripe retries. */
+/** Where the event stands in the ledger: `seq` orders events by when we first received them. */
+export interface LedgerEntry {
+  seq: number;
+}
+
+/** Writes an event's effect inside the ledger's transaction; throwing rolls it back and Stripe retries. */
+export type ApplyEvent = (tx: Transaction, entry: LedgerEntry) => Promise<void>;
+
+/**
+ * Handles one event in two steps. The handler itself reads what it needs from Stripe while no
+ * database connection is held, so a slow Stripe cannot starve the pool (or, on PGlite, stall the
+ * whole database); it returns the write to make in the ledger's transaction, or nothing.
+ */
 export type EventHandler<E extends Stripe.Event = Stripe.Event> = (
   services: WebhookServices,
-  tx: Transaction,
   event: E,
-) => Promise<void>;
+) => Promise<ApplyEvent | undefined>;

@@ -37,16 +37,19 @@ export interface WebhookDeps extends WebhookServices {
 
 /**
  * Applies a verified Stripe event exactly once, even when Stripe delivers it twice at the same
- * moment to two server processes: the ledger row is created if missing, then locked for the
- * transaction that applies the event and marks it processed. A delivery that finds it processed
- * is a duplicate. A failure rolls the whole application back, records why, and rethrows so the
- * endpoint answers non-2xx and Stripe retries.
+ * moment to two server processes. The ledger row is created if missing; an event already
+ * processed is a duplicate. Otherwise the handler reads Stripe with no connection held, then one
+ * transaction locks the ledger row, checks again that no other delivery got there first, writes
+ * the effect and marks the event processed. A failure rolls the write back, records why, and
+ * rethrows so the endpoint answers non-2xx and Stripe retries.
  */
 export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event): Promise<EventOutcome> {
   const { db } = deps;
-  await db.insert(stripeEvents).values({ id: event.id, type: event.type }).onConflictDoNothing();
+  const entry = await ledgerEntry(db, event);
+  if (entry.processedAt) return 'duplicate';
   const handler = handlers[event.type] as EventHandler | undefined;
   try {
+    const apply = await handler?.(deps, event);
     return await db.transaction(async (tx) => {
       const [ledger] = await tx
         .select({ processedAt: stripeEvents.processedAt })
@@ -54,7 +57,7 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
         .where(eq(stripeEvents.id, event.id))
         .for('update');
       if (ledger?.processedAt) return 'duplicate';
-      if (handler) await handler(deps, tx, event);
+      await apply?.(tx, entry);
       await tx
         .update(stripeEvents)
         .set({ processedAt: sql`now()`, error: null, attempts: sql`${stripeEvents.attempts} + 1` })
@@ -71,6 +74,20 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
       .where(eq(stripeEvents.id, event.id));
     throw error;
   }
+}
+
+/** The event's ledger row, created on first receipt; a redelivery reads the existing one. */
+async function ledgerEntry(db: Database, event: Stripe.Event) {
+  const columns = { seq: stripeEvents.seq, processedAt: stripeEvents.processedAt };
+  const [created] = await db
+    .insert(stripeEvents)
+    .values({ id: event.id, type: event.type })
+    .onConflictDoNothing()
+    .returning(columns);
+  if (created) return created;
+  const [existing] = await db.select(columns).from(stripeEvents).where(eq(stripeEvents.id, event.id));
+  if (!existing) throw new Error(`ledger row for ${event.id} vanished`);
+  return existing;
 }
 
 /** Drizzle wraps driver errors in one that quotes the whole query; the ledger keeps the reason. */

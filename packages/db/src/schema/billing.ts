@@ -1,4 +1,15 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './users';
 
 /**
@@ -26,6 +37,12 @@ export const subscriptions = pgTable(
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     /** `created` of the newest Stripe event applied; shows how fresh this row is. */
     stripeUpdatedAt: timestamp('stripe_updated_at', { withTimezone: true }).notNull(),
+    /**
+     * The ledger `seq` of the event whose read of Stripe this row holds. Reads happen outside any
+     * transaction, so they can finish out of order; a read made for an earlier-received event
+     * never replaces one made for a later one.
+     */
+    sourceEventSeq: bigint('source_event_seq', { mode: 'number' }).notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('subscriptions_user_id_idx').on(table.userId)],
@@ -37,6 +54,8 @@ export const subscriptions = pgTable(
  */
 export const stripeEvents = pgTable('stripe_events', {
   id: text('id').primaryKey(),
+  /** Order of first receipt across every server process; orders the Stripe reads events trigger. */
+  seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
   type: text('type').notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   processedAt: timestamp('processed_at', { withTimezone: true }),

@@ -12,4 +12,5 @@ type CatalogEventType =
 /** A price or product was edited in Stripe: drop cached prices so checkout and the pricing page see it now. */
 export const catalogChanged: EventHandler<EventOf<CatalogEventType>> = async (services) => {
   forgetPrices(services);
+  return undefined;
 };

@@ -1,7 +1,7 @@
 import { users } from '@subkit/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import { idOf, isUserId } from '../../stripe/ids';
-import { syncSubscription } from '../../subscriptions/sync-subscription';
+import { readSubscription, storeSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 
 /**
@@ -11,17 +11,20 @@ import type { EventHandler, EventOf } from '../handler';
  */
 export const checkoutSessionCompleted: EventHandler<EventOf<'checkout.session.completed'>> = async (
   services,
-  tx,
   event,
 ) => {
   const session = event.data.object;
-  if (session.mode !== 'subscription' || !session.subscription) return;
+  if (session.mode !== 'subscription' || !session.subscription) return undefined;
+  const subscription = await readSubscription(services, idOf(session.subscription));
   const customerId = session.customer ? idOf(session.customer) : null;
-  if (customerId && isUserId(session.client_reference_id)) {
-    await tx
-      .update(users)
-      .set({ stripeCustomerId: customerId })
-      .where(and(eq(users.id, session.client_reference_id), isNull(users.stripeCustomerId)));
-  }
-  await syncSubscription(services, tx, idOf(session.subscription), event.created);
+  const userId = session.client_reference_id;
+  return async (tx, entry) => {
+    if (customerId && isUserId(userId)) {
+      await tx
+        .update(users)
+        .set({ stripeCustomerId: customerId })
+        .where(and(eq(users.id, userId), isNull(users.stripeCustomerId)));
+    }
+    await storeSubscription(tx, subscription, entry, event.created);
+  };
 };

@@ -1,5 +1,5 @@
 import { idOf } from '../../stripe/ids';
-import { syncSubscription } from '../../subscriptions/sync-subscription';
+import { readSubscription, storeSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 
 /**
@@ -8,10 +8,10 @@ import type { EventHandler, EventOf } from '../handler';
  */
 export const invoiceSettled: EventHandler<EventOf<'invoice.paid' | 'invoice.payment_failed'>> = async (
   services,
-  tx,
   event,
 ) => {
-  const subscription = event.data.object.parent?.subscription_details?.subscription;
-  if (!subscription) return;
-  await syncSubscription(services, tx, idOf(subscription), event.created);
+  const subscriptionId = event.data.object.parent?.subscription_details?.subscription;
+  if (!subscriptionId) return undefined;
+  const subscription = await readSubscription(services, idOf(subscriptionId));
+  return (tx, entry) => storeSubscription(tx, subscription, entry, event.created);
 };

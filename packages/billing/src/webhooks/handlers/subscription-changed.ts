@@ -1,4 +1,4 @@
-import { syncSubscription } from '../../subscriptions/sync-subscription';
+import { readSubscription, storeSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 
 type SubscriptionEventType =
@@ -9,5 +9,7 @@ type SubscriptionEventType =
   | 'customer.subscription.resumed';
 
 /** Every subscription event means the same thing to us: re-read that subscription from Stripe. */
-export const subscriptionChanged: EventHandler<EventOf<SubscriptionEventType>> = (services, tx, event) =>
-  syncSubscription(services, tx, event.data.object.id, event.created);
+export const subscriptionChanged: EventHandler<EventOf<SubscriptionEventType>> = async (services, event) => {
+  const subscription = await readSubscription(services, event.data.object.id);
+  return (tx, entry) => storeSubscription(tx, subscription, entry, event.created);
+};

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { createDatabase, type DatabaseHandle, stripeEvents, subscriptions, users } from '@subkit/db';
+import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
+import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
+import { TtlCache } from '@subkit/trpc';
+import { eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStripeClient } from '../src/stripe/client';
+import { processStripeEvent } from '../src/webhooks/process-event';
+
+/**
+ * The real client, except that the answers to subscription reads are held back until `release()`:
+ * a slow network between us and Stripe. Stripe has already answered when `answered` resolves.
+ */
+function withHeldSubscriptionReads(stripe: Stripe) {
+  let release!: () => void;
+  let markAnswered!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const answered = new Promise<void>((resolve) => {
+    markAnswered = resolve;
+  });
+  const held = Object.create(stripe) as Stripe;
+  held.subscriptions = Object.create(stripe.subscriptions, {
+    retrieve: {
+      value: async (...args: Parameters<Stripe['subscriptions']['retrieve']>) => {
+        const subscription = await stripe.subscriptions.retrieve(...args);
+        markAnswered();
+        await released;
+        return subscription;
+      },
+    },
+  });
+  return { stripe: held, answered, release };
+}
+
+function subscriptionUpdated(subscriptionId: string): Stripe.Event {
+  return {
+    id: `evt_${randomUUID()}`,
+    object: 'event',
+    type: 'customer.subscription.updated',
+    created: Math.floor(Date.now() / 1000),
+    data: { object: { id: subscriptionId, object: 'subscription' } },
+  } as unknown as Stripe.Event;
+}
+
+describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
+  let emulator: StripeEmulator;
+  let database: TestDatabase;
+  /** One connection, so a webhook that held one across its Stripe read would stall everything else. */
+  let narrow: DatabaseHandle;
+  let stripe: Stripe;
+  const cache = new TtlCache();
+
+  beforeAll(async () => {
+    [emulator, database] = await Promise.all([startStripeEmulator({ port: 0 }), createTestDatabase(kind)]);
+    narrow = database.url ? await createDatabase({ url: database.url, maxConnections: 1, migrate: false }) : database;
+    stripe = createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url });
+  });
+  afterAll(async () => {
+    if (narrow !== database) await narrow.close();
+    await Promise.all([database.destroy(), emulator.close()]);
+  });
+
+  /** A user of ours with a paid subscription in Stripe; no webhook endpoint is registered, so no event arrives by itself. */
+  async function subscribedUser() {
+    const email = `${randomUUID()}@example.com`;
+    const customer = await stripe.customers.create({ email });
+    const [user] = await database.db
+      .insert(users)
+      .values({ email, passwordHash: 'unused', stripeCustomerId: customer.id })
+      .returning({ id: users.id });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_1ABC123XYZ', quantity: 1 }],
+      success_url: 'https://app.example.com/dashboard',
+      cancel_url: 'https://app.example.com/pricing',
+    });
+    const completed = await fetch(`${emulator.url}/v1/test_helpers/checkout/sessions/${session.id}/complete`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.secretKey}` },
+    });
+    const { subscription } = (await completed.json()) as { subscription: string };
+    return { userId: user!.id, subscriptionId: subscription };
+  }
+
+  const storedRow = async (subscriptionId: string) =>
+    (await narrow.db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)))[0];
+  const ledgerSeq = async (eventId: string) =>
+    (await narrow.db.select({ seq: stripeEvents.seq }).from(stripeEvents).where(eq(stripeEvents.id, eventId)))[0]?.seq;
+
+  it('keeps the read made for the later event when an earlier event’s read answers last', async () => {
+    const { subscriptionId } = await subscribedUser();
+    const slow = withHeldSubscriptionReads(stripe);
+    const earlier = subscriptionUpdated(subscriptionId);
+    const earlierOutcome = processStripeEvent({ db: narrow.db, stripe: slow.stripe, cache }, earlier);
+    await slow.answered; // Stripe said "active"; the answer is still on its way
+
+    await stripe.subscriptions.cancel(subscriptionId);
+    const later = subscriptionUpdated(subscriptionId);
+    // Goes through while the earlier event waits on Stripe: that wait holds no connection.
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, later)).toBe('applied');
+    expect(await storedRow(subscriptionId)).toMatchObject({ status: 'canceled' });
+
+    slow.release();
+    expect(await earlierOutcome).toBe('applied');
+    const row = await storedRow(subscriptionId);
+    expect(row?.status).toBe('canceled');
+    expect(row?.sourceEventSeq).toBe(await ledgerSeq(later.id));
+    expect(await ledgerSeq(earlier.id)).toBeLessThan(row!.sourceEventSeq);
+  });
+
+  it('lets each later event’s read replace the row the previous one wrote', async () => {
+    const { subscriptionId } = await subscribedUser();
+    const first = subscriptionUpdated(subscriptionId);
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, first)).toBe('applied');
+    expect(await storedRow(subscriptionId)).toMatchObject({ status: 'active', cancelAtPeriodEnd: false });
+
+    await stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true });
+    const second = subscriptionUpdated(subscriptionId);
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, second)).toBe('applied');
+    expect(await storedRow(subscriptionId)).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
+  });
+
+  it('answers a redelivery of a processed event as a duplicate without asking Stripe again', async () => {
+    const { subscriptionId } = await subscribedUser();
+    const event = subscriptionUpdated(subscriptionId);
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, event)).toBe('applied');
+    const before = emulator.stats().requests;
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, event)).toBe('duplicate');
+    expect(emulator.stats().requests).toBe(before);
+  });
+});
