@@ -5,35 +5,41 @@ import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulato
 import { TtlCache } from '@subkit/trpc';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeClient } from '../src/stripe/client';
 import { processStripeEvent } from '../src/webhooks/process-event';
 
 /**
- * The real client, except that the answers to subscription reads are held back until `release()`:
- * a slow network between us and Stripe. Stripe has already answered when `answered` resolves.
+ * The real client, with its subscription reads held until `release()`: a slow network between us
+ * and Stripe. `answer` holds the answer (Stripe has read the subscription when `reached` resolves);
+ * `request` holds the request (Stripe reads it only after the release).
  */
-function withHeldSubscriptionReads(stripe: Stripe) {
+function withHeldSubscriptionReads(stripe: Stripe, hold: 'answer' | 'request') {
   let release!: () => void;
-  let markAnswered!: () => void;
+  let markReached!: () => void;
   const released = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const answered = new Promise<void>((resolve) => {
-    markAnswered = resolve;
+  const reached = new Promise<void>((resolve) => {
+    markReached = resolve;
   });
   const held = Object.create(stripe) as Stripe;
   held.subscriptions = Object.create(stripe.subscriptions, {
     retrieve: {
       value: async (...args: Parameters<Stripe['subscriptions']['retrieve']>) => {
+        if (hold === 'request') {
+          markReached();
+          await released;
+          return stripe.subscriptions.retrieve(...args);
+        }
         const subscription = await stripe.subscriptions.retrieve(...args);
-        markAnswered();
+        markReached();
         await released;
         return subscription;
       },
     },
   });
-  return { stripe: held, answered, release };
+  return { stripe: held, reached, release };
 }
 
 function subscriptionUpdated(subscriptionId: string): Stripe.Event {
@@ -59,6 +65,7 @@ describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
     narrow = database.url ? await createDatabase({ url: database.url, maxConnections: 1, migrate: false }) : database;
     stripe = createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url });
   });
+  afterEach(() => emulator.setFaults([]));
   afterAll(async () => {
     if (narrow !== database) await narrow.close();
     await Promise.all([database.destroy(), emulator.close()]);
@@ -94,10 +101,10 @@ describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
 
   it('keeps the read made for the later event when an earlier event’s read answers last', async () => {
     const { subscriptionId } = await subscribedUser();
-    const slow = withHeldSubscriptionReads(stripe);
+    const slow = withHeldSubscriptionReads(stripe, 'answer');
     const earlier = subscriptionUpdated(subscriptionId);
     const earlierOutcome = processStripeEvent({ db: narrow.db, stripe: slow.stripe, cache }, earlier);
-    await slow.answered; // Stripe said "active"; the answer is still on its way
+    await slow.reached; // Stripe said "active"; the answer is still on its way
 
     await stripe.subscriptions.cancel(subscriptionId);
     const later = subscriptionUpdated(subscriptionId);
@@ -132,5 +139,26 @@ describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
     const before = emulator.stats().requests;
     expect(await processStripeEvent({ db: narrow.db, stripe, cache }, event)).toBe('duplicate');
     expect(emulator.stats().requests).toBe(before);
+  });
+
+  it('answers a delivery whose Stripe read failed while another applied the event as a duplicate', async () => {
+    const { subscriptionId } = await subscribedUser();
+    const event = subscriptionUpdated(subscriptionId);
+    const noRetries = createStripeClient({
+      secretKey: emulator.secretKey,
+      apiBase: emulator.url,
+      maxNetworkRetries: 0,
+    });
+    const slow = withHeldSubscriptionReads(noRetries, 'request');
+    const failing = processStripeEvent({ db: narrow.db, stripe: slow.stripe, cache }, event);
+    await slow.reached; // this delivery found the event unprocessed and is about to ask Stripe
+
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, event)).toBe('applied');
+    emulator.setFaults([{ endpoint: 'GET /v1/subscriptions/:id', rate: 1, kind: '503' }]);
+    slow.release();
+    expect(await failing).toBe('duplicate');
+    const [entry] = await narrow.db.select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
+    expect(entry).toMatchObject({ error: null, attempts: 1 });
+    expect(entry?.processedAt).not.toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { type Database, stripeEvents } from '@subkit/db';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { EventHandler, EventOf, WebhookServices } from './handler';
 import { catalogChanged } from './handlers/catalog-changed';
@@ -65,13 +65,16 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
       return handler ? 'applied' : 'ignored';
     });
   } catch (error) {
-    await db
+    const [failed] = await db
       .update(stripeEvents)
       .set({
         error: rootCauseMessage(error).slice(0, 1000),
         attempts: sql`${stripeEvents.attempts} + 1`,
       })
-      .where(eq(stripeEvents.id, event.id));
+      .where(and(eq(stripeEvents.id, event.id), isNull(stripeEvents.processedAt)))
+      .returning({ id: stripeEvents.id });
+    // Another delivery applied the event while this one was failing: nothing is lost, no retry is needed.
+    if (!failed) return 'duplicate';
     throw error;
   }
 }
