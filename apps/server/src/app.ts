@@ -6,6 +6,7 @@ import { loggerOptions } from './logging';
 import docs from './plugins/docs';
 import errors from './plugins/errors';
 import health from './plugins/health';
+import housekeeping, { DEFAULT_HOUSEKEEPING_SCHEDULE, type HousekeepingSchedule } from './plugins/housekeeping';
 import metrics from './plugins/metrics';
 import openapi from './plugins/openapi';
 import readiness from './plugins/readiness';
@@ -24,6 +25,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where the production logger settings write instead of stdout (tests read the log there). */
   logStream?: { write(line: string): void };
+  /** Tests shorten it to watch a run. */
+  housekeeping?: HousekeepingSchedule;
 }
 
 // Checkout and auth bodies are tiny; a small cap makes oversized bodies a cheap 413.
@@ -61,5 +64,6 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(rest);
   await app.register(webhook);
   await app.register(webApp, { distDir: config.webDistDir });
+  await app.register(housekeeping, options.housekeeping ?? DEFAULT_HOUSEKEEPING_SCHEDULE);
   return app;
 }

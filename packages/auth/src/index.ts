@@ -1,4 +1,4 @@
 export { authRouter } from './router';
 export * from './schemas';
-export { type AuthDeps, resolveSession, signIn, signOut, signUp } from './service';
+export { type AuthDeps, deleteExpiredSessions, resolveSession, signIn, signOut, signUp } from './service';
 export { hashSessionToken, SESSION_TTL_MS } from './tokens';

@@ -1,8 +1,8 @@
 import type { Database } from '@subkit/db';
-import { isUniqueViolation, preparedPerDatabase, sessions, users } from '@subkit/db';
+import { deleteInBatches, isUniqueViolation, preparedPerDatabase, sessions, users } from '@subkit/db';
 import type { SessionUser } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import type { AuthSession, SignInInput, SignUpInput } from './schemas';
 import { generateSessionToken, hashSessionToken, isWellFormedToken, SESSION_TTL_MS } from './tokens';
@@ -51,6 +51,22 @@ export async function signIn(deps: AuthDeps, input: SignInInput): Promise<AuthSe
 
 export async function signOut({ db }: AuthDeps, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/**
+ * Deletes sessions that can no longer sign anyone in (`resolveSession` already ignores them), so
+ * the table holds live sessions rather than every sign-in ever made. Returns how many went.
+ */
+export function deleteExpiredSessions({ db, now }: AuthDeps): Promise<number> {
+  return deleteInBatches((limit) => {
+    const expired = db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(lte(sessions.expiresAt, now()))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return db.delete(sessions).where(inArray(sessions.id, expired)).returning({ id: sessions.id });
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 export { listPlans, type Plan, planOutput, plansOutput } from './catalog/plans';
 export { forgetPrices, getPrice, type PriceInfo } from './catalog/prices';
 export { CHECKOUT_VALIDITY_SECONDS, createCheckout } from './checkout/create-checkout';
+export { deleteExpiredCheckoutClaims } from './checkout/idempotent-request';
 export * from './checkout/schemas';
 export { ensureCustomer } from './customers/ensure-customer';
 export { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
@@ -8,4 +9,5 @@ export { billingRouter } from './router';
 export { createStripeClient, type StripeClientOptions } from './stripe/client';
 export { PROVIDER_UNAVAILABLE, toBillingError } from './stripe/errors';
 export { LIVE_STATUSES, type SubscriptionSummary, subscriptionOutput } from './subscriptions/current-subscription';
+export { deleteOldWebhookEvents, PROCESSED_EVENT_RETENTION_DAYS } from './webhooks/ledger-retention';
 export { type EventOutcome, processStripeEvent } from './webhooks/process-event';

@@ -1,3 +1,4 @@
+export * from './batched-delete';
 export * from './client';
 export * from './errors';
 export { applyMigrationsPostgres, migrationsFolder, pendingMigrations } from './migrate';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { checkoutRequests } from '@subkit/db';
+import { checkoutRequests, deleteInBatches } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import type { CreateCheckoutOutput } from './schemas';
 
 // Stripe's own rule for Idempotency-Key, so a key we accept is one Stripe would too.
@@ -69,4 +69,23 @@ export async function claimIdempotencyKey(
       await db.update(checkoutRequests).set({ sessionId: result.sessionId, url: result.url }).where(where);
     },
   };
+}
+
+/**
+ * Deletes claims whose checkout session has expired: replaying one would only return a session
+ * nobody can pay, and Stripe forgets its own idempotency keys after 24 hours, so a late retry
+ * with the key starts afresh, as it would at Stripe. Returns how many went.
+ */
+export function deleteExpiredCheckoutClaims({ db, now }: Pick<AppServices, 'db' | 'now'>): Promise<number> {
+  const nowSeconds = Math.floor(now().getTime() / 1000);
+  const { userId, idempotencyKey } = checkoutRequests;
+  return deleteInBatches((limit) => {
+    const expired = db
+      .select({ userId, idempotencyKey })
+      .from(checkoutRequests)
+      .where(lte(checkoutRequests.expiresAt, nowSeconds))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return db.delete(checkoutRequests).where(sql`(${userId}, ${idempotencyKey}) in (${expired})`).returning({ userId });
+  });
 }

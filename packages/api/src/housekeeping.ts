@@ -1,0 +1,22 @@
+import { deleteExpiredSessions } from '@subkit/auth';
+import { deleteExpiredCheckoutClaims, deleteOldWebhookEvents } from '@subkit/billing';
+import type { AppServices } from '@subkit/trpc';
+
+export interface HousekeepingReport {
+  expiredSessions: number;
+  expiredCheckoutClaims: number;
+  oldWebhookEvents: number;
+}
+
+/**
+ * Deletes the rows that no longer mean anything, so tables hold what is live rather than
+ * everything that ever happened. Each server process runs it on a timer; the deletes pick their
+ * rows with SKIP LOCKED, so processes that run it at the same moment split the rows between them.
+ */
+export async function runHousekeeping(services: Pick<AppServices, 'db' | 'now'>): Promise<HousekeepingReport> {
+  return {
+    expiredSessions: await deleteExpiredSessions(services),
+    expiredCheckoutClaims: await deleteExpiredCheckoutClaims(services),
+    oldWebhookEvents: await deleteOldWebhookEvents(services),
+  };
+}
