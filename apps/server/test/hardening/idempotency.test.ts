@@ -1,4 +1,7 @@
+import { runHousekeeping } from '@subkit/api';
+import { checkoutRequests } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, SEED_ORIGIN, type Stack, signUp, startStack } from '../harness';
 
@@ -52,6 +55,24 @@ describe.each(testDatabaseKinds())('Idempotency-Key on POST /api/billing/checkou
       error: { code: 'CONFLICT', message: 'This Idempotency-Key was already used with a different request' },
     });
     expect(sessionIdOf(await checkout(user.token, 'key-reused'))).toBe(sessionIdOf(first));
+  });
+
+  it('starts a new checkout for a key whose spent claim housekeeping removed, not a Stripe error', async () => {
+    const user = await signUp(stack.server.url);
+    const first = await checkout(user.token, 'order-next-day');
+    // A day on: the session has expired and housekeeping deletes the claim. Stripe still knows the
+    // key it was sent with (it keeps keys for at least 24 hours), with the old expires_at.
+    const { db } = stack.database;
+    const spent = Math.floor(Date.now() / 1000) - 60;
+    await db.update(checkoutRequests).set({ expiresAt: spent }).where(eq(checkoutRequests.userId, user.userId));
+    const report = await runHousekeeping({ db, now: () => new Date() });
+    expect(report.expiredCheckoutClaims).toBeGreaterThanOrEqual(1);
+
+    // expires_at counts seconds: from the next one on, a new claim sends Stripe other parameters.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const again = await checkout(user.token, 'order-next-day');
+    expect(again.status).toBe(200);
+    expect(sessionIdOf(again)).not.toBe(sessionIdOf(first));
   });
 
   it('treats different keys, and the same key from different users, as different requests', async () => {

@@ -64,7 +64,10 @@ export async function claimIdempotencyKey(
   return {
     replay: claim.sessionId && claim.url ? { sessionId: claim.sessionId, url: claim.url } : null,
     expiresAt: claim.expiresAt,
-    stripeKey: `subkit-checkout-${sha256(`${userId}:${key}`)}`,
+    // The claim's own expiry is part of the key: once housekeeping has deleted a spent claim, the
+    // same key makes a new claim and must not meet the old one at Stripe, which keeps keys for
+    // at least 24 hours with the old parameters.
+    stripeKey: `subkit-checkout-${sha256(`${userId}:${key}:${claim.expiresAt}`)}`,
     remember: async (result) => {
       await db.update(checkoutRequests).set({ sessionId: result.sessionId, url: result.url }).where(where);
     },
@@ -73,8 +76,8 @@ export async function claimIdempotencyKey(
 
 /**
  * Deletes claims whose checkout session has expired: replaying one would only return a session
- * nobody can pay, and Stripe forgets its own idempotency keys after 24 hours, so a late retry
- * with the key starts afresh, as it would at Stripe. Returns how many went.
+ * nobody can pay. A later request with the same key starts afresh, with a Stripe key of its own.
+ * Returns how many went.
  */
 export function deleteExpiredCheckoutClaims({ db, now }: Pick<AppServices, 'db' | 'now'>): Promise<number> {
   const nowSeconds = Math.floor(now().getTime() / 1000);
