@@ -7,6 +7,8 @@ import Stripe from 'stripe';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** The seed document's redirect host: tests allow it as the web app's origin. */
 export const SEED_ORIGIN = 'https://app.example.com';
 
@@ -41,6 +43,8 @@ export async function startTestServer(
       webhookSecret: emulator.webhookSecret,
     },
     logger: false,
+    // Not during a test file: the housekeeping suite runs its own, and no other may lose rows to it.
+    housekeeping: { firstRunAfterMs: DAY_MS, everyMs: DAY_MS },
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, close: () => app.close() };

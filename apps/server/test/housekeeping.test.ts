@@ -1,6 +1,7 @@
 /**
  * Housekeeping, on a real database: a server prunes what no longer means anything on its
- * schedule and keeps everything else, and processes that prune at once delete each row once.
+ * schedule, again and again, and never after it has closed; it keeps everything else, and it
+ * passes over rows another process holds rather than queueing behind them.
  */
 import { randomUUID } from 'node:crypto';
 import { runHousekeeping } from '@subkit/api';
@@ -27,14 +28,6 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
     db = stack.database.db;
   });
   afterAll(() => stack.close());
-
-  async function newUser() {
-    const [user] = await db
-      .insert(users)
-      .values({ email: `${randomUUID()}@example.com`, passwordHash: 'unused' })
-      .returning({ id: users.id });
-    return user!.id;
-  }
 
   it('prunes expired sessions, spent checkout claims and old processed events on schedule, and keeps the rest', async () => {
     const { userId, token: liveToken } = await signUp(stack.server.url);
@@ -69,6 +62,17 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
     ]);
 
     const lines: string[] = [];
+    const reports = () =>
+      lines
+        .filter((line) => line.includes('housekeeping pruned expired rows'))
+        .map((line) => JSON.parse(line).housekeeping);
+    const expiredSession = async () => {
+      const id = `expired-${randomUUID()}`;
+      await db.insert(sessions).values({ id, userId, expiresAt: ago(1_000) });
+      return id;
+    };
+    const sessionExists = async (id: string) =>
+      (await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, id))).length === 1;
     const app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info' }),
       database: stack.database,
@@ -78,18 +82,23 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
         webhookSecret: stack.emulator.webhookSecret,
       },
       logStream: { write: (line: string) => lines.push(line) },
-      housekeeping: { firstRunAfterMs: 0, everyMs: 60_000 },
+      housekeeping: { firstRunAfterMs: 0, everyMs: 100 },
     });
     try {
       await app.ready();
-      await expect
-        .poll(() => lines.some((line) => line.includes('housekeeping pruned expired rows')), { timeout: 10_000 })
-        .toBe(true);
-      const report = JSON.parse(lines.find((line) => line.includes('housekeeping pruned'))!).housekeeping;
-      expect(report).toEqual({ expiredSessions: 2, expiredCheckoutClaims: 1, oldWebhookEvents: 1 });
+      await expect.poll(() => reports().length, { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(reports()[0]).toEqual({ expiredSessions: 2, expiredCheckoutClaims: 1, oldWebhookEvents: 1 });
+      // It runs again on schedule.
+      const expiredLater = await expiredSession();
+      await expect.poll(() => sessionExists(expiredLater), { timeout: 10_000 }).toBe(false);
     } finally {
       await app.close();
     }
+    // And not after the server has closed.
+    const expiredAfterClose = await expiredSession();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await sessionExists(expiredAfterClose)).toBe(true);
+    await db.delete(sessions).where(eq(sessions.id, expiredAfterClose));
 
     const left = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
     expect(left).toEqual([{ id: hashSessionToken(liveToken) }]);
@@ -107,21 +116,59 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
     const me = await request(stack.server.url, 'GET', '/api/auth/me', { token: liveToken });
     expect(me.status).toBe(200);
   });
-
-  it('deletes every row once when two processes prune at the same moment', async () => {
-    const userId = await newUser();
-    const expired = Array.from({ length: 2_500 }, () => ({
-      id: `expired-${randomUUID()}`,
-      userId,
-      expiresAt: ago(DAY_MS),
-    }));
-    await db.insert(sessions).values(expired);
-    const second = await stack.openSecondHandle();
-    const now = () => new Date();
-
-    const reports = await Promise.all([runHousekeeping({ db, now }), runHousekeeping({ db: second.db, now })]);
-
-    expect(reports[0].expiredSessions + reports[1].expiredSessions).toBe(expired.length);
-    expect(await db.select().from(sessions).where(eq(sessions.userId, userId))).toEqual([]);
-  });
 });
+
+// Another process's locks need another connection, which PGlite (one connection per process) has not.
+describe.each(testDatabaseKinds().filter((kind) => kind === 'postgres'))(
+  'housekeeping beside other processes on %s',
+  (kind) => {
+    let stack: Stack;
+    beforeAll(async () => {
+      stack = await startStack(kind);
+    });
+    afterAll(() => stack.close());
+
+    it('passes over rows another process has locked instead of waiting for them, and gets them next time', async () => {
+      const { db } = stack.database;
+      const [user] = await db
+        .insert(users)
+        .values({ email: `${randomUUID()}@example.com`, passwordHash: 'unused' })
+        .returning({ id: users.id });
+      const expired = Array.from({ length: 2_500 }, () => ({
+        id: `expired-${randomUUID()}`,
+        userId: user!.id,
+        expiresAt: ago(DAY_MS),
+      }));
+      await db.insert(sessions).values(expired);
+      const lockedIds = expired.slice(0, 10).map((session) => session.id);
+      const now = () => new Date();
+
+      // Another process is in the middle of pruning: it holds ten of the rows.
+      const other = await stack.openSecondHandle();
+      let releaseLocks!: () => void;
+      let locksTaken!: () => void;
+      const taken = new Promise<void>((resolve) => {
+        locksTaken = resolve;
+      });
+      const holding = other.db.transaction(async (tx) => {
+        await tx.select().from(sessions).where(inArray(sessions.id, lockedIds)).for('update');
+        locksTaken();
+        await new Promise<void>((release) => {
+          releaseLocks = release;
+        });
+      });
+      await taken;
+      try {
+        const report = await runHousekeeping({ db, now });
+        expect(report.expiredSessions).toBe(expired.length - lockedIds.length);
+      } finally {
+        releaseLocks();
+        await holding;
+      }
+      const left = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user!.id));
+      expect(left.map((row) => row.id).sort()).toEqual([...lockedIds].sort());
+
+      expect((await runHousekeeping({ db, now })).expiredSessions).toBe(lockedIds.length);
+    });
+  },
+);

@@ -52,17 +52,22 @@ export const subscriptions = pgTable(
  * The webhook ledger: one row per Stripe event id. An event is applied inside a transaction that
  * holds its row lock and sets `processed_at`, so it takes effect exactly once across processes.
  */
-export const stripeEvents = pgTable('stripe_events', {
-  id: text('id').primaryKey(),
-  /** Order of first receipt across every server process; orders the Stripe reads events trigger. */
-  seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
-  type: text('type').notNull(),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-  processedAt: timestamp('processed_at', { withTimezone: true }),
-  /** Why the last attempt failed; Stripe retries, and a later success clears it. */
-  error: text('error'),
-  attempts: integer('attempts').notNull().default(0),
-});
+export const stripeEvents = pgTable(
+  'stripe_events',
+  {
+    id: text('id').primaryKey(),
+    /** Order of first receipt across every server process; orders the Stripe reads events trigger. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    type: text('type').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+    /** Why the last attempt failed; Stripe retries, and a later success clears it. */
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  // Housekeeping deletes old processed events in batches.
+  (table) => [index('stripe_events_processed_at_idx').on(table.processedAt)],
+);
 
 export type Subscription = typeof subscriptions.$inferSelect;
 export type StripeEvent = typeof stripeEvents.$inferSelect;
@@ -87,5 +92,9 @@ export const checkoutRequests = pgTable(
     url: text('url'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.userId, table.idempotencyKey] })],
+  (table) => [
+    primaryKey({ columns: [table.userId, table.idempotencyKey] }),
+    // Housekeeping deletes spent claims in batches.
+    index('checkout_requests_expires_at_idx').on(table.expiresAt),
+  ],
 );
