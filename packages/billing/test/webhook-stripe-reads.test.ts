@@ -3,7 +3,7 @@ import { createDatabase, type DatabaseHandle, stripeEvents, subscriptions, users
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import { TtlCache } from '@subkit/trpc';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeClient } from '../src/stripe/client';
@@ -161,4 +161,39 @@ describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
     expect(entry).toMatchObject({ error: null, attempts: 1 });
     expect(entry?.processedAt).not.toBeNull();
   });
+
+  // A writer of the previous release holds a connection of its own, which PGlite (one per process) has not.
+  if (kind === 'postgres') {
+    it('lets a writer of the previous release finish first, so a rolling upgrade cannot leave its older read on top', async () => {
+      const { subscriptionId } = await subscribedUser();
+      expect(await processStripeEvent({ db: narrow.db, stripe, cache }, subscriptionUpdated(subscriptionId))).toBe(
+        'applied',
+      );
+
+      // That release took this lock, read Stripe ("active") and then wrote without comparing anything.
+      let previousReleaseRead!: () => void;
+      let writeNow!: () => void;
+      const hasRead = new Promise<void>((resolve) => {
+        previousReleaseRead = resolve;
+      });
+      const previousRelease = database.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`subscription:${subscriptionId}`}))`);
+        previousReleaseRead();
+        await new Promise<void>((resolve) => {
+          writeNow = resolve;
+        });
+        await tx.update(subscriptions).set({ status: 'active' }).where(eq(subscriptions.id, subscriptionId));
+      });
+      await hasRead;
+
+      await stripe.subscriptions.cancel(subscriptionId);
+      const current = processStripeEvent({ db: narrow.db, stripe, cache }, subscriptionUpdated(subscriptionId));
+      // Without the lock, ours would be written by now and then overwritten by the older read.
+      await Promise.race([current, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      writeNow();
+      await previousRelease;
+      expect(await current).toBe('applied');
+      expect(await storedRow(subscriptionId)).toMatchObject({ status: 'canceled' });
+    });
+  }
 });

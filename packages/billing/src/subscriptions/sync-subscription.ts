@@ -33,6 +33,10 @@ export async function storeSubscription(
   entry: LedgerEntry,
   eventCreated: number,
 ): Promise<void> {
+  // Releases before source_event_seq read Stripe under this lock and then wrote unconditionally.
+  // Taking it for our (short) write keeps their writes and ours apart while both run in one fleet
+  // during a rolling upgrade; it can go once no process of those releases is left anywhere.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`subscription:${subscription.id}`}))`);
   const customerId = idOf(subscription.customer);
   const userId = await findUserId(tx, customerId, subscription.metadata.userId);
   if (!userId) {
