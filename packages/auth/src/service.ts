@@ -2,7 +2,7 @@ import type { Database } from '@subkit/db';
 import { deleteInBatches, isUniqueViolation, preparedPerDatabase, sessions, users } from '@subkit/db';
 import type { SessionUser } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
-import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import type { AuthSession, SignInInput, SignUpInput } from './schemas';
 import { generateSessionToken, hashSessionToken, isWellFormedToken, SESSION_TTL_MS } from './tokens';
@@ -58,15 +58,7 @@ export async function signOut({ db }: AuthDeps, sessionId: string): Promise<void
  * the table holds live sessions rather than every sign-in ever made. Returns how many went.
  */
 export function deleteExpiredSessions({ db, now }: AuthDeps): Promise<number> {
-  return deleteInBatches((limit) => {
-    const expired = db
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(lte(sessions.expiresAt, now()))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    return db.delete(sessions).where(inArray(sessions.id, expired)).returning({ id: sessions.id });
-  });
+  return deleteInBatches(db, sessions, [sessions.id], lte(sessions.expiresAt, now()));
 }
 
 /**

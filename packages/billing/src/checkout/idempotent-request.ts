@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { checkoutRequests, deleteInBatches } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import type { CreateCheckoutOutput } from './schemas';
 
 // Stripe's own rule for Idempotency-Key, so a key we accept is one Stripe would too.
@@ -81,14 +81,6 @@ export async function claimIdempotencyKey(
  */
 export function deleteExpiredCheckoutClaims({ db, now }: Pick<AppServices, 'db' | 'now'>): Promise<number> {
   const nowSeconds = Math.floor(now().getTime() / 1000);
-  const { userId, idempotencyKey } = checkoutRequests;
-  return deleteInBatches((limit) => {
-    const expired = db
-      .select({ userId, idempotencyKey })
-      .from(checkoutRequests)
-      .where(lte(checkoutRequests.expiresAt, nowSeconds))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    return db.delete(checkoutRequests).where(sql`(${userId}, ${idempotencyKey}) in (${expired})`).returning({ userId });
-  });
+  const { userId, idempotencyKey, expiresAt } = checkoutRequests;
+  return deleteInBatches(db, checkoutRequests, [userId, idempotencyKey], lte(expiresAt, nowSeconds));
 }

@@ -4,15 +4,28 @@ import { eq, lt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { toBillingError } from '../stripe/errors';
 import { idOf, isUserId } from '../stripe/ids';
-import type { LedgerEntry } from '../webhooks/handler';
+import type { ApplyEvent, LedgerEntry } from '../webhooks/handler';
 
 const fromUnix = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
+
+/**
+ * What an event about a subscription means to us: read the subscription from Stripe now, with no
+ * database connection held, and store that read in the ledger's transaction.
+ */
+export async function syncSubscription(
+  services: Pick<AppServices, 'stripe'>,
+  subscriptionId: string,
+  eventCreated: number,
+): Promise<ApplyEvent> {
+  const subscription = await readSubscription(services, subscriptionId);
+  return (tx, entry) => storeSubscription(tx, subscription, entry, eventCreated);
+}
 
 /**
  * Stripe's *current* state of a subscription. Webhooks arrive duplicated and in any order, so an
  * event's snapshot is only a hint of which subscription changed; our row is written from this read.
  */
-export function readSubscription(
+function readSubscription(
   { stripe }: Pick<AppServices, 'stripe'>,
   subscriptionId: string,
 ): Promise<Stripe.Subscription> {
@@ -27,7 +40,7 @@ export function readSubscription(
  * later-received event wins, because it started after that event arrived and so reflects every
  * change announced before it (a change after it brings an event, and a read, of its own).
  */
-export async function storeSubscription(
+async function storeSubscription(
   tx: Transaction,
   subscription: Stripe.Subscription,
   entry: LedgerEntry,

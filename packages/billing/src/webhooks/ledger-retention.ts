@@ -1,6 +1,6 @@
 import { deleteInBatches, stripeEvents } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
-import { inArray, lte } from 'drizzle-orm';
+import { lte } from 'drizzle-orm';
 
 /**
  * How long a processed event stays in the ledger. Stripe stops retrying a delivery after three
@@ -12,13 +12,5 @@ export const PROCESSED_EVENT_RETENTION_DAYS = 30;
 /** Deletes processed ledger rows older than the retention. Returns how many went. */
 export function deleteOldWebhookEvents({ db, now }: Pick<AppServices, 'db' | 'now'>): Promise<number> {
   const cutoff = new Date(now().getTime() - PROCESSED_EVENT_RETENTION_DAYS * 24 * 60 * 60 * 1000);
-  return deleteInBatches((limit) => {
-    const old = db
-      .select({ id: stripeEvents.id })
-      .from(stripeEvents)
-      .where(lte(stripeEvents.processedAt, cutoff))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    return db.delete(stripeEvents).where(inArray(stripeEvents.id, old)).returning({ id: stripeEvents.id });
-  });
+  return deleteInBatches(db, stripeEvents, [stripeEvents.id], lte(stripeEvents.processedAt, cutoff));
 }

@@ -1,7 +1,7 @@
 import { users } from '@subkit/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import { idOf, isUserId } from '../../stripe/ids';
-import { readSubscription, storeSubscription } from '../../subscriptions/sync-subscription';
+import { syncSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 
 /**
@@ -15,7 +15,7 @@ export const checkoutSessionCompleted: EventHandler<EventOf<'checkout.session.co
 ) => {
   const session = event.data.object;
   if (session.mode !== 'subscription' || !session.subscription) return undefined;
-  const subscription = await readSubscription(services, idOf(session.subscription));
+  const storeSubscription = await syncSubscription(services, idOf(session.subscription), event.created);
   const customerId = session.customer ? idOf(session.customer) : null;
   const userId = session.client_reference_id;
   return async (tx, entry) => {
@@ -25,6 +25,6 @@ export const checkoutSessionCompleted: EventHandler<EventOf<'checkout.session.co
         .set({ stripeCustomerId: customerId })
         .where(and(eq(users.id, userId), isNull(users.stripeCustomerId)));
     }
-    await storeSubscription(tx, subscription, entry, event.created);
+    await storeSubscription(tx, entry);
   };
 };

@@ -1,5 +1,5 @@
 import { idOf } from '../../stripe/ids';
-import { readSubscription, storeSubscription } from '../../subscriptions/sync-subscription';
+import { syncSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 
 /**
@@ -10,8 +10,7 @@ export const invoiceSettled: EventHandler<EventOf<'invoice.paid' | 'invoice.paym
   services,
   event,
 ) => {
-  const subscriptionId = event.data.object.parent?.subscription_details?.subscription;
-  if (!subscriptionId) return undefined;
-  const subscription = await readSubscription(services, idOf(subscriptionId));
-  return (tx, entry) => storeSubscription(tx, subscription, entry, event.created);
+  const subscription = event.data.object.parent?.subscription_details?.subscription;
+  if (!subscription) return undefined;
+  return syncSubscription(services, idOf(subscription), event.created);
 };

@@ -1,4 +1,4 @@
-import { readSubscription, storeSubscription } from '../../subscriptions/sync-subscription';
+import { syncSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 
 type SubscriptionEventType =
@@ -9,7 +9,5 @@ type SubscriptionEventType =
   | 'customer.subscription.resumed';
 
 /** Every subscription event means the same thing to us: re-read that subscription from Stripe. */
-export const subscriptionChanged: EventHandler<EventOf<SubscriptionEventType>> = async (services, event) => {
-  const subscription = await readSubscription(services, event.data.object.id);
-  return (tx, entry) => storeSubscription(tx, subscription, entry, event.created);
-};
+export const subscriptionChanged: EventHandler<EventOf<SubscriptionEventType>> = (services, event) =>
+  syncSubscription(services, event.data.object.id, event.created);
