@@ -66,6 +66,10 @@ describe.each(testDatabaseKinds())('auth over REST on %s', (kind) => {
     [{ email: uniqueEmail(), password: 'short' }, 'password must be at least 8 characters'],
     [{ password: PASSWORD }, 'email is required'],
     [{ email: uniqueEmail() }, 'password is required'],
+    [{ email: uniqueEmail(), password: '12345678' }, 'password is too common: choose one that is harder to guess'],
+    [{ email: uniqueEmail(), password: 'Password' }, 'password is too common: choose one that is harder to guess'],
+    [{ email: uniqueEmail(), password: ' '.repeat(8) }, 'password cannot be only spaces'],
+    [{ email: uniqueEmail(), password: 'x'.repeat(201) }, 'password must be at most 200 characters'],
   ])('refuses bad sign-up input (400): %j', async (body, message) => {
     const response = await post('/api/auth/signup', body);
     expect(response.status).toBe(400);
@@ -84,6 +88,14 @@ describe.each(testDatabaseKinds())('auth over REST on %s', (kind) => {
     expect([wrongPassword.status, wrongPassword.body]).toEqual([401, invalid]);
     const unknownEmail = await post('/api/auth/login', { email: uniqueEmail('nobody'), password: PASSWORD });
     expect([unknownEmail.status, unknownEmail.body]).toEqual([401, invalid]);
+  });
+
+  it('accepts a 64-character passphrase (NIST asks for at least 64)', async () => {
+    const password = 'a long passphrase that nobody else would ever think of using, ok';
+    expect(password).toHaveLength(64);
+    const email = uniqueEmail();
+    expect((await post('/api/auth/signup', { email, password })).status).toBe(201);
+    expect((await post('/api/auth/login', { email, password })).status).toBe(200);
   });
 
   describe('a password hashed before the current parameters', () => {
