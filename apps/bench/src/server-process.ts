@@ -41,8 +41,10 @@ app.addHook('onResponse', async (request, reply) => {
 });
 await app.listen({ host: config.host, port: config.port });
 
-// Seeded users never sign in, so their password hash only has to look like one.
-const UNUSABLE_HASH = `scrypt$16384$8$1$${randomBytes(16).toString('base64url')}$${randomBytes(64).toString('base64url')}`;
+// Seeded users never sign in, so their password hash only has to look like one (argon2id's PHC
+// string, base64 unpadded): a legacy scrypt shape would count among the hashes still to migrate.
+const unpaddedBase64 = (bytes: number) => randomBytes(bytes).toString('base64').replace(/=+$/, '');
+const UNUSABLE_HASH = `$argon2id$v=19$m=19456,t=2,p=1$${unpaddedBase64(16)}$${unpaddedBase64(32)}`;
 
 async function seedUsers(count: number, prefix: string): Promise<string[]> {
   const tokens: string[] = [];

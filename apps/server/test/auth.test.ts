@@ -6,6 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type Stack, startStack, uniqueEmail } from './harness';
 
 const PASSWORD = 'correct horse battery';
+// Hashes of PASSWORD. The scrypt one was made by @subkit/auth's hashPassword before the move to argon2id.
+const SCRYPT_HASH_FROM_BEFORE_ARGON2 =
+  'scrypt$16384$8$1$dmq1LO9ij3r0TtVJHLu4Cg$ttsKyoYI499425aPSvE85obp9rm0qsPed3t8-gJo2rW9SWqXdQ_SY6QuMoOv-N2g0Jp6FtbhdGlnHslxjTFOGA';
+const ARGON2ID_AT_8_MIB =
+  '$argon2id$v=19$m=8192,t=2,p=1$kGXzWDNrtgmbV0W9dshv8A$SLwZMJNTi7bKyWuGDEJ82bauyipX7Wm9cQThABXCJJQ';
 
 describe.each(testDatabaseKinds())('auth over REST on %s', (kind) => {
   let stack: Stack;
@@ -33,7 +38,7 @@ describe.each(testDatabaseKinds())('auth over REST on %s', (kind) => {
     expect(days).toBeLessThanOrEqual(30);
   });
 
-  it('stores only the SHA-256 of the token and a salted scrypt hash of the password', async () => {
+  it('stores only the SHA-256 of the token and a salted argon2id hash of the password', async () => {
     const email = uniqueEmail();
     const { data } = (await post('/api/auth/signup', { email, password: PASSWORD })).body as {
       data: { token: string; user: { id: string } };
@@ -41,7 +46,7 @@ describe.each(testDatabaseKinds())('auth over REST on %s', (kind) => {
     const stored = await stack.database.db.select().from(sessions).where(eq(sessions.userId, data.user.id));
     expect(stored.map((row) => row.id)).toEqual([hashSessionToken(data.token)]);
     const [user] = await stack.database.db.select().from(users).where(eq(users.id, data.user.id));
-    expect(user?.passwordHash).toMatch(/^scrypt\$/);
+    expect(user?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(user?.passwordHash).not.toContain(PASSWORD);
   });
 
@@ -61,6 +66,10 @@ describe.each(testDatabaseKinds())('auth over REST on %s', (kind) => {
     [{ email: uniqueEmail(), password: 'short' }, 'password must be at least 8 characters'],
     [{ password: PASSWORD }, 'email is required'],
     [{ email: uniqueEmail() }, 'password is required'],
+    [{ email: uniqueEmail(), password: '12345678' }, 'password is too common: choose one that is harder to guess'],
+    [{ email: uniqueEmail(), password: 'Password' }, 'password is too common: choose one that is harder to guess'],
+    [{ email: uniqueEmail(), password: ' '.repeat(8) }, 'password cannot be only spaces'],
+    [{ email: uniqueEmail(), password: 'x'.repeat(201) }, 'password must be at most 200 characters'],
   ])('refuses bad sign-up input (400): %j', async (body, message) => {
     const response = await post('/api/auth/signup', body);
     expect(response.status).toBe(400);
@@ -79,6 +88,44 @@ describe.each(testDatabaseKinds())('auth over REST on %s', (kind) => {
     expect([wrongPassword.status, wrongPassword.body]).toEqual([401, invalid]);
     const unknownEmail = await post('/api/auth/login', { email: uniqueEmail('nobody'), password: PASSWORD });
     expect([unknownEmail.status, unknownEmail.body]).toEqual([401, invalid]);
+  });
+
+  it('accepts a 64-character passphrase (NIST asks for at least 64)', async () => {
+    const password = 'a long passphrase that nobody else would ever think of using, ok';
+    expect(password).toHaveLength(64);
+    const email = uniqueEmail();
+    expect((await post('/api/auth/signup', { email, password })).status).toBe(201);
+    expect((await post('/api/auth/login', { email, password })).status).toBe(200);
+  });
+
+  describe('a password hashed before the current parameters', () => {
+    const storedHashOf = async (email: string) => {
+      const [user] = await stack.database.db.select().from(users).where(eq(users.email, email));
+      return user?.passwordHash;
+    };
+    const createUserWithHash = async (passwordHash: string) => {
+      const email = uniqueEmail();
+      await stack.database.db.insert(users).values({ email, passwordHash });
+      return email;
+    };
+
+    it.each([
+      ['scrypt, from before argon2id', SCRYPT_HASH_FROM_BEFORE_ARGON2],
+      ['argon2id at less memory', ARGON2ID_AT_8_MIB],
+    ])('%s: signs in, and that sign-in rehashes it at the current argon2id parameters', async (_kind, oldHash) => {
+      const email = await createUserWithHash(oldHash);
+      expect((await post('/api/auth/login', { email, password: PASSWORD })).status).toBe(200);
+      const rehashed = await storedHashOf(email);
+      expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      expect((await post('/api/auth/login', { email, password: PASSWORD })).status).toBe(200);
+      expect(await storedHashOf(email)).toBe(rehashed);
+    });
+
+    it('is left as it is by a wrong password', async () => {
+      const email = await createUserWithHash(SCRYPT_HASH_FROM_BEFORE_ARGON2);
+      expect((await post('/api/auth/login', { email, password: 'wrong password' })).status).toBe(401);
+      expect(await storedHashOf(email)).toBe(SCRYPT_HASH_FROM_BEFORE_ARGON2);
+    });
   });
 
   it('logs out (200) and the token stops working', async () => {

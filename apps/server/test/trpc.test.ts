@@ -47,6 +47,18 @@ describe.each(testDatabaseKinds())('typed tRPC client over HTTP on %s', (kind) =
     expect(checkout.url).toContain(checkout.sessionId);
   });
 
+  it.each([
+    ['12345678', 'password is too common: choose one that is harder to guess'],
+    ['password', 'password is too common: choose one that is harder to guess'],
+    [' '.repeat(8), 'password cannot be only spaces'],
+  ])('refuses the sign-up password %j as REST does (400)', async (password, message) => {
+    expect(await failureOf(clientWith().auth.signUp.mutate({ email: uniqueEmail(), password }))).toEqual({
+      message,
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+    });
+  });
+
   it('fails with the same meanings as REST', async () => {
     const { token } = await clientWith().auth.signUp.mutate({
       email: uniqueEmail(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCommonPassword } from './common-passwords';
 
 const email = z
   .string({ error: (issue) => (issue.input === undefined ? 'email is required' : 'email must be a string') })
@@ -16,11 +17,17 @@ const NOT_AN_OBJECT = 'Request body must be a JSON object';
 export const signUpInput = z.object(
   {
     email: email.meta({ description: 'Compared case-insensitively', format: 'email', examples: ['ann@example.com'] }),
+    // NIST SP 800-63B §5.1.1.2: at least 8 characters, any characters, and at least 64 allowed.
     password: passwordString
       .min(8, 'password must be at least 8 characters')
-      // scrypt takes any length, but an unbounded one is a cheap way to burn our CPU.
+      // The bound keeps request bodies and hashing input small; 200 is well past NIST's 64.
       .max(200, 'password must be at most 200 characters')
-      .meta({ description: '8 to 200 characters', examples: ['correct horse battery'] }),
+      .refine((password) => password.trim() !== '', 'password cannot be only spaces')
+      .refine((password) => !isCommonPassword(password), 'password is too common: choose one that is harder to guess')
+      .meta({
+        description: '8 to 200 characters; not only spaces, and not one of the ~49,000 most common passwords',
+        examples: ['correct horse battery'],
+      }),
   },
   { error: NOT_AN_OBJECT },
 );

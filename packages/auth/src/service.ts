@@ -3,7 +3,7 @@ import { deleteInBatches, isUniqueViolation, preparedPerDatabase, sessions, user
 import type { SessionUser } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
-import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
+import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password';
 import type { AuthSession, SignInInput, SignUpInput } from './schemas';
 import { generateSessionToken, hashSessionToken, isWellFormedToken, SESSION_TTL_MS } from './tokens';
 
@@ -41,12 +41,27 @@ export async function signIn(deps: AuthDeps, input: SignInInput): Promise<AuthSe
     .select({ id: users.id, email: users.email, passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.email, input.email));
-  // Unknown emails still pay for one scrypt, so timing does not reveal which emails have accounts.
+  // Unknown emails still pay for one verify, so timing does not reveal which emails have accounts.
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash));
   if (!user || !valid) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Invalid email or password' });
   }
+  // Only now do we hold the plain password a stronger hash needs.
+  if (needsRehash(user.passwordHash)) await rehashPassword(deps, user, input.password);
   return startSession(deps, user);
+}
+
+/** Replaces the hash only if it is still the one just verified, so a concurrent change of password wins. */
+async function rehashPassword(
+  { db }: AuthDeps,
+  user: { id: string; passwordHash: string },
+  password: string,
+): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db
+    .update(users)
+    .set({ passwordHash })
+    .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
 }
 
 export async function signOut({ db }: AuthDeps, sessionId: string): Promise<void> {

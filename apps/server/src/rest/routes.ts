@@ -83,7 +83,12 @@ export const restRoutes: RestRoute[] = [
         request: { signup: { value: credentials } },
         responses: {
           201: { created: { value: session } },
-          400: { shortPassword: { value: { code: 'BAD_REQUEST', message: 'password must be at least 8 characters' } } },
+          400: {
+            shortPassword: { value: { code: 'BAD_REQUEST', message: 'password must be at least 8 characters' } },
+            commonPassword: {
+              value: { code: 'BAD_REQUEST', message: 'password is too common: choose one that is harder to guess' },
+            },
+          },
           409: { taken: { value: { code: 'CONFLICT', message: 'An account with this email already exists' } } },
         },
       },

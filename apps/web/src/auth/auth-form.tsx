@@ -64,7 +64,7 @@ export function AuthForm({ mode, pending, error, onSubmit }: AuthFormProps) {
           />
           {mode === 'signup' && (
             <p id={`${id}-password-hint`} className="hint">
-              At least 8 characters.
+              At least 8 characters, and not a common password.
             </p>
           )}
         </div>
