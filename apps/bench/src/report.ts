@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './processes';
+import type { RunSettings } from './settings';
 import type { WebBundle } from './web-bundle';
 
 export interface ScenarioResult {
@@ -40,16 +41,7 @@ export interface BenchReport {
   database: 'pglite' | 'postgres';
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverageAtStart: number[] };
-  settings: {
-    durationSec: number;
-    warmupSec: number;
-    /** The warm-up before each process's first measured run (the fixed-rate one). */
-    firstWarmupSec: number;
-    connections: number;
-    latencies: number[];
-    inFlightSteps: number[];
-    rounds: number;
-  };
+  settings: RunSettings;
   results: ScenarioResult[];
   web: WebBundle | { error: string } | null;
   runtimeSec: number;

@@ -19,16 +19,23 @@ const USAGE = `Usage: pnpm bench [options]
 DATABASE_URL set: the server uses that Postgres; unset: PGlite. BENCH_SERVER_FLAGS replaces the
 server's node flags (those of the start script); BENCH_PROFILE_DIR=dir writes its CPU profile there.`;
 
-/** What one `pnpm bench` measures, from its flags, else BENCH_* variables, else the defaults. */
-export interface BenchSettings {
+/** How the runs are sized; the report keeps them next to the figures. */
+export interface RunSettings {
   durationSec: number;
   warmupSec: number;
-  /** The first measured runs meet freshly started processes: V8 has not optimised their code yet. */
+  /**
+   * The warm-up before each process's first measured run (the fixed-rate one): those runs meet
+   * freshly started processes, whose code V8 has not optimised yet.
+   */
   firstWarmupSec: number;
   connections: number;
   latencies: number[];
   inFlightSteps: number[];
   rounds: number;
+}
+
+/** What one `pnpm bench` measures, from its flags, else BENCH_* variables, else the defaults. */
+export interface BenchSettings extends RunSettings {
   databaseUrl: string | undefined;
   databaseKind: 'postgres' | 'pglite';
   /** `--only 'a|b'`, lower-cased. */
