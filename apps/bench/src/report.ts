@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './processes';
+import type { RunSettings } from './settings';
 import type { WebBundle } from './web-bundle';
 
 export interface ScenarioResult {
@@ -39,16 +41,7 @@ export interface BenchReport {
   database: 'pglite' | 'postgres';
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverageAtStart: number[] };
-  settings: {
-    durationSec: number;
-    warmupSec: number;
-    /** The warm-up before each process's first measured run (the fixed-rate one). */
-    firstWarmupSec: number;
-    connections: number;
-    latencies: number[];
-    inFlightSteps: number[];
-    rounds: number;
-  };
+  settings: RunSettings;
   results: ScenarioResult[];
   web: WebBundle | { error: string } | null;
   runtimeSec: number;
@@ -228,6 +221,29 @@ export function markdown(report: BenchReport): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The machine a report was measured on; the load average is taken before the run starts. */
+export function describeMachine(loadAverageAtStart: number[]): BenchReport['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageAtStart,
+  };
+}
+
+/** One line per measured run, logged as it finishes. */
+export function describeResult(entry: ScenarioResult): string {
+  return (
+    `  ${entry.name} @${entry.latencyMs}ms c=${entry.connections}${entry.rate ? ` rate=${entry.rate}` : ''}: ${entry.rps.toFixed(0)} req/s, ` +
+    `p99 ${entry.latency.p99} ms, stripe/unit ${entry.stripeCallsPerUnit?.toFixed(2)}, ` +
+    `db/unit ${entry.dbStatementsPerUnit?.toFixed(2) ?? '-'}, peak RSS ${(entry.peakRss / 2 ** 20).toFixed(0)} MB, ` +
+    `errors ${entry.non2xx + entry.errors}; CPU ms/unit: ${Object.entries(entry.cpuMsPerUnit)
+      .map(([k, v]) => `${k} ${v?.toFixed(2) ?? '-'}`)
+      .join(', ')}; machine ${(entry.machineBusy * 100).toFixed(0)}% busy`
+  );
 }
 
 /** Latencies under 100 ms keep a decimal: the fixed-rate runs are a few milliseconds. */

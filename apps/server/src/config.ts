@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CATALOG } from '@subkit/stripe-emulator';
 import { z } from 'zod';
 
 const list = z.string().transform((value) =>
@@ -13,8 +14,14 @@ const origin = z.string().refine((value) => URL.canParse(value) && new URL(value
   message: 'must be a list of origins such as https://app.example.com (scheme, host and port only)',
 });
 
-/** The emulator's seeded catalog: what the pricing page offers when nothing else is configured. */
-const EMULATOR_PLANS = 'price_starter_monthly,price_1ABC123XYZ,price_pro_yearly';
+/**
+ * What the pricing page offers when nothing else is configured: every active recurring price of
+ * the emulator's seeded catalog, cheapest first, so a price added there shows up without a second edit.
+ */
+const EMULATOR_PLANS = DEFAULT_CATALOG.flatMap((entry) => entry.prices)
+  .filter((price) => price.recurring && price.active !== false)
+  .sort((a, b) => a.unit_amount - b.unit_amount)
+  .map((price) => price.id);
 
 /**
  * Every variable the server reads. `.env.example` at the repository root lists exactly these keys
@@ -186,7 +193,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         },
     publicUrl,
     allowedRedirectOrigins: e.ALLOWED_REDIRECT_ORIGINS ?? localOrigins,
-    plans: e.PLANS ?? EMULATOR_PLANS.split(','),
+    plans: e.PLANS ?? EMULATOR_PLANS,
     redisUrl: e.REDIS_URL,
     rateLimits: { authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN, checkoutPerMinute: e.RATE_LIMIT_CHECKOUT_PER_MIN },
     trustProxy: e.TRUST_PROXY,

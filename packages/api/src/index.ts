@@ -1,3 +1,3 @@
 export { createContext } from './context';
 export { type HousekeepingReport, runHousekeeping } from './housekeeping';
-export { type AppRouter, appRouter, createCaller } from './root';
+export { type AppRouter, appRouter } from './root';

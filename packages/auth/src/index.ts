@@ -1,3 +1,4 @@
+export { authRestRoutes } from './rest-routes';
 export { authRouter } from './router';
 export * from './schemas';
 export { type AuthDeps, deleteExpiredSessions, resolveSession, signIn, signOut, signUp } from './service';

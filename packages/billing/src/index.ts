@@ -5,6 +5,7 @@ export { deleteExpiredCheckoutClaims } from './checkout/idempotent-request';
 export * from './checkout/schemas';
 export { ensureCustomer } from './customers/ensure-customer';
 export { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
+export { billingRestRoutes } from './rest-routes';
 export { billingRouter } from './router';
 export { createStripeClient, type StripeClientOptions } from './stripe/client';
 export { PROVIDER_UNAVAILABLE, toBillingError } from './stripe/errors';

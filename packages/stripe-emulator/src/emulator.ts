@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import { STRIPE_API_VERSION } from '@subkit/stripe-api-version';
 import { advanceClock } from './billing/advance-clock';
 import { type CatalogEntry, DEFAULT_CATALOG } from './catalog';
 import { Clock } from './clock';
@@ -73,11 +73,12 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const ctx: EmulatorContext = {
     store,
     clock,
-    events: new EventLog(store, clock, Stripe.API_VERSION, webhooks),
+    events: new EventLog(store, clock, STRIPE_API_VERSION, webhooks),
     idempotency: new IdempotencyCache(clock),
     stats: new RequestStats(),
     settings: { latencyMs: options.latencyMs ?? 0, faults: parseFaultRules(options.faults ?? []) },
-    apiVersion: Stripe.API_VERSION,
+    // Like an account whose default version (and webhook endpoints' version) is the one the product pins.
+    apiVersion: STRIPE_API_VERSION,
     publicUrl: () => publicUrl,
   };
 

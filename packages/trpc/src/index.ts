@@ -9,4 +9,12 @@ export {
   retryAfterSeconds,
   tooManyRequests,
 } from './rate-limit';
-export { createCallerFactory, createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from './trpc';
+export {
+  type DocumentedStatus,
+  type Example,
+  type Examples,
+  type RestRoute,
+  type RestRoutesOf,
+  unauthenticatedExample,
+} from './rest-route';
+export { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from './trpc';

@@ -25,10 +25,9 @@ const t = initTRPC.context<Context>().create({
 });
 
 /**
- * 2. ROUTER & CALLER
+ * 2. ROUTER
  */
 export const createTRPCRouter = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /**
  * 3. PROCEDURES

@@ -2,12 +2,22 @@ import { type EventOutcome, processStripeEvent } from '@subkit/billing';
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
+import { z } from 'zod';
 import { successEnvelope } from '../http/envelope';
 
 // Stripe's own default: a signed timestamp older than this is a replay.
 const SIGNATURE_TOLERANCE_SECONDS = 300;
 // Events embed whole objects (a subscription with many items); give them more room than API calls.
 const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** The `data` of an acknowledged event; the API document shows this very schema. */
+export const webhookOutput = z.object({
+  received: z.literal(true),
+  outcome: z
+    .enum(['applied', 'duplicate', 'ignored'])
+    .meta({ description: 'applied now, already applied before, or a type this app does not use' }),
+});
+type WebhookAnswer = z.infer<typeof webhookOutput>;
 
 /**
  * POST /api/billing/webhook. Its own scope, so it can read the raw body: the signature covers the
@@ -46,6 +56,7 @@ export default async function webhook(app: FastifyInstance) {
     }
     webhookEvents.inc({ type: event.type, outcome });
     request.log.info({ eventId: event.id, type: event.type, outcome }, 'stripe event');
-    return successEnvelope({ received: true, outcome });
+    const answer: WebhookAnswer = { received: true, outcome };
+    return successEnvelope(answer);
   });
 }

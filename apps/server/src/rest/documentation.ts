@@ -1,21 +1,10 @@
-import { appRouter } from '@subkit/api';
+import type { Example, Examples } from '@subkit/trpc';
 import { z } from 'zod';
 import { CODE_BY_STATUS } from '../http/envelope';
+import { healthOutput } from '../plugins/health';
 import { readinessOutput } from '../plugins/readiness';
-import { type RestRoute, restRoutes } from './routes';
-
-/** Error statuses a route may declare; 500 is implied for every route. */
-export type DocumentedStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 502 | 503;
-
-export interface Example {
-  summary?: string;
-  /** For a success: the `data`; for an error: `{code, message}`. The envelope is added around it. */
-  value: unknown;
-}
-export interface Examples {
-  request?: Record<string, Example>;
-  responses?: Partial<Record<number, Record<string, Example>>>;
-}
+import { webhookOutput } from '../plugins/webhook';
+import { restRoutes, type ServedRestRoute } from './routes';
 
 type JsonSchema = Record<string, unknown>;
 type Operation = Record<string, unknown>;
@@ -114,23 +103,8 @@ function errorResponses(statuses: readonly number[], examples: Examples['respons
   );
 }
 
-/** The schemas a procedure validates with, read from the procedure itself. */
-function procedureSchemas(route: RestRoute): { input?: z.ZodType; output?: z.ZodType } {
-  const procedure = (
-    appRouter._def.procedures as unknown as Record<
-      string,
-      { _def: { inputs: unknown[]; output?: unknown } } | undefined
-    >
-  )[route.procedure];
-  if (!procedure) throw new Error(`REST route ${route.url} names unknown procedure ${route.procedure}`);
-  const [input] = procedure._def.inputs as z.ZodType[];
-  return { input, output: (procedure._def.output as z.ZodType | undefined) ?? route.docs.output };
-}
-
-function restOperation(route: RestRoute): Operation {
-  const { docs } = route;
-  const { input, output } = procedureSchemas(route);
-  if (!output) throw new Error(`REST route ${route.url} has no output schema to document`);
+function restOperation(route: ServedRestRoute): Operation {
+  const { docs, input, output } = route;
   const successStatus = route.successStatus ?? 200;
   const parameters: unknown[] = [{ $ref: '#/components/parameters/RequestId' }];
   if (docs.idempotent) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
@@ -163,19 +137,6 @@ function restOperation(route: RestRoute): Operation {
     },
   };
 }
-
-export const healthOutput = z.object({
-  status: z.literal('ok'),
-  database: z.enum(['pglite', 'postgres']),
-  stripe: z.enum(['emulator', 'stripe']),
-});
-
-export const webhookOutput = z.object({
-  received: z.literal(true),
-  outcome: z
-    .enum(['applied', 'duplicate', 'ignored'])
-    .meta({ description: 'applied now, already applied before, or a type this app does not use' }),
-});
 
 /** Routes that are not procedures: probes, the webhook, metrics. */
 function operationalPaths(): Record<string, Record<string, Operation>> {
@@ -266,7 +227,7 @@ const API_DESCRIPTION = `Self-hostable Stripe subscriptions. Every answer is an 
 Sign up or log in for a session token, then send it as \`Authorization: Bearer <token>\`.
 Every response carries \`X-Request-Id\` (yours, if you sent a safe one), the id the server logs under.`;
 
-/** The OpenAPI 3.1 document: built from the REST route table and the procedures' own zod schemas. */
+/** The OpenAPI 3.1 document: built from the REST route table and the zod schemas its procedures validate with. */
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, Operation>> = {};
   for (const route of restRoutes) {

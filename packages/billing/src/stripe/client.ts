@@ -1,4 +1,8 @@
+import { STRIPE_API_VERSION } from '@subkit/stripe-api-version';
 import Stripe from 'stripe';
+
+/** Sent in the User-Agent of every call, so Stripe (and its support) can tell Subkit's traffic apart. */
+const APP_INFO: Stripe.AppInfo = { name: 'Subkit' };
 
 export interface StripeClientOptions {
   secretKey: string;
@@ -16,6 +20,9 @@ export interface StripeClientOptions {
 export function createStripeClient(options: StripeClientOptions): Stripe {
   const base = options.apiBase ? new URL(options.apiBase) : undefined;
   return new Stripe(options.secretKey, {
+    // Pinned: a newer SDK must not change what reads and webhook payloads contain behind our back.
+    apiVersion: STRIPE_API_VERSION,
+    appInfo: APP_INFO,
     // Three retries turn a 30 % transient failure rate into < 1 % failed calls (0.3^4), at a cost
     // of a few seconds of backoff in the worst case.
     maxNetworkRetries: options.maxNetworkRetries ?? 3,
