@@ -78,7 +78,7 @@ export const restRoutes: RestRoute[] = [
       summary: 'Create an account',
       description: 'Creates the account and signs it in: the answer carries a session token for the Bearer header.',
       auth: false,
-      errors: [400, 409, 413, 415, 429],
+      errors: [400, 409, 413, 415, 429, 503],
       examples: {
         request: { signup: { value: credentials } },
         responses: {
@@ -98,7 +98,7 @@ export const restRoutes: RestRoute[] = [
       summary: 'Sign in',
       description: 'Exchanges email and password for a new session token.',
       auth: false,
-      errors: [400, 401, 413, 415, 429],
+      errors: [400, 401, 413, 415, 429, 503],
       examples: {
         request: { login: { value: credentials } },
         responses: {
@@ -117,7 +117,7 @@ export const restRoutes: RestRoute[] = [
       summary: 'Sign out',
       description: 'Ends the session whose token is presented; the token stops working at once.',
       auth: true,
-      errors: [401],
+      errors: [401, 503],
       // auth.signOut declares no output schema; the live answer is checked against this in tests.
       output: z.object({ signedOut: z.literal(true) }),
       examples: { responses: { 200: { signedOut: { value: { signedOut: true } } } } },
@@ -131,7 +131,7 @@ export const restRoutes: RestRoute[] = [
       tag: 'Auth',
       summary: 'The signed-in user',
       auth: true,
-      errors: [401],
+      errors: [401, 503],
       examples: { responses: { 200: { me: { value: session.user } }, 401: { noToken: { value: unauthorized } } } },
     },
   },
@@ -196,7 +196,7 @@ export const restRoutes: RestRoute[] = [
       summary: "The user's subscription",
       description: 'A live (active, trialing or past_due) subscription first, else the most recent; `null` if none.',
       auth: true,
-      errors: [401],
+      errors: [401, 503],
     },
   },
   {
