@@ -47,6 +47,9 @@ export async function buildApp(options: BuildAppOptions) {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
   });
+  // The API reads JSON only. Fastify's default text/plain parser would hand a JSON-looking body to
+  // the routes as a string ("must be a JSON object"); without it, text/plain is a 415 like any other.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

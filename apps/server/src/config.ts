@@ -140,7 +140,8 @@ export interface Config {
     | { mode: 'stripe'; secretKey: string; apiBase: string | undefined; webhookSecret: string | undefined };
   publicUrl: string;
   allowedRedirectOrigins: string[];
-  plans: string[];
+  /** Price ids or lookup keys on offer; `all-active`: every active recurring price (a real key, PLANS unset). */
+  plans: string[] | 'all-active';
   /** The built web app, served under `start`. */
   webDistDir: string;
   /** Shared store for rate limits across processes; unset: each process counts on its own. */
@@ -193,7 +194,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         },
     publicUrl,
     allowedRedirectOrigins: e.ALLOWED_REDIRECT_ORIGINS ?? localOrigins,
-    plans: e.PLANS ?? EMULATOR_PLANS,
+    // The emulator's ids mean nothing in a real account, whose own active prices are the sane default.
+    plans: e.PLANS ?? (e.STRIPE_SECRET_KEY ? 'all-active' : EMULATOR_PLANS),
     redisUrl: e.REDIS_URL,
     rateLimits: { authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN, checkoutPerMinute: e.RATE_LIMIT_CHECKOUT_PER_MIN },
     trustProxy: e.TRUST_PROXY,

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { startupFailureMessage } from './startup-failure';
 
 /**
  * A `.env` in the working directory, else at the repository root, fills in what the environment
@@ -31,7 +32,16 @@ function readConfig() {
 }
 
 const config = readConfig();
-const app = await buildApp({ config });
+
+/** An operator's problem (database down, port taken) is one readable line and exit 1, not a stack. */
+function exitOnStartupFailure(error: unknown): never {
+  const message = startupFailureMessage(error, config);
+  if (message === null) throw error;
+  console.error(message);
+  process.exit(1);
+}
+
+const app = await buildApp({ config }).catch(exitOnStartupFailure);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -44,4 +54,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-await app.listen({ host: config.host, port: config.port });
+await app.listen({ host: config.host, port: config.port }).catch(exitOnStartupFailure);

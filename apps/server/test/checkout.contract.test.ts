@@ -132,6 +132,46 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
     expect(response.body).toEqual({ success: false, error: { code: 'BAD_REQUEST', message } });
   });
 
+  it('sends Stripe the redirect URLs as parsed and checked, not as typed', async () => {
+    const response = await checkout({
+      ...CURL_EXAMPLE_BODY,
+      successUrl: ' https://app.example.com/dashboard?checkout=success\t',
+      cancelUrl: 'https:///app.example.com/pri\tcing',
+    });
+    expect(response.status).toBe(200);
+    const { sessionId } = (response.body as { data: { sessionId: string } }).data;
+    const session = await stripe.checkout.sessions.retrieve(sessionId);
+    expect([session.success_url, session.cancel_url]).toEqual([
+      'https://app.example.com/dashboard?checkout=success',
+      'https://app.example.com/pricing',
+    ]);
+
+    // The portal's return URL goes through the same schema (this user has a customer by now).
+    const portal = await request(stack.server.url, 'POST', '/api/billing/portal', {
+      token: user.token,
+      body: { returnUrl: ' https:///app.example.com/acc\tount' },
+    });
+    expect(portal.status).toBe(200);
+    // The emulator's portal page links back to the return_url it was given.
+    const page = await fetch((portal.body as { data: { url: string } }).data.url).then((answer) => answer.text());
+    expect(page).toContain('<a href="https://app.example.com/account">Return</a>');
+  });
+
+  it('takes 49 metadata keys, which userId makes the 50 Stripe allows, and refuses 50 with a 400', async () => {
+    const keys = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`key${i}`, 'v']));
+    const accepted = await checkout({ ...CURL_EXAMPLE_BODY, metadata: keys(49) });
+    expect(accepted.status).toBe(200);
+    const { sessionId } = (accepted.body as { data: { sessionId: string } }).data;
+    expect(Object.keys((await stripe.checkout.sessions.retrieve(sessionId)).metadata ?? {})).toHaveLength(50);
+
+    const refused = await checkout({ ...CURL_EXAMPLE_BODY, metadata: keys(50) });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({
+      success: false,
+      error: { code: 'BAD_REQUEST', message: 'metadata can have at most 49 keys' },
+    });
+  });
+
   it('keeps the {CHECKOUT_SESSION_ID} placeholder intact for Stripe to fill in', async () => {
     const successUrl = `${SEED_ORIGIN}/dashboard?session_id={CHECKOUT_SESSION_ID}`;
     const response = await checkout({ ...CURL_EXAMPLE_BODY, successUrl });
@@ -159,6 +199,18 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
     });
     expect(wrongType.status).toBe(415);
     expect(wrongType.body).toEqual({
+      success: false,
+      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' },
+    });
+
+    // JSON sent as text/plain is still the wrong content type, not a body that "must be a JSON object".
+    const plainText = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      rawBody: JSON.stringify(CURL_EXAMPLE_BODY),
+      token: user.token,
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(plainText.status).toBe(415);
+    expect(plainText.body).toEqual({
       success: false,
       error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' },
     });

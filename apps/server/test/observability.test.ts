@@ -260,7 +260,10 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
     it('is ready when the database, the migrations and Stripe are', async () => {
       const ready = await request(stack.server.url, 'GET', '/api/ready');
       expect(ready.status).toBe(200);
-      expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok', stripe: 'ok' } });
+      expect(ready.body).toEqual({
+        status: 'ready',
+        checks: { database: 'ok', migrations: 'ok', stripe: 'ok', plans: 'ok' },
+      });
       expect((await request(stack.server.url, 'GET', '/api/health')).status).toBe(200);
     });
 

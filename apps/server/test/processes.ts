@@ -31,17 +31,48 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+function spawnMain(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [...startFlags(), 'dist/main.js'], {
+    cwd: SERVER_ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export interface FailedStart {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A real server process that is expected not to start: what it printed on each stream and its
+ * exit code. Killed (and the test failed) if it is still running after `timeoutMs`.
+ */
+export async function spawnFailingServer(env: Record<string, string>, timeoutMs = 30_000): Promise<FailedStart> {
+  const child = spawnMain(env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  if (code === null) throw new Error(`server was still running after ${timeoutMs} ms:\n${stdout}${stderr}`);
+  return { code, stdout, stderr };
+}
+
 /**
  * A real server process, started exactly as `pnpm start` starts it (the production bundle, built
  * by test/global-setup.ts), with the given environment.
  */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = env.PORT ?? String(await getPort());
-  const child = spawn(process.execPath, [...startFlags(), 'dist/main.js'], {
-    cwd: SERVER_ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: port },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnMain({ ...env, PORT: port });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);

@@ -23,7 +23,7 @@ export const authRestRoutes = {
       summary: 'Create an account',
       description: 'Creates the account and signs it in: the answer carries a session token for the Bearer header.',
       auth: false,
-      errors: [400, 409, 413, 415, 429],
+      errors: [400, 409, 413, 415, 429, 503],
       examples: {
         request: { signup: { value: credentials } },
         responses: {
@@ -49,7 +49,7 @@ export const authRestRoutes = {
       summary: 'Sign in',
       description: 'Exchanges email and password for a new session token.',
       auth: false,
-      errors: [400, 401, 413, 415, 429],
+      errors: [400, 401, 413, 415, 429, 503],
       examples: {
         request: { login: { value: credentials } },
         responses: {
@@ -69,7 +69,7 @@ export const authRestRoutes = {
       summary: 'Sign out',
       description: 'Ends the session whose token is presented; the token stops working at once.',
       auth: true,
-      errors: [401],
+      errors: [401, 503],
       examples: { responses: { 200: { signedOut: { value: { signedOut: true } } } } },
     },
   },
@@ -81,7 +81,7 @@ export const authRestRoutes = {
       tag: 'Auth',
       summary: 'The signed-in user',
       auth: true,
-      errors: [401],
+      errors: [401, 503],
       examples: {
         responses: { 200: { me: { value: session.user } }, 401: { noToken: { value: unauthenticatedExample } } },
       },

@@ -1,4 +1,4 @@
-export { listPlans, type Plan, planOutput, plansOutput } from './catalog/plans';
+export { isOnOffer, listPlans, offerProblems, type Plan, planOutput, plansOutput } from './catalog/plans';
 export { forgetPrices, getPrice, type PriceInfo } from './catalog/prices';
 export { CHECKOUT_VALIDITY_SECONDS, createCheckout } from './checkout/create-checkout';
 export { deleteExpiredCheckoutClaims } from './checkout/idempotent-request';
@@ -8,7 +8,7 @@ export { createPortalSessionInput, createPortalSessionOutput } from './portal/cr
 export { billingRestRoutes } from './rest-routes';
 export { billingRouter } from './router';
 export { createStripeClient, type StripeClientOptions } from './stripe/client';
-export { PROVIDER_UNAVAILABLE, toBillingError } from './stripe/errors';
+export { PROVIDER_REFUSED, PROVIDER_UNAVAILABLE, toBillingError } from './stripe/errors';
 export { LIVE_STATUSES, type SubscriptionSummary, subscriptionOutput } from './subscriptions/current-subscription';
 export { deleteOldWebhookEvents, PROCESSED_EVENT_RETENTION_DAYS } from './webhooks/ledger-retention';
 export { type EventOutcome, processStripeEvent } from './webhooks/process-event';

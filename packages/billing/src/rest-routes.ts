@@ -88,7 +88,7 @@ export const billingRestRoutes = {
       summary: "The user's subscription",
       description: 'A live (active, trialing or past_due) subscription first, else the most recent; `null` if none.',
       auth: true,
-      errors: [401],
+      errors: [401, 503],
     },
   },
   createPortalSession: {

@@ -16,6 +16,25 @@ describe('createCheckoutInput', () => {
   });
 
   it.each([
+    [' https://app.example.com/x', 'https://app.example.com/x'],
+    ['https:///app.example.com/x', 'https://app.example.com/x'],
+    ['https://app.example.com/a\tb\n', 'https://app.example.com/ab'],
+    ['HTTPS://APP.example.com:443/x y', 'https://app.example.com/x%20y'],
+    ['https://app.example.com/done/{CHECKOUT_SESSION_ID}', 'https://app.example.com/done/{CHECKOUT_SESSION_ID}'],
+  ])('normalises redirect URL %j to %j, the form Stripe is sent', (given, sent) => {
+    const parsed = createCheckoutInput.parse({ ...valid, successUrl: given, cancelUrl: given });
+    expect([parsed.successUrl, parsed.cancelUrl]).toEqual([sent, sent]);
+  });
+
+  it('counts the URL length after normalisation', () => {
+    const path = 'é'.repeat(1000);
+    expect(`https://app.example.com/${path}`.length).toBeLessThan(2048);
+    expect(firstMessage({ ...valid, successUrl: `https://app.example.com/${path}` })).toBe(
+      'successUrl must be at most 2048 characters',
+    );
+  });
+
+  it.each([
     [{ ...valid, priceId: undefined }, 'priceId is required'],
     [{ ...valid, priceId: null }, 'priceId is required'],
     [{ ...valid, priceId: '   ' }, 'priceId is required'],
@@ -34,8 +53,9 @@ describe('createCheckoutInput', () => {
     [{ ...valid, metadata: { note: 'x'.repeat(501) } }, 'metadata.note must be at most 500 characters'],
     [{ ...valid, metadata: { note: null } }, 'metadata.note must be a string, number or boolean'],
     [
-      { ...valid, metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
-      'metadata can have at most 50 keys',
+      // 50 is Stripe's limit, and the server adds userId.
+      { ...valid, metadata: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) },
+      'metadata can have at most 49 keys',
     ],
     ['a string', 'Request body must be a JSON object'],
     [null, 'Request body must be a JSON object'],
@@ -43,9 +63,9 @@ describe('createCheckoutInput', () => {
     expect(firstMessage(input)).toBe(message);
   });
 
-  it('accepts exactly 50 metadata keys of 40 characters with 500-character values', () => {
+  it('accepts exactly 49 metadata keys (50 with userId) of 40 characters with 500-character values', () => {
     const metadata = Object.fromEntries(
-      Array.from({ length: 50 }, (_, i) => [`${i}`.padStart(40, 'k'), 'v'.repeat(500)]),
+      Array.from({ length: 49 }, (_, i) => [`${i}`.padStart(40, 'k'), 'v'.repeat(500)]),
     );
     expect(createCheckoutInput.safeParse({ ...valid, metadata }).success).toBe(true);
   });

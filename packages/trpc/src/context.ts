@@ -20,8 +20,11 @@ export interface AppServices {
   settings: {
     /** Origins that checkout and portal redirect URLs may point to. */
     allowedRedirectOrigins: readonly string[];
-    /** The Stripe price ids (or lookup keys) the pricing page offers. */
-    plans: readonly string[];
+    /**
+     * The prices on offer, the only ones checkout sells: Stripe price ids or lookup keys, in the
+     * pricing page's order; `all-active` offers every active recurring price in the account.
+     */
+    plans: readonly string[] | 'all-active';
   };
 }
 

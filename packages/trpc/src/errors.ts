@@ -1,5 +1,7 @@
-import type { TRPCError } from '@trpc/server';
+import { isDatabaseUnavailable } from '@subkit/db';
+import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { RetryAfter } from './rate-limit';
 
 export interface PublicError {
   code: TRPCError['code'];
@@ -29,4 +31,22 @@ export function toPublicError(error: TRPCError): PublicError {
     return { code: error.code, message: HIDDEN_MESSAGE };
   }
   return { code: error.code, message: error.message };
+}
+
+export const SERVICE_UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable. Please try again shortly.';
+// Long enough for a database failover or restart, short enough that a client does not give up.
+const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The error callers get when `error` is the database being unreachable (a 503 with Retry-After:
+ * nothing is wrong with their request), or null when it is anything else. The driver's error
+ * stays in the cause chain for the log.
+ */
+export function databaseOutage(error: unknown): TRPCError | null {
+  if (!isDatabaseUnavailable(error)) return null;
+  return new TRPCError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: SERVICE_UNAVAILABLE_MESSAGE,
+    cause: new RetryAfter(OUTAGE_RETRY_AFTER_SECONDS, { cause: error }),
+  });
 }

@@ -1,6 +1,6 @@
 export { TtlCache } from './cache';
 export type { AppServices, Context, RequestInfo, SessionUser } from './context';
-export { type PublicError, toPublicError } from './errors';
+export { databaseOutage, type PublicError, SERVICE_UNAVAILABLE_MESSAGE, toPublicError } from './errors';
 export {
   type RateLimitBucket,
   type RateLimitDecision,

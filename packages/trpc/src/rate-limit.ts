@@ -13,10 +13,16 @@ export interface RateLimiter {
   consume(bucket: RateLimitBucket, key: string): Promise<RateLimitDecision>;
 }
 
-/** Carried as the cause of a TOO_MANY_REQUESTS error so transports can send Retry-After. */
+/**
+ * Carried as the cause of a TOO_MANY_REQUESTS or SERVICE_UNAVAILABLE error so transports can send
+ * Retry-After; its own cause, if any, is what went wrong (for the log).
+ */
 export class RetryAfter extends Error {
-  constructor(readonly seconds: number) {
-    super(`retry after ${seconds} s`);
+  constructor(
+    readonly seconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(`retry after ${seconds} s`, options);
     this.name = 'RetryAfter';
   }
 }
@@ -29,7 +35,7 @@ export function tooManyRequests(retryAfterSeconds: number): TRPCError {
   });
 }
 
-/** The Retry-After value for an error, when it is a rate-limit refusal. */
+/** The Retry-After value for an error, when it is a rate-limit refusal or an outage. */
 export function retryAfterSeconds(error: unknown): number | undefined {
   return error instanceof TRPCError && error.cause instanceof RetryAfter ? error.cause.seconds : undefined;
 }

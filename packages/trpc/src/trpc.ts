@@ -4,7 +4,7 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context';
-import { toPublicError } from './errors';
+import { databaseOutage, toPublicError } from './errors';
 import { type RateLimitBucket, tooManyRequests } from './rate-limit';
 
 /**
@@ -32,12 +32,20 @@ export const createTRPCRouter = t.router;
 /**
  * 3. PROCEDURES
  *
+ * Every procedure answers a database outage as 503 with Retry-After, whichever query hit it.
  * `protectedProcedure` is the only gate for signed-in routes: the transport resolves the bearer
  * token into `ctx.session`, and this refuses the call when there is none.
  */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const outage = databaseOutage(result.error);
+    if (outage) throw outage;
+  }
+  return result;
+});
 
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Authentication required' });
   }

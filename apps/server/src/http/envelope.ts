@@ -1,4 +1,4 @@
-import { retryAfterSeconds, toPublicError } from '@subkit/trpc';
+import { databaseOutage, retryAfterSeconds, toPublicError } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 
@@ -39,6 +39,8 @@ const FASTIFY_MESSAGES: Record<string, string> = {
  */
 export function asTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
+  const outage = databaseOutage(error);
+  if (outage) return outage;
   const { statusCode, code } = (error ?? {}) as { statusCode?: number; code?: string };
   if (statusCode && statusCode >= 400 && statusCode < 500) {
     const message =

@@ -1,3 +1,4 @@
+import { offerProblems } from '@subkit/billing';
 import { pendingMigrations } from '@subkit/db';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -10,10 +11,10 @@ const checkResult = z.string().meta({ description: '`ok`, or why the check faile
 export const readinessOutput = z
   .object({
     status: z.enum(['ready', 'not_ready']),
-    checks: z.object({ database: checkResult, migrations: checkResult, stripe: checkResult }),
+    checks: z.object({ database: checkResult, migrations: checkResult, stripe: checkResult, plans: checkResult }),
   })
   .meta({
-    examples: [{ status: 'ready', checks: { database: 'ok', migrations: 'ok', stripe: 'ok' } }],
+    examples: [{ status: 'ready', checks: { database: 'ok', migrations: 'ok', stripe: 'ok', plans: 'ok' } }],
   });
 export type Readiness = z.infer<typeof readinessOutput>;
 
@@ -37,15 +38,34 @@ async function run(name: string, app: FastifyInstance, check: () => Promise<void
   }
 }
 
+/** Every configured plan exists in Stripe and can be sold; the message names each bad entry. */
+async function checkPlans(app: FastifyInstance): Promise<void> {
+  const problems = await offerProblems(app.services);
+  if (problems.length > 0) throw new CheckFailed(problems.join('; '));
+}
+
 /**
  * GET /api/ready: whether this process should get traffic. Unlike /api/health (the process is up),
- * it asks every dependency: the database answers, every committed migration is applied, and
- * Stripe answers a cheap authenticated call. 503 names the check that failed; details go to the log.
+ * it asks every dependency: the database answers, every committed migration is applied,
+ * Stripe answers a cheap authenticated call, and every price in PLANS is one Stripe can sell.
+ * 503 names the check that failed; details go to the log.
+ *
+ * PLANS is also checked once the server is up, so a typo is in the start-up log by name. That
+ * check does not hold the start: Stripe may be briefly unreachable, and /api/ready reports it.
  */
 export default async function readiness(app: FastifyInstance) {
+  app.addHook('onReady', async () => {
+    offerProblems(app.services).then(
+      (problems) => {
+        for (const problem of problems) app.log.error({ check: 'plans' }, `${problem}: fix PLANS`);
+      },
+      (error: unknown) => app.log.warn({ err: error, check: 'plans' }, 'could not check PLANS against Stripe'),
+    );
+  });
+
   app.get('/api/ready', async (_request, reply) => {
     const { database, stripeConnection } = app;
-    const [databaseCheck, migrationsCheck, stripeCheck] = await Promise.all([
+    const [databaseCheck, migrationsCheck, stripeCheck, plansCheck] = await Promise.all([
       run('database', app, () => database.ping()),
       run('migrations', app, async () => {
         const pending = await pendingMigrations(database.db);
@@ -54,8 +74,9 @@ export default async function readiness(app: FastifyInstance) {
       run('stripe', app, async () => {
         await stripeConnection.client.prices.list({ limit: 1 }, { timeout: CHECK_TIMEOUT_MS, maxNetworkRetries: 0 });
       }),
+      run('plans', app, () => checkPlans(app)),
     ]);
-    const checks = { database: databaseCheck, migrations: migrationsCheck, stripe: stripeCheck };
+    const checks = { database: databaseCheck, migrations: migrationsCheck, stripe: stripeCheck, plans: plansCheck };
     const ready = Object.values(checks).every((result) => result === 'ok');
     const body: Readiness = { status: ready ? 'ready' : 'not_ready', checks };
     return reply

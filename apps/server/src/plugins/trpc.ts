@@ -19,7 +19,9 @@ export default async function trpc(app: FastifyInstance) {
         return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
       },
       onError({ error, path, req }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error, path }, 'tRPC procedure failed');
+        if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
+          req.log.error({ err: error, path }, 'tRPC procedure failed');
+        }
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });

@@ -30,7 +30,7 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Too many requests; retry after `Retry-After` seconds',
   500: 'Internal error (details are in the server log under the request id)',
   502: 'Stripe failed or could not be reached',
-  503: 'Stripe is rate limiting us; retry shortly',
+  503: 'Temporarily unavailable (the database cannot be reached, or Stripe is rate limiting us); retry shortly',
 };
 
 /** zod 4's own JSON Schema (2020-12, which OpenAPI 3.1 uses), without the `$schema` header. */
@@ -93,9 +93,12 @@ function errorResponses(statuses: readonly number[], examples: Examples['respons
         errorEnvelope(status),
         mediaExamples(examples[status], (error) => ({ success: false, error })),
       );
-      if (status === 429) {
+      if (status === 429 || status === 503) {
         Object.assign(response.headers, {
-          'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+          'Retry-After': {
+            description: 'Seconds to wait before retrying (on 503: sent when the database is unreachable)',
+            schema: { type: 'integer' },
+          },
         });
       }
       return [String(status), response];
@@ -157,14 +160,20 @@ function operationalPaths(): Record<string, Record<string, Operation>> {
         tags: ['Operations'],
         summary: 'Readiness',
         description:
-          'Whether this process should get traffic: the database answers, every migration is applied and Stripe answers.',
+          'Whether this process should get traffic: the database answers, every migration is applied, Stripe answers ' +
+          'and every price in PLANS exists in Stripe and can be sold (a bad entry is named).',
         security: [],
         responses: {
           200: jsonResponse('Ready', jsonSchema(readinessOutput, 'output')),
           503: jsonResponse('Not ready: the failed check says why', jsonSchema(readinessOutput, 'output'), {
             example: {
               status: 'not_ready',
-              checks: { database: 'unreachable', migrations: 'unreachable', stripe: 'ok' },
+              checks: {
+                database: 'ok',
+                migrations: 'ok',
+                stripe: 'ok',
+                plans: 'PLANS entry "price_pro_montly" does not exist in Stripe',
+              },
             },
           }),
         },

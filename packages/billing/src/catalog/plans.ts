@@ -1,5 +1,4 @@
 import type { AppServices } from '@subkit/trpc';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { toBillingError } from '../stripe/errors';
 import { getPrice, type PriceInfo, rememberPrice } from './prices';
@@ -23,56 +22,145 @@ export const planOutput = z.object({
 export const plansOutput = z.array(planOutput);
 export type Plan = z.infer<typeof planOutput>;
 
-/**
- * The plans the pricing page offers, in configured order. Each entry of `settings.plans` is a price
- * id or a lookup key; lookup keys are resolved in one list call. Prices come through the same cache
- * as checkout, so the pricing page costs no Stripe call per view.
- */
-export async function listPlans(services: Pick<AppServices, 'stripe' | 'cache' | 'settings'>): Promise<Plan[]> {
-  const entries = services.settings.plans;
-  const lookupKeys = entries.filter((entry) => !entry.startsWith('price_'));
+type CatalogServices = Pick<AppServices, 'stripe' | 'cache' | 'settings'>;
+
+// Same lifetime as a cached price; the `price:` prefix lets price.*/product.* webhooks drop these too.
+const OFFER_TTL_MS = 5 * 60_000;
+const ALL_ACTIVE_KEY = 'price:offer:all-active';
+const lookupKeyCacheKey = (key: string) => `price:lookup:${key}`;
+
+const isPriceId = (entry: string) => entry.startsWith('price_');
+
+/** A configured entry as Stripe knows it: the price, or null when no price has that id or lookup key. */
+interface ResolvedEntry {
+  entry: string;
+  price: PriceInfo | null;
+}
+
+/** Lookup keys resolve in one list call; what Stripe returned is cached like any price. */
+async function resolveLookupKeys(services: CatalogServices, keys: readonly string[]): Promise<Map<string, PriceInfo>> {
   const byLookupKey = new Map<string, PriceInfo>();
-  const uncachedKeys = lookupKeys.filter((key) => {
-    const cached = services.cache.get<PriceInfo>(`price:lookup:${key}`);
+  const uncachedKeys = keys.filter((key) => {
+    const cached = services.cache.get<PriceInfo>(lookupKeyCacheKey(key));
     if (cached) byLookupKey.set(key, cached);
     return !cached;
   });
-  if (uncachedKeys.length > 0) {
-    const found = await services.stripe.prices
-      .list({ lookup_keys: uncachedKeys, expand: ['data.product'], limit: 100 })
-      .catch((error: unknown) => {
-        throw toBillingError(error);
-      });
-    for (const price of found.data) {
-      const info = rememberPrice(services, price);
-      if (price.lookup_key) {
-        services.cache.set(`price:lookup:${price.lookup_key}`, info, 5 * 60_000);
-        byLookupKey.set(price.lookup_key, info);
-      }
+  if (uncachedKeys.length === 0) return byLookupKey;
+  const found = await services.stripe.prices
+    .list({ lookup_keys: uncachedKeys, expand: ['data.product'], limit: 100 })
+    .catch((error: unknown) => {
+      throw toBillingError(error);
+    });
+  for (const price of found.data) {
+    const info = rememberPrice(services, price);
+    if (price.lookup_key) {
+      services.cache.set(lookupKeyCacheKey(price.lookup_key), info, OFFER_TTL_MS);
+      byLookupKey.set(price.lookup_key, info);
     }
   }
+  return byLookupKey;
+}
 
-  const prices = await Promise.all(
-    entries.map((entry) => (entry.startsWith('price_') ? getPrice(services, entry) : (byLookupKey.get(entry) ?? null))),
-  );
-  return prices.flatMap((price, index) => {
-    if (!price) {
-      throw new TRPCError({
-        code: 'INTERNAL_SERVER_ERROR',
-        message: `Configured plan ${entries[index]} does not exist in Stripe`,
-      });
-    }
-    const parsedInterval = interval.safeParse(price.interval);
-    if (!price.active || !price.recurring || !parsedInterval.success) return [];
-    return [
-      {
-        priceId: price.id,
-        productName: price.productName,
-        unitAmount: price.unitAmount,
-        currency: price.currency,
-        interval: parsedInterval.data,
-        intervalCount: price.intervalCount,
+/**
+ * With a real key and PLANS unset, the offer is every active recurring price in the account
+ * (all pages, via the SDK's auto-pagination), cheapest first. Cached as one promise so concurrent
+ * pricing-page views share one listing; a failed listing is forgotten so the next view retries.
+ */
+function allActiveRecurringPrices(services: CatalogServices): Promise<PriceInfo[]> {
+  const cached = services.cache.get<Promise<PriceInfo[]>>(ALL_ACTIVE_KEY);
+  if (cached) return cached;
+  const listing = services.stripe.prices
+    .list({ active: true, type: 'recurring', expand: ['data.product'], limit: 100 })
+    .autoPagingToArray({ limit: 10_000 })
+    .then(
+      (prices) =>
+        prices
+          .map((price) => rememberPrice(services, price))
+          .sort(
+            (a, b) =>
+              a.currency.localeCompare(b.currency) ||
+              (a.unitAmount ?? 0) - (b.unitAmount ?? 0) ||
+              a.id.localeCompare(b.id),
+          ),
+      (error: unknown) => {
+        services.cache.deleteWhere((key) => key === ALL_ACTIVE_KEY);
+        throw toBillingError(error);
       },
-    ];
+    );
+  services.cache.set(ALL_ACTIVE_KEY, listing, OFFER_TTL_MS);
+  return listing;
+}
+
+/** Each configured entry (price id or lookup key) with the price it names, in configured order. */
+async function resolveEntries(services: CatalogServices, entries: readonly string[]): Promise<ResolvedEntry[]> {
+  const byLookupKey = await resolveLookupKeys(
+    services,
+    entries.filter((entry) => !isPriceId(entry)),
+  );
+  return Promise.all(
+    entries.map(async (entry) => ({
+      entry,
+      price: isPriceId(entry) ? await getPrice(services, entry) : (byLookupKey.get(entry) ?? null),
+    })),
+  );
+}
+
+function isSellable(price: PriceInfo | null): price is PriceInfo {
+  return price?.active === true && price.recurring && interval.safeParse(price.interval).success;
+}
+
+/**
+ * The plans the pricing page offers, in configured order (or cheapest first when every active
+ * recurring price is on offer). Entries Stripe does not know, and inactive or one-time prices,
+ * are left out rather than failing the page: `offerProblems` names them at start-up and in
+ * /api/ready. Prices come through the same cache as checkout, so a view costs no Stripe call.
+ */
+export async function listPlans(services: CatalogServices): Promise<Plan[]> {
+  const { plans } = services.settings;
+  const prices =
+    plans === 'all-active'
+      ? await allActiveRecurringPrices(services)
+      : (await resolveEntries(services, plans)).map(({ price }) => price);
+  return prices.filter(isSellable).map((price) => ({
+    priceId: price.id,
+    productName: price.productName,
+    unitAmount: price.unitAmount,
+    currency: price.currency,
+    interval: interval.parse(price.interval),
+    intervalCount: price.intervalCount,
+  }));
+}
+
+/**
+ * Whether a price is on offer: configured by id, or the price a configured lookup key names, or
+ * (PLANS unset with a real key) any active recurring price. Anything else in the Stripe account,
+ * such as a legacy or internal price, cannot be bought through checkout.
+ */
+export async function isOnOffer(services: CatalogServices, priceId: string): Promise<boolean> {
+  const { plans } = services.settings;
+  if (plans === 'all-active') return (await allActiveRecurringPrices(services)).some((price) => price.id === priceId);
+  if (plans.includes(priceId)) return true;
+  const byLookupKey = await resolveLookupKeys(
+    services,
+    plans.filter((entry) => !isPriceId(entry)),
+  );
+  return [...byLookupKey.values()].some((price) => price.id === priceId);
+}
+
+/**
+ * What is wrong with the configured offer, one readable sentence per problem naming the entry
+ * (empty when nothing is). Stripe failures propagate: the caller decides whether they matter.
+ */
+export async function offerProblems(services: CatalogServices): Promise<string[]> {
+  const { plans } = services.settings;
+  if (plans === 'all-active') {
+    const prices = await allActiveRecurringPrices(services);
+    return prices.some(isSellable) ? [] : ['PLANS is unset and Stripe has no active recurring price to offer'];
+  }
+  return (await resolveEntries(services, plans)).flatMap(({ entry, price }) => {
+    if (!price) return [`PLANS entry "${entry}" does not exist in Stripe`];
+    if (!price.active) return [`PLANS entry "${entry}" is an inactive price`];
+    if (!isSellable(price)) return [`PLANS entry "${entry}" is not a recurring price`];
+    return [];
   });
 }

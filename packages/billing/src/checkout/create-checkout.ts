@@ -1,6 +1,7 @@
 import type { AppServices, SessionUser } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
+import { isOnOffer } from '../catalog/plans';
 import { getPrice } from '../catalog/prices';
 import { ensureCustomer } from '../customers/ensure-customer';
 import { toBillingError } from '../stripe/errors';
@@ -25,7 +26,8 @@ export async function createCheckout(
   assertAllowedRedirect('cancelUrl', input.cancelUrl, settings.allowedRedirectOrigins);
 
   const price = await getPrice(services, input.priceId);
-  if (!price?.active || !price.recurring) {
+  // Only what the pricing page offers is sold: not a legacy, internal or test price of the same account.
+  if (!price?.active || !price.recurring || !(await isOnOffer(services, price.id))) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid price ID' });
   }
 

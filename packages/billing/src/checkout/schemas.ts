@@ -5,11 +5,14 @@ import { z } from 'zod';
 export const RESERVED_METADATA_KEYS = ['userId'] as const;
 
 // Stripe's own limits (see Stripe's metadata docs), checked here so the caller gets a clear 400
-// before any Stripe call is spent.
-const METADATA_MAX_KEYS = 50;
+// before any Stripe call is spent. Stripe's 50 keys include the ones the server adds.
+const STRIPE_METADATA_MAX_KEYS = 50;
+export const METADATA_MAX_KEYS = STRIPE_METADATA_MAX_KEYS - RESERVED_METADATA_KEYS.length;
 const METADATA_KEY_MAX = 40;
 const METADATA_VALUE_MAX = 500;
 const URL_MAX = 2048;
+/** Stripe replaces this in success_url with the session id. */
+const CHECKOUT_SESSION_ID = '{CHECKOUT_SESSION_ID}';
 
 const required = (field: string, type: string) => ({
   error: (issue: { input: unknown }) =>
@@ -50,7 +53,19 @@ export const redirectUrl = (field: string) =>
     .refine((value) => {
       const url = new URL(value);
       return url.username === '' && url.password === '';
-    }, `${field} must not contain credentials`);
+    }, `${field} must not contain credentials`)
+    // The URL parser forgives stray spaces, tabs and slashes (" https:///app/x" is https://app/x);
+    // Stripe gets the URL as parsed, so what reaches it is exactly what the origin check saw.
+    .transform((value, ctx) => {
+      // The parser percent-encodes braces in a path, which would hide Stripe's placeholder from it.
+      const href = new URL(value).href.replaceAll('%7BCHECKOUT_SESSION_ID%7D', CHECKOUT_SESSION_ID);
+      // Percent-encoding can lengthen a URL, so the limit holds for what is sent, too.
+      if (href.length > URL_MAX) {
+        ctx.addIssue({ code: 'custom', message: `${field} must be at most ${URL_MAX} characters` });
+        return z.NEVER;
+      }
+      return href;
+    });
 
 /** Redirects only to our own web app: an open redirect through Stripe's page is a phishing tool. */
 export function assertAllowedRedirect(field: string, value: string, allowed: readonly string[]): void {
@@ -110,9 +125,9 @@ export const createCheckoutInput = z.object(
     metadata: metadata
       .meta({
         description:
-          'Additional metadata to attach to the session and the subscription: at most 50 keys of 1 to 40 ' +
+          `Additional metadata to attach to the session and the subscription: at most ${METADATA_MAX_KEYS} keys of 1 to 40 ` +
           'characters, string, number or boolean values of at most 500 characters (stored as strings). ' +
-          '`userId` is reserved.',
+          '`userId` is reserved: the server adds it, making the 50 keys Stripe allows.',
         examples: [{ plan: 'pro', referralCode: 'FRIEND20' }],
       })
       .optional(),

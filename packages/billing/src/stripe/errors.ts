@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import Stripe from 'stripe';
 
 export const PROVIDER_UNAVAILABLE = 'The payment provider is unavailable. Please try again.';
+export const PROVIDER_REFUSED = 'The payment provider refused this request. Check the values sent and try again.';
 
 /**
  * Turns a failed Stripe call into the error our callers see. Stripe's own messages and request
@@ -18,6 +19,16 @@ export function toBillingError(error: unknown): TRPCError {
     (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500)
   ) {
     return new TRPCError({ code: 'BAD_GATEWAY', message: PROVIDER_UNAVAILABLE, cause: error });
+  }
+  // A 400 invalid_request_error is Stripe refusing what the caller asked for (a price deactivated
+  // a moment ago, a value Stripe will not take): the caller's to fix, so 400, with our own wording.
+  // Missing objects (`resource_missing`) are not: callers handle those where they expect them.
+  if (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    error.statusCode === 400 &&
+    error.code !== 'resource_missing'
+  ) {
+    return new TRPCError({ code: 'BAD_REQUEST', message: PROVIDER_REFUSED, cause: error });
   }
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });
 }
