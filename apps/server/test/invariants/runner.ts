@@ -64,6 +64,7 @@ export async function runModel(system: BillingSystem, options: RunOptions): Prom
     { maxCommands: options.maxCommands, size: 'max' },
   );
   const property = fc.asyncProperty(commands, async (sequence) => {
+    if (system.stripeAheadSeconds() > 60) await system.freshStripe();
     system.emulator.setFaults([]);
     system.faultsArmed = false;
     // Retries quick enough that a delivery outlives a server restart without slowing a settle.

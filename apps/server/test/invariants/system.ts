@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DatabaseKind, stripeEvents } from '@subkit/db';
+import { startStripeEmulator } from '@subkit/stripe-emulator';
 import { isNull } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { type JsonResponse, request, SEED_ORIGIN, type Stack, startStack, startTestServer } from '../harness';
@@ -11,7 +12,16 @@ import { emulatorEnv, type ServerProcess, spawnServer } from '../processes';
  * is active and recurring at Stripe yet must not be sold.
  */
 export const PLANS = ['price_starter_monthly', 'price_1ABC123XYZ'];
-const SERVER_ENV = { PLANS: PLANS.join(','), ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN };
+const SERVER_ENV = { PLANS: PLANS.join(','), ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN, LOG_LEVEL: 'error' };
+
+/** The last error lines the in-process servers logged, for the report of a failing answer. */
+const serverErrors: string[] = [];
+const errorLog = {
+  write(line: string) {
+    serverErrors.push(line.trim().slice(0, 2_000));
+    serverErrors.splice(0, serverErrors.length - 5);
+  },
+};
 
 /** One server behind the webhook balancer: in this process, or (on Postgres) a real process. */
 interface Instance {
@@ -19,6 +29,8 @@ interface Instance {
   url: string;
   up: boolean;
   stop(): Promise<void>;
+  /** Its latest error log lines. */
+  log(): string[];
 }
 
 /** A response our server gave, as the trace and the envelope check see it. */
@@ -38,7 +50,7 @@ export interface Exchange {
  * without Stripe's endpoint changing.
  */
 export class BillingSystem {
-  /** Set while an injected Stripe fault may still fire: then 502/503 are honest answers. */
+  /** Set while an injected Stripe fault may still fire: then a 5xx (in the envelope) is an honest answer. */
   faultsArmed = false;
   private nextInstance = 0;
 
@@ -51,14 +63,40 @@ export class BillingSystem {
 
   static async start(kind: DatabaseKind): Promise<BillingSystem> {
     const stack = await startStack(kind, SERVER_ENV);
-    const instances: Instance[] = [inProcess('A', stack), await secondInstance(stack)];
+    // The stack's own server logs nowhere; a replacement logs errors where a failure report finds them.
+    await stack.server.close();
+    const instances: Instance[] = [await restartInProcess(stack), await secondInstance(stack)];
     const balancer = http.createServer();
     const system = new BillingSystem(kind, stack, instances, balancer);
     balancer.on('request', (incoming, outgoing) => void system.forwardWebhook(incoming, outgoing));
     await new Promise<void>((resolve) => balancer.listen(0, '127.0.0.1', resolve));
     const { port } = balancer.address() as AddressInfo;
-    stack.emulator.addWebhookEndpoint(`http://127.0.0.1:${port}/api/billing/webhook`);
+    system.webhookUrl = `http://127.0.0.1:${port}/api/billing/webhook`;
+    stack.emulator.addWebhookEndpoint(system.webhookUrl);
     return system;
+  }
+
+  private webhookUrl = '';
+
+  /** How far Stripe's clock runs ahead of ours, in seconds (the clock command moves only Stripe's). */
+  stripeAheadSeconds(): number {
+    return this.emulator.now() - Math.floor(Date.now() / 1000);
+  }
+
+  /**
+   * A fresh Stripe at the same address, key and webhook secret, so the servers keep talking to
+   * it: the emulator's clock cannot go back, and one a month ahead of ours refuses every
+   * checkout's `expires_at`, which would leave later sequences nothing to explore.
+   */
+  async freshStripe(): Promise<void> {
+    const { emulator } = this.stack;
+    await emulator.close();
+    this.stack.emulator = await startStripeEmulator({
+      port: emulator.port,
+      host: emulator.host,
+      webhookSecret: emulator.webhookSecret,
+      webhookEndpoints: [this.webhookUrl],
+    });
   }
 
   get emulator() {
@@ -75,7 +113,7 @@ export class BillingSystem {
 
   /**
    * One HTTP exchange with server `index`, checked at once: every answer is the envelope (REST) or
-   * tRPC's error shape, and no answer is a 5xx unless an injected Stripe fault explains it.
+   * tRPC's error shape, and no answer is a 5xx unless an injected Stripe fault may explain it.
    */
   async call(
     index: number,
@@ -87,7 +125,13 @@ export class BillingSystem {
     const instance = this.instances[index % this.instances.length] as Instance;
     const response = await request(instance.url, method, path, options);
     trace?.({ instance: instance.label, method, path, status: response.status, text: response.text });
-    assertAnswerShape(path, response, this.faultsArmed);
+    try {
+      assertAnswerShape(path, response, this.faultsArmed);
+    } catch (error) {
+      const logged = instance.log().join('\n');
+      if (error instanceof Error && logged) error.message += `\nserver ${instance.label} logged:\n${logged}`;
+      throw error;
+    }
     return response;
   }
 
@@ -146,11 +190,11 @@ export class BillingSystem {
 
 function inProcess(label: string, stack: Stack): Instance {
   const { server } = stack;
-  return { label, url: server.url, up: true, stop: () => server.close() };
+  return { label, url: server.url, up: true, stop: () => server.close(), log: () => [...serverErrors] };
 }
 
 async function restartInProcess(stack: Stack): Promise<Instance> {
-  const server = await startTestServer(stack.database, stack.emulator, SERVER_ENV);
+  const server = await startTestServer(stack.database, stack.emulator, SERVER_ENV, {}, errorLog);
   // The stack closes its own server on close; the replacement takes its place.
   stack.server = server;
   return inProcess('A', stack);
@@ -159,8 +203,8 @@ async function restartInProcess(stack: Stack): Promise<Instance> {
 async function secondInstance(stack: Stack): Promise<Instance> {
   const { database, emulator } = stack;
   if (!database.url) {
-    const server = await startTestServer(database, emulator, SERVER_ENV);
-    return { label: 'B', url: server.url, up: true, stop: () => server.close() };
+    const server = await startTestServer(database, emulator, SERVER_ENV, {}, errorLog);
+    return { label: 'B', url: server.url, up: true, stop: () => server.close(), log: () => [...serverErrors] };
   }
   const child: ServerProcess = await spawnServer({
     ...emulatorEnv(emulator),
@@ -174,6 +218,7 @@ async function secondInstance(stack: Stack): Promise<Instance> {
     stop: async () => {
       await child.stop();
     },
+    log: () => child.output().trim().split('\n').slice(-5),
   };
 }
 
@@ -195,8 +240,7 @@ export function assertAnswerShape(path: string, response: JsonResponse, faultsAr
   const fail = (why: string) => {
     throw new Error(`${why}: ${path} answered ${status} ${text.slice(0, 300)}`);
   };
-  const injected = faultsArmed && (status === 502 || status === 503);
-  if (status >= 500 && !injected) fail('5xx without an injected fault');
+  if (status >= 500 && !faultsArmed) fail('5xx without an injected fault');
   if (typeof body !== 'object' || body === null) fail('not JSON');
   const answer = body as Record<string, unknown>;
   if (path.startsWith('/trpc/')) {
