@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type DatabaseKind, stripeEvents } from '@subkit/db';
 import { startStripeEmulator } from '@subkit/stripe-emulator';
 import { isNull } from 'drizzle-orm';
+import Stripe from 'stripe';
 import { expect } from 'vitest';
 import { type JsonResponse, request, SEED_ORIGIN, type Stack, startStack, startTestServer } from '../harness';
 import { emulatorEnv, type ServerProcess, spawnServer } from '../processes';
@@ -59,7 +60,10 @@ export class BillingSystem {
     readonly stack: Stack,
     readonly instances: Instance[],
     private readonly balancer: http.Server,
-  ) {}
+  ) {
+    const { secretKey, host, port } = stack.emulator;
+    this.stripe = new Stripe(secretKey, { host, port, protocol: 'http', maxNetworkRetries: 10 });
+  }
 
   static async start(kind: DatabaseKind): Promise<BillingSystem> {
     const stack = await startStack(kind, SERVER_ENV);
@@ -103,9 +107,11 @@ export class BillingSystem {
     return this.stack.emulator;
   }
 
-  get stripe() {
-    return this.stack.stripe;
-  }
+  /**
+   * The real SDK, as the test's oracle and as the actions of customers and operators at Stripe.
+   * It retries past the injected faults (each fires a few times at most): they are aimed at our servers.
+   */
+  readonly stripe: Stripe;
 
   get db() {
     return this.stack.database.db;
