@@ -113,6 +113,20 @@ export class BillingSystem {
    */
   readonly stripe: Stripe;
 
+  /**
+   * A subscription as Stripe holds it. Our servers read subscriptions too, so a rate-limit fault
+   * aimed at them may hit this read; the SDK does not retry a 429, so this does.
+   */
+  async subscriptionAtStripe(id: string): Promise<Stripe.Subscription> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.stripe.subscriptions.retrieve(id);
+      } catch (error) {
+        if (!(error instanceof Stripe.errors.StripeRateLimitError) || attempt >= 10) throw error;
+      }
+    }
+  }
+
   get db() {
     return this.stack.database.db;
   }
