@@ -75,6 +75,7 @@ class SignUp implements Command {
       customer: 'no',
       sessions: [],
       expected: null,
+      customerForgotten: false,
     });
   }
   toString = () => `signup(${this.instance}, ${this.via})`;
@@ -122,6 +123,7 @@ class Checkout implements Command {
     if (response.status >= 500 && PLANS.includes(this.priceId) && user.customer === 'no') user.customer = 'maybe';
     if (response.status !== 200) return;
     user.customer = 'yes';
+    user.customerForgotten = false;
     const { sessionId, url } = dataOf<{ sessionId: string; url: string }>(this.via, response.body);
     const session = await real.system.stripe.checkout.sessions.retrieve(sessionId, { expand: ['line_items'] });
     const soldPrice = session.line_items?.data[0]?.price?.id ?? '?';
@@ -187,6 +189,7 @@ class Pay implements Command {
       throw new InvariantViolation(`paying ${before.status} session ${target.id} answered ${page.status}`);
     if (page.status !== 303) return;
     model.unsettled = true;
+    model.paid = true;
     const after = await stripe.checkout.sessions.retrieve(target.id, { expand: ['subscription'] });
     const subscription = after.subscription as Stripe.Subscription | null;
     if (!subscription) throw new InvariantViolation(`paid session ${target.id} has no subscription`);
@@ -347,6 +350,26 @@ class Clock implements Command {
   toString = () => `clock(+${this.seconds} s)`;
 }
 
+/**
+ * Stripe loses every customer and session: an embedded emulator restarted, or an operator deleted
+ * customers in the dashboard. Only before anyone paid, so no subscription vanishes with them.
+ */
+class Forget implements Command {
+  check = (model: Readonly<Model>) => !model.paid && model.users.length > 0;
+  async run(model: Model, real: Real) {
+    await real.system.settle();
+    await real.system.freshStripe();
+    for (const user of model.users) {
+      user.sessions = [];
+      if (user.customer !== 'no') {
+        user.customer = 'maybe';
+        user.customerForgotten = true;
+      }
+    }
+  }
+  toString = () => 'forget()';
+}
+
 class Restart implements Command {
   constructor(readonly instance: number) {}
   check = () => true;
@@ -420,6 +443,7 @@ export const COMMANDS: Record<string, fc.Arbitrary<Command>> = {
     .map(([e, k, t]) => new Fault(e, k, t)),
   clock: fc.constantFrom(3600, DAY + 60, 32 * DAY, 366 * DAY).map((s) => new Clock(s)),
   restart: instance.map((i) => new Restart(i)),
+  forget: fc.constant(new Forget()),
   settle: fc.constant(new Settle()),
 };
 

@@ -25,12 +25,16 @@ export interface ModelUser {
   customer: 'no' | 'maybe' | 'yes';
   sessions: ModelSession[];
   expected: ExpectedSubscription | null;
+  /** Stripe lost this user's customer (see the `forget` command): our link to it may be stale until the next checkout. */
+  customerForgotten: boolean;
 }
 
 export interface Model {
   users: ModelUser[];
   /** Stripe changed since the last settle, so our database may lag behind it. */
   unsettled: boolean;
+  /** Someone paid in this sequence. */
+  paid: boolean;
 }
 
 /** What commands act on: the real system, plus a trace of this run for the failure report. */
@@ -41,7 +45,7 @@ export interface Real {
 }
 
 export function newModel(): Model {
-  return { users: [], unsettled: false };
+  return { users: [], unsettled: false, paid: false };
 }
 
 export function newReal(system: BillingSystem): Real {
