@@ -27,7 +27,7 @@ export function runOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOpti
     if (!Number.isInteger(parsed)) throw new Error(`${name} must be an integer, got ${JSON.stringify(value)}`);
     return parsed;
   };
-  const runs = number('INVARIANT_RUNS', 6);
+  const runs = number('INVARIANT_RUNS', 10);
   return {
     runs,
     maxCommands: number('INVARIANT_MAX_COMMANDS', 30),
