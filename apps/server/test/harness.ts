@@ -24,6 +24,8 @@ export async function startTestServer(
   emulator: StripeEmulator,
   env: Record<string, string> = {},
   stripeOptions: Partial<StripeClientOptions> = {},
+  /** Receives the server's log lines (at LOG_LEVEL) instead of discarding them. */
+  logStream?: { write(line: string): void },
 ): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -42,7 +44,7 @@ export async function startTestServer(
       mode: 'emulator',
       webhookSecret: emulator.webhookSecret,
     },
-    logger: false,
+    ...(logStream ? { logStream } : { logger: false }),
     // Not during a test file: the housekeeping suite runs its own, and no other may lose rows to it.
     housekeeping: { firstRunAfterMs: DAY_MS, everyMs: DAY_MS },
   });

@@ -1,0 +1,25 @@
+import { testDatabaseKinds } from '@subkit/db/testing';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { runModel, runOptionsFromEnv } from './invariants/runner';
+import { BillingSystem } from './invariants/system';
+
+const options = runOptionsFromEnv();
+
+describe.each(testDatabaseKinds())(
+  'billing invariants under random user, Stripe and operator actions on %s',
+  (kind) => {
+    let system: BillingSystem;
+
+    beforeAll(async () => {
+      system = await BillingSystem.start(kind);
+    }, 120_000);
+    afterAll(() => system?.close(), 60_000);
+
+    it(
+      `hold for ${options.runs} sequences of up to ${options.maxCommands} steps`,
+      () => runModel(system, options),
+      // Room for the time limit, a failing sequence's last steps and its report.
+      options.timeLimitMs + 120_000,
+    );
+  },
+);
