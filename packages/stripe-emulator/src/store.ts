@@ -6,6 +6,7 @@ import type {
   CheckoutLineItem,
   CheckoutSession,
   Customer,
+  DeletedCustomer,
   Invoice,
   PortalSession,
   Price,
@@ -28,6 +29,10 @@ export class Collection<T extends { id: string }> {
     return item;
   }
 
+  remove(id: string): void {
+    this.byId.delete(id);
+  }
+
   all(): T[] {
     return [...this.byId.values()];
   }
@@ -45,6 +50,11 @@ export class Store {
   readonly products = new Collection<Product>();
   readonly prices = new Collection<Price>();
   readonly customers = new Collection<Customer>();
+  /**
+   * Deleted customers leave `customers`, so every call that names one answers "No such customer",
+   * yet Stripe still retrieves them (as `{id, object, deleted: true}`).
+   */
+  readonly deletedCustomers = new Collection<DeletedCustomer>();
   readonly checkoutSessions = new Collection<CheckoutSession>();
   /** Line items are not part of the session object; Stripe returns them only when expanded or listed. */
   readonly checkoutLineItems = new Map<string, CheckoutLineItem[]>();
