@@ -64,7 +64,7 @@ export class StateFile {
   changed(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
-      this.save().catch((error: unknown) => {
+      this.flush().catch((error: unknown) => {
         process.emitWarning(`The Stripe emulator could not save its state to ${this.path}: ${String(error)}`);
       });
     }, SAVE_DELAY_MS);
@@ -73,11 +73,7 @@ export class StateFile {
   }
 
   /** Saves now, including any change still waiting for its delayed save. */
-  async flush(): Promise<void> {
-    await this.save();
-  }
-
-  private save(): Promise<void> {
+  flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.writing = this.writing.catch(() => {}).then(() => this.write());

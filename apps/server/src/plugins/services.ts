@@ -63,7 +63,7 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
 }
 
 /** Where the embedded emulator keeps its state: next to PGlite's data directory. */
-export function emulatorStatePath(config: Config): string {
+function emulatorStatePath(config: Config): string {
   return join(dirname(resolve(config.database.pgliteDir)), 'stripe-emulator.json');
 }
 
