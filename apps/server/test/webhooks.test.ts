@@ -1,5 +1,6 @@
 import { stripeEvents, subscriptions } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
+import { startStripeEmulator } from '@subkit/stripe-emulator';
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -223,7 +224,76 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
       expect(response.body).toEqual({ success: true, data: { received: true, outcome: 'ignored' } });
       const [row] = await recorded();
       expect(row?.processedAt).not.toBeNull();
+      expect(row).toMatchObject({ outcome: 'ignored', reason: 'Subkit does not act on customer.created events' });
     });
+  });
+
+  it('acknowledges an event about a subscription Stripe does not have, recorded as ignored with the reason', async () => {
+    const subscriptionId = `sub_missing_${Math.random().toString(36).slice(2)}`;
+    const payload = JSON.stringify({
+      id: `evt_missing_${Math.random().toString(36).slice(2)}`,
+      object: 'event',
+      type: 'customer.subscription.updated',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: subscriptionId, object: 'subscription' } },
+    });
+    const header = stripe.webhooks.generateTestHeaderString({ payload, secret: stack.emulator.webhookSecret });
+    const deliver = () =>
+      request(stack.server.url, 'POST', '/api/billing/webhook', {
+        rawBody: payload,
+        headers: { 'content-type': 'application/json', 'stripe-signature': header },
+      });
+
+    const first = await deliver();
+
+    expect(first.status, first.text).toBe(200);
+    expect(first.body).toEqual({ success: true, data: { received: true, outcome: 'ignored' } });
+    const [row] = (await ledger('customer.subscription.updated')).filter(
+      (event) => event.id === JSON.parse(payload).id,
+    );
+    expect(row).toMatchObject({
+      outcome: 'ignored',
+      reason: `Stripe has no subscription ${subscriptionId}: No such subscription: '${subscriptionId}'`,
+      error: null,
+      attempts: 1,
+    });
+    expect(row?.processedAt).not.toBeNull();
+    // Stripe's redelivery is a duplicate, not another attempt.
+    expect((await deliver()).body).toEqual({ success: true, data: { received: true, outcome: 'duplicate' } });
+  });
+
+  it('acknowledges every event of a payment made with another Stripe, whose subscription ours lacks', async () => {
+    const elsewhere = await startStripeEmulator({ port: 0, webhookSecret: stack.emulator.webhookSecret });
+    try {
+      elsewhere.addWebhookEndpoint(`${stack.server.url}/api/billing/webhook`);
+      const other = new Stripe(elsewhere.secretKey, { host: elsewhere.host, port: elsewhere.port, protocol: 'http' });
+      const session = await other.checkout.sessions.create({
+        mode: 'subscription',
+        line_items: [{ price: 'price_1ABC123XYZ', quantity: 1 }],
+        customer_email: 'elsewhere@example.com',
+        success_url: `${SEED_ORIGIN}/ok`,
+        cancel_url: `${SEED_ORIGIN}/no`,
+      });
+      const completed = await fetch(`${elsewhere.url}/v1/test_helpers/checkout/sessions/${session.id}/complete`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${elsewhere.secretKey}` },
+      });
+      const { subscription } = (await completed.json()) as Stripe.Checkout.Session;
+      await elsewhere.flushWebhooks();
+
+      const deliveries = elsewhere.webhookDeliveries();
+      expect(deliveries.length).toBeGreaterThan(0);
+      expect(deliveries.filter((attempt) => attempt.status !== 200)).toEqual([]);
+      const ids = new Set(deliveries.map((attempt) => attempt.eventId));
+      const rows = (await ledger()).filter((row) => ids.has(row.id));
+      const aboutSubscription = rows.filter((row) => row.type.startsWith('customer.subscription.'));
+      expect(aboutSubscription.length).toBeGreaterThan(0);
+      for (const row of aboutSubscription) {
+        expect(row).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining(`${subscription}`) });
+      }
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('applies an event once when two server processes receive it at the same moment', async () => {

@@ -4,7 +4,13 @@
  * makes a monthly subscription due without waiting a month.
  */
 export class Clock {
-  private offsetSeconds = 0;
+  /** `offsetSeconds`: how far an earlier run had advanced the clock, when restoring its state. */
+  constructor(private offsetSeconds = 0) {}
+
+  /** Seconds added to the wall clock so far. */
+  get offset(): number {
+    return this.offsetSeconds;
+  }
 
   now(): number {
     return Math.floor(Date.now() / 1000) + this.offsetSeconds;

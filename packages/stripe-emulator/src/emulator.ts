@@ -9,6 +9,7 @@ import { IdempotencyCache } from './idempotency';
 import { newSecretKey, newWebhookSecret } from './ids';
 import { deliveryOptions, type EmulatorControls } from './routes/control';
 import { buildServer } from './server';
+import { readState, StateFile } from './state-file';
 import { RequestStats } from './stats';
 import { Store } from './store';
 import { DEFAULT_DELIVERY, type DeliveryOptions, WebhookDispatcher } from './webhooks/deliver';
@@ -34,6 +35,12 @@ export interface StripeEmulatorOptions {
   logger?: boolean;
   /** The emulator refuses to start with NODE_ENV=production unless this is true. */
   allowProduction?: boolean;
+  /**
+   * A JSON file that keeps the emulator's state (objects, events, clock, idempotency keys, API key
+   * and webhook secret) across restarts: read at start if it exists, saved shortly after each
+   * change and on close. Unset: state lives in memory only. `webhookSecret` wins over a saved one.
+   */
+  statePath?: string;
 }
 
 export interface StripeEmulator extends EmulatorControls {
@@ -55,15 +62,31 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     );
   }
   const host = options.host ?? '127.0.0.1';
-  const clock = new Clock();
+  const saved = options.statePath ? await readState(options.statePath) : undefined;
+  const clock = new Clock(saved?.clockOffsetSeconds);
   const store = new Store();
-  store.seed(options.catalog ?? DEFAULT_CATALOG, clock.now());
-  const secretKey = newSecretKey();
-  const webhookSecret = options.webhookSecret ?? newWebhookSecret();
+  // A restored store already holds the catalog, including any edits made to it since.
+  if (saved) store.restore(saved.store);
+  else store.seed(options.catalog ?? DEFAULT_CATALOG, clock.now());
+  const secretKey = saved?.secretKey ?? newSecretKey();
+  const webhookSecret = options.webhookSecret ?? saved?.webhookSecret ?? newWebhookSecret();
+  const idempotency = new IdempotencyCache(clock);
+  if (saved) idempotency.restore(saved.idempotencyKeys);
+  const stateFile =
+    options.statePath === undefined
+      ? undefined
+      : new StateFile(options.statePath, () => ({
+          secretKey,
+          webhookSecret,
+          clockOffsetSeconds: clock.offset,
+          store: store.snapshot(),
+          idempotencyKeys: idempotency.saved(),
+        }));
   const delivery = { ...DEFAULT_DELIVERY, ...deliveryOptions({ ...options.delivery }) };
   const webhooks = new WebhookDispatcher(webhookSecret, delivery, (eventId) => {
     const event = store.events.get(eventId);
     if (event && event.pending_webhooks > 0) event.pending_webhooks--;
+    stateFile?.changed();
   });
   for (const url of options.webhookEndpoints ?? []) webhooks.addEndpoint(url);
 
@@ -74,7 +97,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     store,
     clock,
     events: new EventLog(store, clock, STRIPE_API_VERSION, webhooks),
-    idempotency: new IdempotencyCache(clock),
+    idempotency,
     stats: new RequestStats(),
     settings: { latencyMs: options.latencyMs ?? 0, faults: parseFaultRules(options.faults ?? []) },
     // Like an account whose default version (and webhook endpoints' version) is the one the product pins.
@@ -107,6 +130,12 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     webhookEndpoints: webhooks.endpoints(),
     now: clock.now(),
   }));
+  if (stateFile) {
+    // Reads change nothing; every other request (API, test helper, hosted page, control) may.
+    app.addHook('onResponse', async (request) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') stateFile.changed();
+    });
+  }
   await app.listen({ port: options.port ?? 12111, host });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('The emulator is not listening on a TCP port.');
@@ -115,7 +144,10 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   publicUrl = (options.publicUrl ?? apiUrl).replace(/\/$/, '');
 
   // Wall-clock time passes too: let sessions expire and subscriptions renew in a long-running emulator.
-  const tick = setInterval(() => advanceClock(ctx, 0), 60_000);
+  const tick = setInterval(() => {
+    advanceClock(ctx, 0);
+    stateFile?.changed();
+  }, 60_000);
   tick.unref();
 
   let closing: Promise<void> | undefined;
@@ -132,6 +164,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
         clearInterval(tick);
         webhooks.close();
         await app.close();
+        await stateFile?.flush();
       })();
       return closing;
     },

@@ -17,6 +17,15 @@ interface Entry {
   settled: Promise<void>;
 }
 
+/** A key whose first request succeeded, as saved across restarts. */
+export interface SavedIdempotencyKey {
+  key: string;
+  fingerprint: string;
+  createdAt: number;
+  requestId: string;
+  response: ApiResponse;
+}
+
 export interface IdempotentResult {
   response: ApiResponse;
   /** The request whose result is being replayed, or undefined for a fresh execution. */
@@ -42,6 +51,19 @@ export class IdempotencyCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly clock: Clock) {}
+
+  /** Keys with a result, oldest first (the order `forgetExpired` relies on); requests still running are left out. */
+  saved(): SavedIdempotencyKey[] {
+    const saved: SavedIdempotencyKey[] = [];
+    for (const [key, { fingerprint, createdAt, requestId, response }] of this.entries) {
+      if (response) saved.push({ key, fingerprint, createdAt, requestId, response });
+    }
+    return saved;
+  }
+
+  restore(saved: SavedIdempotencyKey[]): void {
+    for (const { key, ...entry } of saved) this.entries.set(key, { ...entry, settled: Promise.resolve() });
+  }
 
   async run(
     key: string,

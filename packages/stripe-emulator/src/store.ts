@@ -6,6 +6,7 @@ import type {
   CheckoutLineItem,
   CheckoutSession,
   Customer,
+  DeletedCustomer,
   Invoice,
   PortalSession,
   Price,
@@ -28,6 +29,10 @@ export class Collection<T extends { id: string }> {
     return item;
   }
 
+  remove(id: string): void {
+    this.byId.delete(id);
+  }
+
   all(): T[] {
     return [...this.byId.values()];
   }
@@ -37,6 +42,12 @@ export class Collection<T extends { id: string }> {
   }
 }
 
+/** One part of the store as JSON: a collection's objects in creation order, a map's entries, a set's values. */
+export type StorePartSnapshot = { collection: unknown[] } | { map: [unknown, unknown][] } | { set: unknown[] };
+
+/** The whole store as JSON, by field name; what the state file holds. */
+export type StoreSnapshot = Record<string, StorePartSnapshot>;
+
 /**
  * All emulator state, in memory. Objects are stored in their wire shape and
  * mutated in place; events keep their own snapshots.
@@ -45,6 +56,11 @@ export class Store {
   readonly products = new Collection<Product>();
   readonly prices = new Collection<Price>();
   readonly customers = new Collection<Customer>();
+  /**
+   * Deleted customers leave `customers`, so every call that names one answers "No such customer",
+   * yet Stripe still retrieves them (as `{id, object, deleted: true}`).
+   */
+  readonly deletedCustomers = new Collection<DeletedCustomer>();
   readonly checkoutSessions = new Collection<CheckoutSession>();
   /** Line items are not part of the session object; Stripe returns them only when expanded or listed. */
   readonly checkoutLineItems = new Map<string, CheckoutLineItem[]>();
@@ -68,6 +84,35 @@ export class Store {
       this.checkoutSessions.get(id) ??
       this.portalSessions.get(id)
     );
+  }
+
+  /**
+   * Every Collection, Map and Set field of the store, found by walking the fields rather than
+   * listing them, so an object kind added later is saved and restored without touching this.
+   */
+  snapshot(): StoreSnapshot {
+    const snapshot: StoreSnapshot = {};
+    for (const [name, part] of Object.entries(this)) {
+      if (part instanceof Collection) snapshot[name] = { collection: part.all() };
+      else if (part instanceof Map) snapshot[name] = { map: [...part.entries()] };
+      else if (part instanceof Set) snapshot[name] = { set: [...part.values()] };
+    }
+    return snapshot;
+  }
+
+  /** Loads a snapshot into this (empty) store; parts this version no longer has are dropped. */
+  restore(snapshot: StoreSnapshot): void {
+    const parts = new Map<string, unknown>(Object.entries(this));
+    for (const [name, saved] of Object.entries(snapshot)) {
+      const part = parts.get(name);
+      if (part instanceof Collection && 'collection' in saved) {
+        for (const item of saved.collection) part.insert(item as { id: string });
+      } else if (part instanceof Map && 'map' in saved) {
+        for (const [key, value] of saved.map) part.set(key, value);
+      } else if (part instanceof Set && 'set' in saved) {
+        for (const value of saved.set) part.add(value);
+      }
+    }
   }
 
   seed(catalog: CatalogEntry[], now: number): void {

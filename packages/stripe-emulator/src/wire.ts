@@ -20,6 +20,7 @@ export type Product = Wire<Stripe.Product>;
 export type Price = Wire<Stripe.Price>;
 export type Plan = Wire<Stripe.Plan>;
 export type Customer = Wire<Stripe.Customer>;
+export type DeletedCustomer = Wire<Stripe.DeletedCustomer>;
 export type CheckoutSession = Wire<Stripe.Checkout.Session>;
 export type CheckoutLineItem = Wire<Stripe.LineItem>;
 export type Subscription = Wire<Stripe.Subscription>;

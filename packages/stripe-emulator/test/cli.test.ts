@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -39,6 +42,44 @@ describe('cli', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('keeps customers, the key and the webhook secret in the --state file across a restart', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'stripe-emulator-cli-'));
+    const state = join(directory, 'state.json');
+    const keys = (output: string) => ({
+      url: /listening on (http:\/\/\S+)/.exec(output)?.[1],
+      key: /STRIPE_SECRET_KEY=(sk_test_\S+)/.exec(output)?.[1],
+      secret: /STRIPE_WEBHOOK_SECRET=(whsec_\S+)/.exec(output)?.[1],
+    });
+    const stop = (child: ChildProcess) => {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGINT');
+      return exited;
+    };
+    try {
+      const first = await startCli(['--port', '0', '--state', state]);
+      const before = keys(first.output);
+      const created = await fetch(`${before.url}/v1/customers`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${before.key}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'email=cli%40example.com',
+      });
+      const { id } = (await created.json()) as { id: string };
+      expect(await stop(first.child)).toBe(0);
+
+      const second = await startCli(['--port', '0', '--state', state]);
+      const after = keys(second.output);
+      expect(after.key).toBe(before.key);
+      expect(after.secret).toBe(before.secret);
+      const retrieved = await fetch(`${after.url}/v1/customers/${id}`, {
+        headers: { Authorization: `Bearer ${after.key}` },
+      });
+      expect(retrieved.status).toBe(200);
+      expect(await stop(second.child)).toBe(0);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('refuses NODE_ENV=production without --allow-production', async () => {

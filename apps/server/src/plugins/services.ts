@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createStripeClient } from '@subkit/billing';
 import { createDatabase, type DatabaseHandle } from '@subkit/db';
 import { startStripeEmulator } from '@subkit/stripe-emulator';
@@ -42,6 +42,9 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
   }
   const emulator = await startStripeEmulator({
     port: stripe.emulatorPort,
+    // Beside PGlite's directory (default .data/stripe-emulator.json), also when the database is
+    // Postgres: the customers our users table points at must outlive a restart.
+    statePath: emulatorStatePath(config),
     webhookSecret: stripe.webhookSecret,
     webhookEndpoints: [`http://127.0.0.1:${config.port}/api/billing/webhook`],
     // Config has already refused NODE_ENV=production without STRIPE_EMULATOR_ALLOW_PRODUCTION.
@@ -49,7 +52,7 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
   });
   app.addHook('onClose', () => emulator.close());
   app.log.info(
-    { url: emulator.url },
+    { url: emulator.url, statePath: emulatorStatePath(config) },
     'No STRIPE_SECRET_KEY set: started the built-in Stripe emulator (no account or network needed)',
   );
   return {
@@ -57,6 +60,11 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
     mode: 'emulator',
     webhookSecret: emulator.webhookSecret,
   };
+}
+
+/** Where the embedded emulator keeps its state: next to PGlite's data directory. */
+function emulatorStatePath(config: Config): string {
+  return join(dirname(resolve(config.database.pgliteDir)), 'stripe-emulator.json');
 }
 
 /**

@@ -81,6 +81,27 @@ describe.each(testDatabaseKinds())('several server processes (%s)', (kind) => {
       );
     });
 
+    it('relinks exactly one new customer when checkouts race on both processes after Stripe lost the old one', async () => {
+      const user = await signUp(servers[0]!.url);
+      const checkout = (i: number) =>
+        request(servers[i % 2]!.url, 'POST', '/api/billing/checkout', {
+          token: user.token,
+          body: { priceId: 'price_1ABC123XYZ', successUrl: `${SEED_ORIGIN}/ok`, cancelUrl: `${SEED_ORIGIN}/no` },
+        });
+      expect((await checkout(0)).status).toBe(200);
+      const [linked] = await database.db.select().from(users).where(eq(users.id, user.userId));
+      await stripe.customers.del(linked!.stripeCustomerId!);
+
+      const responses = await Promise.all(Array.from({ length: CONCURRENT_FIRST_CHECKOUTS }, (_, i) => checkout(i)));
+
+      expect(responses.map((response) => response.status)).toEqual(Array(CONCURRENT_FIRST_CHECKOUTS).fill(200));
+      const customers = await stripe.customers.list({ email: user.email, limit: 100 });
+      expect(customers.data).toHaveLength(1);
+      expect(customers.data[0]?.id).not.toBe(linked!.stripeCustomerId);
+      const [relinked] = await database.db.select().from(users).where(eq(users.id, user.userId));
+      expect(relinked?.stripeCustomerId).toBe(customers.data[0]?.id);
+    });
+
     it('applies an event once when both processes receive it at the same moment', async () => {
       const eventId = `evt_twice_${Date.now()}`;
       const payload = JSON.stringify({

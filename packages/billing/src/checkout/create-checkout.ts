@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import { isOnOffer } from '../catalog/plans';
 import { getPrice } from '../catalog/prices';
-import { ensureCustomer } from '../customers/ensure-customer';
+import { ensureCustomer, withLiveCustomer } from '../customers/ensure-customer';
 import { toBillingError } from '../stripe/errors';
 import { hasLiveSubscription } from '../subscriptions/current-subscription';
 import { claimIdempotencyKey } from './idempotent-request';
@@ -36,7 +36,6 @@ export async function createCheckout(
     throw new TRPCError({ code: 'CONFLICT', message: 'An active subscription already exists' });
   }
 
-  const customer = await ensureCustomer(services, user);
   const expiresAt = Math.floor(now().getTime() / 1000) + CHECKOUT_VALIDITY_SECONDS;
   const idempotent = idempotencyKey
     ? await claimIdempotencyKey(services, user.id, idempotencyKey, input, expiresAt)
@@ -45,19 +44,22 @@ export async function createCheckout(
 
   const metadata = { ...input.metadata, userId: user.id };
   try {
-    const session = await stripe.checkout.sessions.create(
-      {
-        mode: 'subscription',
-        customer,
-        client_reference_id: user.id,
-        line_items: [{ price: price.id, quantity: 1 }],
-        success_url: input.successUrl,
-        cancel_url: input.cancelUrl,
-        expires_at: idempotent?.expiresAt ?? expiresAt,
-        metadata,
-        subscription_data: { metadata },
-      },
-      idempotent ? { idempotencyKey: idempotent.stripeKey } : undefined,
+    const customerId = await ensureCustomer(services, user);
+    const session = await withLiveCustomer(services, user, customerId, (customer) =>
+      stripe.checkout.sessions.create(
+        {
+          mode: 'subscription',
+          customer,
+          client_reference_id: user.id,
+          line_items: [{ price: price.id, quantity: 1 }],
+          success_url: input.successUrl,
+          cancel_url: input.cancelUrl,
+          expires_at: idempotent?.expiresAt ?? expiresAt,
+          metadata,
+          subscription_data: { metadata },
+        },
+        idempotent ? { idempotencyKey: idempotent.stripeKeyFor(customer) } : undefined,
+      ),
     );
     if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
     const result = { sessionId: session.id, url: session.url };

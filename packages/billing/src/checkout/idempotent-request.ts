@@ -14,8 +14,12 @@ export interface IdempotentCheckout {
   replay: CreateCheckoutOutput | null;
   /** `expires_at` to send Stripe: the first attempt's, so retries send identical parameters. */
   expiresAt: number;
-  /** Stripe's Idempotency-Key for the session create. */
-  stripeKey: string;
+  /**
+   * Stripe's Idempotency-Key for the session create with this customer. The customer is part of
+   * it: when the user's customer is replaced (Stripe lost the old one), the create with the new
+   * customer must not meet Stripe's record of the create with the old one.
+   */
+  stripeKeyFor(customerId: string): string;
   remember(result: CreateCheckoutOutput): Promise<void>;
 }
 
@@ -67,7 +71,7 @@ export async function claimIdempotencyKey(
     // The claim's own expiry is part of the key: once housekeeping has deleted a spent claim, the
     // same key makes a new claim and must not meet the old one at Stripe, which keeps keys for
     // at least 24 hours with the old parameters.
-    stripeKey: `subkit-checkout-${sha256(`${userId}:${key}:${claim.expiresAt}`)}`,
+    stripeKeyFor: (customerId) => `subkit-checkout-${sha256(`${userId}:${key}:${claim.expiresAt}:${customerId}`)}`,
     remember: async (result) => {
       await db.update(checkoutRequests).set({ sessionId: result.sessionId, url: result.url }).where(where);
     },

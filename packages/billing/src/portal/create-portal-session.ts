@@ -2,6 +2,7 @@ import type { AppServices, SessionUser } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assertAllowedRedirect, redirectUrl } from '../checkout/schemas';
+import { withLiveCustomer } from '../customers/ensure-customer';
 import { toBillingError } from '../stripe/errors';
 
 export const createPortalSessionInput = z.object(
@@ -19,19 +20,19 @@ export const createPortalSessionOutput = z.object({
 
 /** Stripe's customer portal, where the user changes plan, payment method, or cancels. */
 export async function createPortalSession(
-  { stripe, settings }: Pick<AppServices, 'stripe' | 'settings'>,
+  services: Pick<AppServices, 'db' | 'stripe' | 'settings'>,
   user: SessionUser,
   input: z.output<typeof createPortalSessionInput>,
 ): Promise<z.output<typeof createPortalSessionOutput>> {
+  const { stripe, settings } = services;
   assertAllowedRedirect('returnUrl', input.returnUrl, settings.allowedRedirectOrigins);
   if (!user.stripeCustomerId) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' });
   }
   try {
-    const session = await stripe.billingPortal.sessions.create({
-      customer: user.stripeCustomerId,
-      return_url: input.returnUrl,
-    });
+    const session = await withLiveCustomer(services, user, user.stripeCustomerId, (customer) =>
+      stripe.billingPortal.sessions.create({ customer, return_url: input.returnUrl }),
+    );
     return { url: session.url };
   } catch (error) {
     throw toBillingError(error);

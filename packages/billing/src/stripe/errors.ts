@@ -34,6 +34,6 @@ export function toBillingError(error: unknown): TRPCError {
 }
 
 /** Stripe answered "no such object" (404, or 400 `resource_missing` on a referenced id). */
-export function isMissingResource(error: unknown): boolean {
+export function isMissingResource(error: unknown): error is Stripe.errors.StripeInvalidRequestError {
   return error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing';
 }

@@ -2,9 +2,10 @@ import { subscriptions, type Transaction, users } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
 import { eq, lt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { toBillingError } from '../stripe/errors';
+import { isMissingResource, toBillingError } from '../stripe/errors';
 import { idOf, isUserId } from '../stripe/ids';
 import type { ApplyEvent, LedgerEntry } from '../webhooks/handler';
+import { IgnoredEvent } from '../webhooks/ignored-event';
 
 const fromUnix = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
 
@@ -24,12 +25,16 @@ export async function syncSubscription(
 /**
  * Stripe's *current* state of a subscription. Webhooks arrive duplicated and in any order, so an
  * event's snapshot is only a hint of which subscription changed; our row is written from this read.
+ * A subscription Stripe does not have makes the event one to ignore: there is nothing to read now
+ * or on any retry.
  */
 function readSubscription(
   { stripe }: Pick<AppServices, 'stripe'>,
   subscriptionId: string,
 ): Promise<Stripe.Subscription> {
   return stripe.subscriptions.retrieve(subscriptionId).catch((error: unknown) => {
+    if (isMissingResource(error))
+      throw new IgnoredEvent(`Stripe has no subscription ${subscriptionId}: ${error.message}`);
     throw toBillingError(error);
   });
 }

@@ -1,12 +1,13 @@
 import { type Database, stripeEvents } from '@subkit/db';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import type { EventHandler, EventOf, WebhookServices } from './handler';
+import type { ApplyEvent, EventHandler, EventOf, WebhookServices } from './handler';
 import { catalogChanged } from './handlers/catalog-changed';
 import { checkoutSessionCompleted } from './handlers/checkout-session-completed';
 import { checkoutSessionExpired } from './handlers/checkout-session-expired';
 import { invoiceSettled } from './handlers/invoice-settled';
 import { subscriptionChanged } from './handlers/subscription-changed';
+import { IgnoredEvent } from './ignored-event';
 
 type HandlerTable = { [T in Stripe.Event['type']]?: EventHandler<EventOf<T>> };
 
@@ -35,21 +36,23 @@ export interface WebhookDeps extends WebhookServices {
   db: Database;
 }
 
+/** What an event means to us, worked out before any transaction: a write to make, or why there is none. */
+type Effect = { outcome: 'applied'; apply: ApplyEvent | undefined } | { outcome: 'ignored'; reason: string };
+
 /**
  * Applies a verified Stripe event exactly once, even when Stripe delivers it twice at the same
  * moment to two server processes. The ledger row is created if missing; an event already
  * processed is a duplicate. Otherwise the handler reads Stripe with no connection held, then one
  * transaction locks the ledger row, checks again that no other delivery got there first, writes
- * the effect and marks the event processed. A failure rolls the write back, records why, and
- * rethrows so the endpoint answers non-2xx and Stripe retries.
+ * the effect and marks the event processed, with its outcome (and, if ignored, why). A failure
+ * rolls the write back, records why, and rethrows so the endpoint answers non-2xx and Stripe retries.
  */
 export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event): Promise<EventOutcome> {
   const { db } = deps;
   const entry = await ledgerEntry(db, event);
   if (entry.processedAt) return 'duplicate';
-  const handler = handlers[event.type] as EventHandler | undefined;
   try {
-    const apply = await handler?.(deps, event);
+    const effect = await effectOf(deps, event);
     return await db.transaction(async (tx) => {
       const [ledger] = await tx
         .select({ processedAt: stripeEvents.processedAt })
@@ -57,12 +60,18 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
         .where(eq(stripeEvents.id, event.id))
         .for('update');
       if (ledger?.processedAt) return 'duplicate';
-      await apply?.(tx, entry);
+      if (effect.outcome === 'applied') await effect.apply?.(tx, entry);
       await tx
         .update(stripeEvents)
-        .set({ processedAt: sql`now()`, error: null, attempts: sql`${stripeEvents.attempts} + 1` })
+        .set({
+          processedAt: sql`now()`,
+          error: null,
+          attempts: sql`${stripeEvents.attempts} + 1`,
+          outcome: effect.outcome,
+          reason: effect.outcome === 'ignored' ? effect.reason.slice(0, 1000) : null,
+        })
         .where(eq(stripeEvents.id, event.id));
-      return handler ? 'applied' : 'ignored';
+      return effect.outcome;
     });
   } catch (error) {
     const [failed] = await db
@@ -75,6 +84,17 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
       .returning({ id: stripeEvents.id });
     // Another delivery applied the event while this one was failing: nothing is lost, no retry is needed.
     if (!failed) return 'duplicate';
+    throw error;
+  }
+}
+
+async function effectOf(deps: WebhookDeps, event: Stripe.Event): Promise<Effect> {
+  const handler = handlers[event.type] as EventHandler | undefined;
+  if (!handler) return { outcome: 'ignored', reason: `Subkit does not act on ${event.type} events` };
+  try {
+    return { outcome: 'applied', apply: await handler(deps, event) };
+  } catch (error) {
+    if (error instanceof IgnoredEvent) return { outcome: 'ignored', reason: error.message };
     throw error;
   }
 }

@@ -63,6 +63,13 @@ export const stripeEvents = pgTable(
     processedAt: timestamp('processed_at', { withTimezone: true }),
     /** Why the last attempt failed; Stripe retries, and a later success clears it. */
     error: text('error'),
+    /**
+     * Set with `processed_at`: `applied`, or `ignored` when the event was acknowledged without
+     * effect (a type we do not use, or a subscription Stripe no longer has), with `reason` saying why.
+     * Null on events processed before this column existed.
+     */
+    outcome: text('outcome').$type<'applied' | 'ignored'>(),
+    reason: text('reason'),
     attempts: integer('attempts').notNull().default(0),
   },
   // Housekeeping deletes old processed events in batches.

@@ -1,4 +1,5 @@
 import type { ApiRoutes } from '../api';
+import { deleteCustomer } from '../billing/delete-customer';
 import type { EmulatorContext } from '../context';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
@@ -30,8 +31,13 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
     return expand(ctx, customer, paths);
   });
 
+  // A deleted customer is still retrieved (200, `deleted: true`); every other call answers 404.
   api.get('/v1/customers/:id', ({ id, expand: paths }) =>
-    expand(ctx, requireObject(store.customers, 'customer', id), paths),
+    expand(ctx, store.deletedCustomers.get(id) ?? requireObject(store.customers, 'customer', id), paths),
+  );
+
+  api.delete('/v1/customers/:id', ({ id, origin }) =>
+    deleteCustomer(ctx, requireObject(store.customers, 'customer', id), origin),
   );
 
   api.post('/v1/customers/:id', ({ id, params, origin, expand: paths }) => {
