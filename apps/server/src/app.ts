@@ -10,6 +10,7 @@ import housekeeping, { DEFAULT_HOUSEKEEPING_SCHEDULE, type HousekeepingSchedule 
 import metrics from './plugins/metrics';
 import openapi from './plugins/openapi';
 import readiness from './plugins/readiness';
+import requestBodies from './plugins/request-bodies';
 import rest from './plugins/rest';
 import security from './plugins/security';
 import services, { type StripeConnection } from './plugins/services';
@@ -53,6 +54,7 @@ export async function buildApp(options: BuildAppOptions) {
 
   await app.register(services, { config, database: options.database, stripe: options.stripe });
   await app.register(errors);
+  await app.register(requestBodies);
   await app.register(security, { allowedOrigins: config.allowedRedirectOrigins });
   // Before the API's routes: the document plugin records every route registered after it.
   await app.register(openapi);
