@@ -17,6 +17,7 @@ import services, { type StripeConnection } from './plugins/services';
 import trpc from './plugins/trpc';
 import webApp from './plugins/web-app';
 import webhook from './plugins/webhook';
+import { fastifyTrustProxy } from './trust-proxy';
 
 export interface BuildAppOptions {
   config: Config;
@@ -39,7 +40,7 @@ export async function buildApp(options: BuildAppOptions) {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config, options.logStream),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // tRPC batches put several procedure names in one path segment.
     routerOptions: { maxParamLength: 5_000 },
     // A caller's (or proxy's) request id is kept when it is safe to log; otherwise we mint one.

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { type TrustProxy, trustProxySetting } from './trust-proxy';
 
 const list = z.string().transform((value) =>
   value
@@ -54,8 +55,8 @@ const envShape = {
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
   RATE_LIMIT_AUTH_PER_MIN: perMinute.default(10),
   RATE_LIMIT_CHECKOUT_PER_MIN: perMinute.default(20),
-  /** Behind a load balancer, trust its X-Forwarded-For so per-IP limits see the real client. */
-  TRUST_PROXY: flag.default(false),
+  /** Behind load balancers: how many there are, or their addresses, so per-IP limits see the real client. */
+  TRUST_PROXY: trustProxySetting.default(false),
   PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -139,7 +140,8 @@ export interface Config {
   /** Shared store for rate limits across processes; unset: each process counts on its own. */
   redisUrl: string | undefined;
   rateLimits: { authPerMinute: number; checkoutPerMinute: number };
-  trustProxy: boolean;
+  /** Which X-Forwarded-For entries to believe; see trust-proxy.ts. */
+  trustProxy: TrustProxy;
   /** Bearer token GET /metrics requires; unset: /metrics is open (keep it off the public network). */
   metricsToken: string | undefined;
 }

@@ -13,8 +13,8 @@ import {
   uniqueEmail,
 } from '../harness';
 
-// TRUST_PROXY lets each test act from its own client address through X-Forwarded-For.
-const LIMITS = { RATE_LIMIT_AUTH_PER_MIN: '5', RATE_LIMIT_CHECKOUT_PER_MIN: '3', TRUST_PROXY: 'true' };
+// Trusting loopback as a proxy lets each test act from its own client address through X-Forwarded-For.
+const LIMITS = { RATE_LIMIT_AUTH_PER_MIN: '5', RATE_LIMIT_CHECKOUT_PER_MIN: '3', TRUST_PROXY: 'loopback' };
 const CHECKOUT = {
   priceId: 'price_1ABC123XYZ',
   successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
