@@ -55,6 +55,8 @@ const envShape = {
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
   RATE_LIMIT_AUTH_PER_MIN: perMinute.default(10),
   RATE_LIMIT_CHECKOUT_PER_MIN: perMinute.default(20),
+  /** Calls of procedures that call Stripe (checkout, billing portal) per user, all counted together. */
+  RATE_LIMIT_STRIPE_PER_MIN: perMinute.default(30),
   /** Behind load balancers: how many there are, or their addresses, so per-IP limits see the real client. */
   TRUST_PROXY: trustProxySetting.default(false),
   PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
@@ -139,7 +141,7 @@ export interface Config {
   webDistDir: string;
   /** Shared store for rate limits across processes; unset: each process counts on its own. */
   redisUrl: string | undefined;
-  rateLimits: { authPerMinute: number; checkoutPerMinute: number };
+  rateLimits: { authPerMinute: number; checkoutPerMinute: number; stripePerMinute: number };
   /** Which X-Forwarded-For entries to believe; see trust-proxy.ts. */
   trustProxy: TrustProxy;
   /** Bearer token GET /metrics requires; unset: /metrics is open (keep it off the public network). */
@@ -190,7 +192,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedRedirectOrigins: e.ALLOWED_REDIRECT_ORIGINS ?? localOrigins,
     plans: e.PLANS ?? EMULATOR_PLANS.split(','),
     redisUrl: e.REDIS_URL,
-    rateLimits: { authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN, checkoutPerMinute: e.RATE_LIMIT_CHECKOUT_PER_MIN },
+    rateLimits: {
+      authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN,
+      checkoutPerMinute: e.RATE_LIMIT_CHECKOUT_PER_MIN,
+      stripePerMinute: e.RATE_LIMIT_STRIPE_PER_MIN,
+    },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     webDistDir: resolve(e.WEB_DIST_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url))),

@@ -90,6 +90,7 @@ describe('configuration problems', () => {
     ['REDIS_URL', 'http://cache', /^REDIS_URL must be a redis:\/\/ URL$/],
     ['RATE_LIMIT_AUTH_PER_MIN', '0', /^RATE_LIMIT_AUTH_PER_MIN must be a whole number above 0$/],
     ['RATE_LIMIT_CHECKOUT_PER_MIN', 'many', /^RATE_LIMIT_CHECKOUT_PER_MIN must be a whole number above 0$/],
+    ['RATE_LIMIT_STRIPE_PER_MIN', '2.5', /^RATE_LIMIT_STRIPE_PER_MIN must be a whole number above 0$/],
     [
       'TRUST_PROXY',
       'yes please',

@@ -32,6 +32,7 @@ async function startLoggedServer(database: DatabaseHandle, emulator: StripeEmula
     ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
+    RATE_LIMIT_STRIPE_PER_MIN: '100000',
   });
   const app = await buildApp({
     config,
