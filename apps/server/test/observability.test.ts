@@ -155,6 +155,55 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
       expect(log).not.toContain(stack.emulator.webhookSecret);
     });
 
+    it('log a failure the same way on /trpc and REST: 5xx at error with the error, 4xx at info', async () => {
+      const { token } = await signUp(logged.url);
+      const calls = {
+        rest: (requestId: string, auth: boolean) =>
+          request(logged.url, 'POST', '/api/billing/checkout', {
+            body: CHECKOUT_BODY,
+            ...(auth ? { token } : {}),
+            headers: { 'x-request-id': requestId },
+          }),
+        trpc: (requestId: string, auth: boolean) =>
+          request(logged.url, 'POST', '/trpc/billing.createCheckout', {
+            body: CHECKOUT_BODY,
+            ...(auth ? { token } : {}),
+            headers: { 'x-request-id': requestId },
+          }),
+      };
+      const run = `${process.pid}-${Date.now()}`;
+      stack.emulator.setFaults([{ endpoint: 'POST /v1/checkout/sessions', rate: 1, kind: '500' }]);
+      try {
+        for (const [transport, call] of Object.entries(calls)) {
+          expect((await call(`${transport}-502-${run}`, true)).status).toBe(502);
+          expect((await call(`${transport}-401-${run}`, false)).status).toBe(401);
+        }
+      } finally {
+        stack.emulator.setFaults([]);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+
+      const entries = logged.lines.map((line) => JSON.parse(line));
+      const failureLines = (requestId: string) =>
+        entries
+          .filter((entry) => entry.reqId === requestId && /^request (failed|refused)$/.test(entry.msg))
+          .map((entry) => ({
+            level: entry.level,
+            msg: entry.msg,
+            status: entry.status,
+            code: entry.code,
+            err: entry.err === undefined ? undefined : expect.any(Object),
+          }));
+      for (const transport of Object.keys(calls)) {
+        expect(failureLines(`${transport}-502-${run}`), transport).toEqual([
+          { level: 50, msg: 'request failed', status: 502, code: 'BAD_GATEWAY', err: expect.any(Object) },
+        ]);
+        expect(failureLines(`${transport}-401-${run}`), transport).toEqual([
+          { level: 30, msg: 'request refused', status: 401, code: 'UNAUTHORIZED', err: undefined },
+        ]);
+      }
+    });
+
     it('are pretty under dev in a terminal (or LOG_PRETTY=true), JSON otherwise', () => {
       const pretty = loggerOptions(loadConfig({ LOG_PRETTY: 'true' }));
       expect(pretty).toMatchObject({ transport: { target: expect.stringMatching(/pino-pretty/) } });
