@@ -181,6 +181,14 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
       } finally {
         stack.emulator.setFaults([]);
       }
+      const unknown = { rest: '/api/billing/no-such-route', trpc: '/trpc/billing.noSuchProcedure' };
+      for (const [transport, path] of Object.entries(unknown)) {
+        const response = await request(logged.url, 'POST', path, {
+          body: {},
+          headers: { 'x-request-id': `${transport}-404-${run}` },
+        });
+        expect(response.status).toBe(404);
+      }
       await new Promise((resolve) => setImmediate(resolve));
 
       const entries = logged.lines.map((line) => JSON.parse(line));
@@ -200,6 +208,9 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
         ]);
         expect(failureLines(`${transport}-401-${run}`), transport).toEqual([
           { level: 30, msg: 'request refused', status: 401, code: 'UNAUTHORIZED', err: undefined },
+        ]);
+        expect(failureLines(`${transport}-404-${run}`), transport).toEqual([
+          { level: 30, msg: 'request refused', status: 404, code: 'NOT_FOUND', err: undefined },
         ]);
       }
     });

@@ -17,10 +17,11 @@ async function errors(app: FastifyInstance) {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    const { status, body } = errorEnvelope(
-      new TRPCError({ code: 'NOT_FOUND', message: `Route ${request.method} ${path} not found` }),
-    );
-    return reply.status(status).send(body);
+    const error = new TRPCError({ code: 'NOT_FOUND', message: `Route ${request.method} ${path} not found` });
+    const envelope = errorEnvelope(error);
+    // Logged as tRPC logs an unknown procedure.
+    logFailure(request.log, error, envelope);
+    return reply.status(envelope.status).send(envelope.body);
   });
 }
 
