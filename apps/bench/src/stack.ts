@@ -73,6 +73,7 @@ export async function startBenchStack(settings: BenchSettings): Promise<BenchSta
       // The per-IP limits would refuse a load generator on one IP; lifted for the benchmark.
       RATE_LIMIT_AUTH_PER_MIN: '1000000000',
       RATE_LIMIT_CHECKOUT_PER_MIN: '1000000000',
+      RATE_LIMIT_STRIPE_PER_MIN: '1000000000',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DIR: join(pgliteDir, 'pglite') }),
     },
     execArgv: [

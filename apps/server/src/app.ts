@@ -10,12 +10,14 @@ import housekeeping, { DEFAULT_HOUSEKEEPING_SCHEDULE, type HousekeepingSchedule 
 import metrics from './plugins/metrics';
 import openapi from './plugins/openapi';
 import readiness from './plugins/readiness';
+import requestBodies from './plugins/request-bodies';
 import rest from './plugins/rest';
 import security from './plugins/security';
 import services, { type StripeConnection } from './plugins/services';
 import trpc from './plugins/trpc';
 import webApp from './plugins/web-app';
 import webhook from './plugins/webhook';
+import { fastifyTrustProxy } from './trust-proxy';
 
 export interface BuildAppOptions {
   config: Config;
@@ -38,7 +40,7 @@ export async function buildApp(options: BuildAppOptions) {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config, options.logStream),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // tRPC batches put several procedure names in one path segment.
     routerOptions: { maxParamLength: 5_000 },
     // A caller's (or proxy's) request id is kept when it is safe to log; otherwise we mint one.
@@ -56,6 +58,7 @@ export async function buildApp(options: BuildAppOptions) {
 
   await app.register(services, { config, database: options.database, stripe: options.stripe });
   await app.register(errors);
+  await app.register(requestBodies);
   await app.register(security, { allowedOrigins: config.allowedRedirectOrigins });
   // Before the API's routes: the document plugin records every route registered after it.
   await app.register(openapi);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CATALOG } from '@subkit/stripe-emulator';
 import { z } from 'zod';
+import { type TrustProxy, trustProxySetting } from './trust-proxy';
 
 const list = z.string().transform((value) =>
   value
@@ -61,8 +62,10 @@ const envShape = {
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
   RATE_LIMIT_AUTH_PER_MIN: perMinute.default(10),
   RATE_LIMIT_CHECKOUT_PER_MIN: perMinute.default(20),
-  /** Behind a load balancer, trust its X-Forwarded-For so per-IP limits see the real client. */
-  TRUST_PROXY: flag.default(false),
+  /** Calls of procedures that call Stripe (checkout, billing portal) per user, all counted together. */
+  RATE_LIMIT_STRIPE_PER_MIN: perMinute.default(30),
+  /** Behind load balancers: how many there are, or their addresses, so per-IP limits see the real client. */
+  TRUST_PROXY: trustProxySetting.default(false),
   PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -146,8 +149,9 @@ export interface Config {
   webDistDir: string;
   /** Shared store for rate limits across processes; unset: each process counts on its own. */
   redisUrl: string | undefined;
-  rateLimits: { authPerMinute: number; checkoutPerMinute: number };
-  trustProxy: boolean;
+  rateLimits: { authPerMinute: number; checkoutPerMinute: number; stripePerMinute: number };
+  /** Which X-Forwarded-For entries to believe; see trust-proxy.ts. */
+  trustProxy: TrustProxy;
   /** Bearer token GET /metrics requires; unset: /metrics is open (keep it off the public network). */
   metricsToken: string | undefined;
 }
@@ -197,7 +201,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // The emulator's ids mean nothing in a real account, whose own active prices are the sane default.
     plans: e.PLANS ?? (e.STRIPE_SECRET_KEY ? 'all-active' : EMULATOR_PLANS),
     redisUrl: e.REDIS_URL,
-    rateLimits: { authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN, checkoutPerMinute: e.RATE_LIMIT_CHECKOUT_PER_MIN },
+    rateLimits: {
+      authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN,
+      checkoutPerMinute: e.RATE_LIMIT_CHECKOUT_PER_MIN,
+      stripePerMinute: e.RATE_LIMIT_STRIPE_PER_MIN,
+    },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     webDistDir: resolve(e.WEB_DIST_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url))),

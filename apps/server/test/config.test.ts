@@ -90,7 +90,14 @@ describe('configuration problems', () => {
     ['REDIS_URL', 'http://cache', /^REDIS_URL must be a redis:\/\/ URL$/],
     ['RATE_LIMIT_AUTH_PER_MIN', '0', /^RATE_LIMIT_AUTH_PER_MIN must be a whole number above 0$/],
     ['RATE_LIMIT_CHECKOUT_PER_MIN', 'many', /^RATE_LIMIT_CHECKOUT_PER_MIN must be a whole number above 0$/],
-    ['TRUST_PROXY', 'yes please', /^TRUST_PROXY must be true or false$/],
+    ['RATE_LIMIT_STRIPE_PER_MIN', '2.5', /^RATE_LIMIT_STRIPE_PER_MIN must be a whole number above 0$/],
+    [
+      'TRUST_PROXY',
+      'yes please',
+      /^TRUST_PROXY has "yes please", which is not an IP address or CIDR; write the number/,
+    ],
+    ['TRUST_PROXY', '10.0.0.0/33', /^TRUST_PROXY has "10.0.0.0\/33", which is not an IP address or CIDR/],
+    ['TRUST_PROXY', ' , ', /^TRUST_PROXY is empty; write the number of proxies/],
     ['PLANS', ' , ', /^PLANS must name at least one price$/],
     ['METRICS_TOKEN', 'short', /^METRICS_TOKEN must be at least 16 characters$/],
   ];
@@ -163,6 +170,21 @@ describe('configuration problems', () => {
       loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).stripe
         .mode,
     ).toBe('stripe');
+  });
+
+  it('trusts X-Forwarded-For from a number of proxies or from listed addresses, and refuses a bare true', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,::1' }).trustProxy).toEqual({
+      addresses: ['10.0.0.0/8', '192.168.1.7', '::1'],
+    });
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([
+      'TRUST_PROXY true is no longer accepted: it trusted any X-Forwarded-For, so clients could pick their own ' +
+        'address (and rate-limit key); write the number of proxies in front of the server (TRUST_PROXY=1 behind ' +
+        'one load balancer) or their addresses as a comma list of IPs/CIDRs (TRUST_PROXY=10.0.0.0/8), or false',
+    ]);
   });
 
   it('offers the configured plans (price ids or lookup keys), the emulator catalog by default', () => {

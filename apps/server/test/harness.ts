@@ -34,6 +34,7 @@ export async function startTestServer(
     // Suites sign up and check out far faster than a person; the rate-limit suite sets its own.
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
+    RATE_LIMIT_STRIPE_PER_MIN: '100000',
     ...env,
   });
   const app = await buildApp({

@@ -32,6 +32,7 @@ async function startLoggedServer(database: DatabaseHandle, emulator: StripeEmula
     ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
+    RATE_LIMIT_STRIPE_PER_MIN: '100000',
   });
   const app = await buildApp({
     config,
@@ -152,6 +153,66 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
       expect(log).not.toContain(token);
       expect(log).not.toContain(secretKey);
       expect(log).not.toContain(stack.emulator.webhookSecret);
+    });
+
+    it('log a failure the same way on /trpc and REST: 5xx at error with the error, 4xx at info', async () => {
+      const { token } = await signUp(logged.url);
+      const calls = {
+        rest: (requestId: string, auth: boolean) =>
+          request(logged.url, 'POST', '/api/billing/checkout', {
+            body: CHECKOUT_BODY,
+            ...(auth ? { token } : {}),
+            headers: { 'x-request-id': requestId },
+          }),
+        trpc: (requestId: string, auth: boolean) =>
+          request(logged.url, 'POST', '/trpc/billing.createCheckout', {
+            body: CHECKOUT_BODY,
+            ...(auth ? { token } : {}),
+            headers: { 'x-request-id': requestId },
+          }),
+      };
+      const run = `${process.pid}-${Date.now()}`;
+      stack.emulator.setFaults([{ endpoint: 'POST /v1/checkout/sessions', rate: 1, kind: '500' }]);
+      try {
+        for (const [transport, call] of Object.entries(calls)) {
+          expect((await call(`${transport}-502-${run}`, true)).status).toBe(502);
+          expect((await call(`${transport}-401-${run}`, false)).status).toBe(401);
+        }
+      } finally {
+        stack.emulator.setFaults([]);
+      }
+      const unknown = { rest: '/api/billing/no-such-route', trpc: '/trpc/billing.noSuchProcedure' };
+      for (const [transport, path] of Object.entries(unknown)) {
+        const response = await request(logged.url, 'POST', path, {
+          body: {},
+          headers: { 'x-request-id': `${transport}-404-${run}` },
+        });
+        expect(response.status).toBe(404);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+
+      const entries = logged.lines.map((line) => JSON.parse(line));
+      const failureLines = (requestId: string) =>
+        entries
+          .filter((entry) => entry.reqId === requestId && /^request (failed|refused)$/.test(entry.msg))
+          .map((entry) => ({
+            level: entry.level,
+            msg: entry.msg,
+            status: entry.status,
+            code: entry.code,
+            err: entry.err === undefined ? undefined : expect.any(Object),
+          }));
+      for (const transport of Object.keys(calls)) {
+        expect(failureLines(`${transport}-502-${run}`), transport).toEqual([
+          { level: 50, msg: 'request failed', status: 502, code: 'BAD_GATEWAY', err: expect.any(Object) },
+        ]);
+        expect(failureLines(`${transport}-401-${run}`), transport).toEqual([
+          { level: 30, msg: 'request refused', status: 401, code: 'UNAUTHORIZED', err: undefined },
+        ]);
+        expect(failureLines(`${transport}-404-${run}`), transport).toEqual([
+          { level: 30, msg: 'request refused', status: 404, code: 'NOT_FOUND', err: undefined },
+        ]);
+      }
     });
 
     it('are pretty under dev in a terminal (or LOG_PRETTY=true), JSON otherwise', () => {

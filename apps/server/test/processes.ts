@@ -19,6 +19,7 @@ export function emulatorEnv(emulator: StripeEmulator): Record<string, string> {
     ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
+    RATE_LIMIT_STRIPE_PER_MIN: '100000',
   };
 }
 

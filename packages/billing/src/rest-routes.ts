@@ -101,7 +101,7 @@ export const billingRestRoutes = {
       summary: 'Open the customer portal',
       description: 'A Stripe customer portal session, where the user changes plan or payment method, or cancels.',
       auth: true,
-      errors: [400, 401, 413, 415, 502, 503],
+      errors: [400, 401, 413, 415, 429, 502, 503],
       examples: {
         request: { portal: { value: { returnUrl: 'https://app.example.com/dashboard' } } },
         responses: {

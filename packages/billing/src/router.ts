@@ -1,4 +1,4 @@
-import { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/trpc';
+import { type Context, createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/trpc';
 import { listPlans, plansOutput } from './catalog/plans';
 import { createCheckout } from './checkout/create-checkout';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
@@ -9,10 +9,20 @@ import {
 } from './portal/create-portal-session';
 import { currentSubscription, subscriptionOutput } from './subscriptions/current-subscription';
 
+// Used on signed-in procedures only; the address is a fallback the types ask for.
+const perUser = (ctx: Context) => ctx.session?.user.id ?? ctx.request.ip;
+
+/**
+ * Procedures that call Stripe on every call spend one per-user budget, whichever the procedure and
+ * transport (tRPC batches included), so no account can spend our Stripe rate limit. Reads that
+ * reach Stripe only through the price cache (plans, subscription) do not need it.
+ */
+const stripeCallingProcedure = protectedProcedure.use(rateLimit('stripe', perUser));
+
 export const billingRouter = createTRPCRouter({
-  createCheckout: protectedProcedure
-    // Every checkout may cost Stripe calls: a per-user budget keeps one account from spending our Stripe rate limit.
-    .use(rateLimit('checkout', (ctx) => ctx.session?.user.id ?? ctx.request.ip))
+  createCheckout: stripeCallingProcedure
+    // On top of the Stripe budget, checkouts keep their own, narrower limit.
+    .use(rateLimit('checkout', perUser))
     .input(createCheckoutInput)
     .output(createCheckoutOutput)
     .mutation(({ ctx, input }) => createCheckout(ctx, ctx.session.user, input, ctx.request.idempotencyKey)),
@@ -24,7 +34,7 @@ export const billingRouter = createTRPCRouter({
     .output(subscriptionOutput)
     .query(({ ctx }) => currentSubscription(ctx, ctx.session.user.id)),
 
-  createPortalSession: protectedProcedure
+  createPortalSession: stripeCallingProcedure
     .input(createPortalSessionInput)
     .output(createPortalSessionOutput)
     .mutation(({ ctx, input }) => createPortalSession(ctx, ctx.session.user, input)),

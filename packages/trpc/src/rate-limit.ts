@@ -1,7 +1,9 @@
 import { TRPCError } from '@trpc/server';
 
 /** The abuse limits the product enforces; their sizes are configuration, their meaning is here. */
-export type RateLimitBucket = 'auth' | 'checkout';
+// auth: per client address. checkout: checkouts per user. stripe: per user, every procedure that
+// calls Stripe on each call (checkout included), so no account can spend our Stripe rate limit.
+export type RateLimitBucket = 'auth' | 'checkout' | 'stripe';
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

@@ -1,6 +1,7 @@
 import { databaseOutage, retryAfterSeconds, toPublicError } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { FastifyBaseLogger } from 'fastify';
 
 export type SuccessEnvelope<T> = { success: true; data: T };
 export type ErrorEnvelope = { success: false; error: { code: string; message: string } };
@@ -60,6 +61,21 @@ export function errorEnvelope(error: unknown): { status: number; body: ErrorEnve
     body: { success: false, error: { code, message } },
     retryAfter: retryAfterSeconds(trpcError),
   };
+}
+
+/**
+ * The one log policy for a failed request, whichever transport served it (REST, /trpc, the
+ * webhook): a server fault (5xx) at error with the error itself, a refusal (4xx) at info with what
+ * the caller was told. `log` is the request's logger, so every line carries the request id.
+ */
+export function logFailure(
+  log: FastifyBaseLogger,
+  error: unknown,
+  { status, body }: { status: number; body: ErrorEnvelope },
+  fields: Record<string, unknown> = {},
+): void {
+  if (status >= 500) log.error({ ...fields, status, code: body.error.code, err: error }, 'request failed');
+  else log.info({ ...fields, status, code: body.error.code, reason: body.error.message }, 'request refused');
 }
 
 export function successEnvelope<T>(data: T): SuccessEnvelope<T> {

@@ -1,27 +1,27 @@
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorEnvelope } from '../http/envelope';
+import { errorEnvelope, logFailure } from '../http/envelope';
 
 /**
  * One error handler for every route outside tRPC's own wire format: the envelope, the status from
- * the one mapping, and 5xx details in the log (with the request id) instead of the response.
+ * the one mapping, and the one log policy (logFailure, which /trpc follows too).
  */
 async function errors(app: FastifyInstance) {
   app.setErrorHandler((error, request, reply) => {
-    const { status, body, retryAfter } = errorEnvelope(error);
-    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: body.error.code, reason: body.error.message }, 'request refused');
-    return reply.status(status).send(body);
+    const envelope = errorEnvelope(error);
+    if (envelope.retryAfter !== undefined) reply.header('retry-after', String(envelope.retryAfter));
+    logFailure(request.log, error, envelope);
+    return reply.status(envelope.status).send(envelope.body);
   });
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    const { status, body } = errorEnvelope(
-      new TRPCError({ code: 'NOT_FOUND', message: `Route ${request.method} ${path} not found` }),
-    );
-    return reply.status(status).send(body);
+    const error = new TRPCError({ code: 'NOT_FOUND', message: `Route ${request.method} ${path} not found` });
+    const envelope = errorEnvelope(error);
+    // Logged as tRPC logs an unknown procedure.
+    logFailure(request.log, error, envelope);
+    return reply.status(envelope.status).send(envelope.body);
   });
 }
 

@@ -81,7 +81,11 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
   const stripe = options.stripe ?? (await connectStripe(app, config));
   const rateLimiter = await createRateLimiter({
     redisUrl: config.redisUrl,
-    perMinute: { auth: config.rateLimits.authPerMinute, checkout: config.rateLimits.checkoutPerMinute },
+    perMinute: {
+      auth: config.rateLimits.authPerMinute,
+      checkout: config.rateLimits.checkoutPerMinute,
+      stripe: config.rateLimits.stripePerMinute,
+    },
   });
   app.addHook('onClose', () => rateLimiter.close());
 

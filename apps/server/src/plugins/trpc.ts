@@ -2,6 +2,7 @@ import { type AppRouter, appRouter, createContext } from '@subkit/api';
 import { retryAfterSeconds } from '@subkit/trpc';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
+import { errorEnvelope, logFailure } from '../http/envelope';
 import { requestInfo } from '../http/request-info';
 
 /**
@@ -18,10 +19,9 @@ export default async function trpc(app: FastifyInstance) {
         const retryAfter = errors.map(retryAfterSeconds).find((seconds) => seconds !== undefined);
         return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
       },
+      // Each failed procedure of a batch is logged on its own, under the policy REST follows.
       onError({ error, path, req }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
-          req.log.error({ err: error, path }, 'tRPC procedure failed');
-        }
+        logFailure(req.log, error, errorEnvelope(error), { procedure: path });
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });

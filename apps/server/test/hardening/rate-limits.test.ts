@@ -1,5 +1,5 @@
 import type { AppRouter } from '@subkit/api';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,8 +13,13 @@ import {
   uniqueEmail,
 } from '../harness';
 
-// TRUST_PROXY lets each test act from its own client address through X-Forwarded-For.
-const LIMITS = { RATE_LIMIT_AUTH_PER_MIN: '5', RATE_LIMIT_CHECKOUT_PER_MIN: '3', TRUST_PROXY: 'true' };
+// Trusting loopback as a proxy lets each test act from its own client address through X-Forwarded-For.
+const LIMITS = {
+  RATE_LIMIT_AUTH_PER_MIN: '5',
+  RATE_LIMIT_CHECKOUT_PER_MIN: '3',
+  RATE_LIMIT_STRIPE_PER_MIN: '6',
+  TRUST_PROXY: 'loopback',
+};
 const CHECKOUT = {
   priceId: 'price_1ABC123XYZ',
   successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
@@ -72,6 +77,48 @@ describe('rate limits (in-memory store)', () => {
 
     // Another user is unaffected.
     const other = await signUp(stack.server.url, uniqueEmail(), { 'x-forwarded-for': '203.0.113.10' });
+    expect(
+      (await request(stack.server.url, 'POST', '/api/billing/checkout', { token: other.token, body: CHECKOUT })).status,
+    ).toBe(200);
+  });
+
+  it('spends one per-user Stripe budget on checkout and the billing portal, across REST, tRPC and batches', async () => {
+    const portalSessions = () => stack.emulator.stats().byEndpoint['POST /v1/billing_portal/sessions'] ?? 0;
+    const before = portalSessions();
+    const user = await signUp(stack.server.url, uniqueEmail(), { 'x-forwarded-for': '203.0.113.20' });
+    const headers = { authorization: `Bearer ${user.token}` };
+    const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${stack.server.url}/trpc`, headers })] });
+    const batching = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${stack.server.url}/trpc`, headers })],
+    });
+    const portal = { returnUrl: `${SEED_ORIGIN}/dashboard` };
+    const portalViaRest = () =>
+      request(stack.server.url, 'POST', '/api/billing/portal', { token: user.token, body: portal });
+
+    // A checkout gives the user a Stripe customer, which the portal needs.
+    expect(
+      (await request(stack.server.url, 'POST', '/api/billing/checkout', { token: user.token, body: CHECKOUT })).status,
+    ).toBe(200);
+    await client.billing.createPortalSession.mutate(portal);
+    expect((await portalViaRest()).status).toBe(200);
+    // Three calls left in the budget of six; a batch of four gets three of them.
+    const batch = await Promise.allSettled(
+      Array.from({ length: 4 }, () => batching.billing.createPortalSession.mutate(portal)),
+    );
+    expect(batch.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
+    const refusedInBatch = batch.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    expect(refusedInBatch.map((error: TRPCClientError<AppRouter>) => error.data?.code)).toEqual(['TOO_MANY_REQUESTS']);
+
+    const refusedPortal = await portalViaRest();
+    expect(refusedPortal.status).toBe(429);
+    expect(refusedPortal.headers.get('retry-after')).toMatch(/^\d+$/);
+    // The checkout's own limit (3) is not reached; the shared Stripe budget is.
+    expect(
+      (await request(stack.server.url, 'POST', '/api/billing/checkout', { token: user.token, body: CHECKOUT })).status,
+    ).toBe(429);
+    expect(portalSessions() - before).toBe(5);
+
+    const other = await signUp(stack.server.url, uniqueEmail(), { 'x-forwarded-for': '203.0.113.21' });
     expect(
       (await request(stack.server.url, 'POST', '/api/billing/checkout', { token: other.token, body: CHECKOUT })).status,
     ).toBe(200);

@@ -1,0 +1,42 @@
+import { TRPCError } from '@trpc/server';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** As Fastify decides it: a request without a length or a chunked body has none. */
+function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+  return (
+    headers['transfer-encoding'] !== undefined ||
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0')
+  );
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * Every body this API reads is JSON, so any other body is refused with 415 before a byte of it is
+ * read, on every route (unknown ones too). This has to happen before parsing: the tRPC adapter
+ * installs a multipart parser that hands the raw stream to tRPC, which reads it to the end with no
+ * limit. JSON bodies are read by parsers that all stop at their body limit (413).
+ *
+ * A refusal sent before the body was read to its end stops reading at once and closes the
+ * connection when it is out: a flowing body would otherwise keep arriving while the refusal is
+ * written, and Node drains whatever is left to keep the connection alive, however large it is.
+ */
+async function requestBodies(app: FastifyInstance) {
+  app.addHook('onRequest', async (request) => {
+    if (hasBody(request.headers) && !isJson(request.headers['content-type'])) {
+      throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' });
+    }
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.raw.complete) return;
+    request.raw.pause();
+    reply.header('connection', 'close');
+    // Node's own close on `Connection: close` comes a tick later, after it resumed the body to drain it.
+    reply.raw.once('finish', () => request.raw.socket.destroy());
+  });
+}
+
+export default fp(requestBodies, { name: 'request-bodies' });
