@@ -97,6 +97,26 @@ describe.each(testDatabaseKinds())('at most one live subscription per user (%s)'
     expect((await liveRowsOf(user.userId)).map((row) => row.priceId)).toEqual(['price_pro_yearly']);
   });
 
+  it('still replays an Idempotency-Key with its own session after a newer checkout expired it', async () => {
+    const user = await signUp(stack.server.url);
+    const keyed = () =>
+      request(stack.server.url, 'POST', '/api/billing/checkout', {
+        token: user.token,
+        body: checkoutBody('price_starter_monthly'),
+        headers: { 'idempotency-key': `first-${user.userId}` },
+      });
+    const first = await keyed();
+    expect(first.status).toBe(200);
+    const newer = await checkoutSession(stack.server.url, user.token, 'price_pro_yearly');
+
+    const replay = await keyed();
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
+    const { sessionId } = (first.body as { data: { sessionId: string } }).data;
+    expect((await stripe.checkout.sessions.retrieve(sessionId)).status).toBe('expired');
+    expect((await stripe.checkout.sessions.retrieve(newer.sessionId)).status).toBe('open');
+  });
+
   it('leaves exactly one payable session when checkouts race on two servers', async () => {
     const user = await signUp(stack.server.url);
     const servers = [stack.server.url, second.url];
