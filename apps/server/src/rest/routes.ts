@@ -1,4 +1,5 @@
 import type { AppRouter } from '@subkit/api';
+import { SUPERSEDED_MESSAGE } from '@subkit/billing';
 import type { inferRouterInputs } from '@trpc/server';
 import { z } from 'zod';
 import type { DocumentedStatus, Examples } from './documentation';
@@ -151,6 +152,8 @@ export const restRoutes: RestRoute[] = [
         '- Webhook events handle the actual subscription creation after checkout completes.',
         '- `successUrl` and `cancelUrl` must be on an allowed origin (`ALLOWED_REDIRECT_ORIGINS`).',
         '- A user with a live subscription gets 409 and manages it in the billing portal instead.',
+        "- A new checkout expires the user's earlier open checkout sessions: only the newest can be paid. Of two",
+        '  checkouts in flight at once, the older one gets 409.',
       ].join('\n'),
       auth: true,
       errors: [400, 401, 409, 413, 415, 429, 502, 503],
@@ -170,7 +173,10 @@ export const restRoutes: RestRoute[] = [
             invalidPrice: { summary: 'Invalid Price', value: { code: 'BAD_REQUEST', message: 'Invalid price ID' } },
           },
           401: { unauthorized: { summary: 'Unauthorized', value: unauthorized } },
-          409: { live: { value: { code: 'CONFLICT', message: 'An active subscription already exists' } } },
+          409: {
+            live: { value: { code: 'CONFLICT', message: 'An active subscription already exists' } },
+            superseded: { value: { code: 'CONFLICT', message: SUPERSEDED_MESSAGE } },
+          },
         },
       },
     },

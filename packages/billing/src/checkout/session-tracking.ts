@@ -49,11 +49,13 @@ export async function abandonCheckoutAttempt({ db }: Pick<AppServices, 'db'>, at
 
 /**
  * Stores the session Stripe created for `attempt` and expires the user's earlier open sessions.
- * Throws CONFLICT (after expiring its own session) when a newer checkout already started.
+ * When a newer checkout already started, its own session is expired too, and the request is
+ * refused with CONFLICT.
  *
  * A repeat of a request with the same Idempotency-Key gets back the session the first attempt
  * created: that session's row, with its original place in the order, is the one that counts, and
- * repeats of one request in flight together never count as newer than each other.
+ * repeats of one request in flight together never count as newer than each other. A repeat is
+ * not refused: like a replay, it answers with the session its request created, even expired.
  */
 export async function settleCheckoutSession(
   services: Pick<AppServices, 'db' | 'stripe'>,
@@ -61,6 +63,7 @@ export async function settleCheckoutSession(
   sessionId: string,
 ): Promise<void> {
   const { db } = services;
+  let repeat = false;
   const [stored] = await db
     .update(checkoutSessions)
     .set({ sessionId, status: 'open' })
@@ -72,6 +75,7 @@ export async function settleCheckoutSession(
         .from(checkoutSessions)
         .where(eq(checkoutSessions.sessionId, sessionId));
       if (!existing) throw error;
+      repeat = true;
       await abandonCheckoutAttempt(services, attempt);
       return [existing];
     });
@@ -100,7 +104,7 @@ export async function settleCheckoutSession(
     .limit(1);
   if (newer) {
     await expireSession(services, sessionId);
-    throw new TRPCError({ code: 'CONFLICT', message: SUPERSEDED_MESSAGE });
+    if (!repeat) throw new TRPCError({ code: 'CONFLICT', message: SUPERSEDED_MESSAGE });
   }
 }
 
