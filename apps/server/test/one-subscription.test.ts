@@ -57,7 +57,10 @@ describe.each(testDatabaseKinds())('at most one live subscription per user (%s)'
     ];
     for (const receiver of receivers) stack.emulator.addWebhookEndpoint(`${receiver.url}/api/billing/webhook`);
   });
-  afterEach(() => stack.emulator.setDelivery({}));
+  afterEach(() => {
+    stack.emulator.setDelivery({});
+    stack.emulator.setFaults([]);
+  });
   afterAll(async () => {
     await Promise.all(receivers.map((receiver) => receiver.close()));
     await second.close();
@@ -202,6 +205,20 @@ describe.each(testDatabaseKinds())('at most one live subscription per user (%s)'
     expect(warnings.map((line) => [line.level, line.msg])).toEqual([
       [40, 'a user had a second live subscription: canceled it and credited its payment to their balance'],
     ]);
+  });
+
+  it('retries a cancel-and-credit that failed when Stripe redelivers the event', async () => {
+    // Every credit note create fails (the SDK's own retries too) until the faults are lifted.
+    stack.emulator.setFaults([{ endpoint: 'POST /v1/credit_notes', rate: 1, kind: '500' }]);
+    const failureLogged = () =>
+      receivers
+        .flatMap((receiver) => receiver.lines)
+        .some((line) => line.includes('could not cancel and credit a second live subscription'));
+    const outcome = secondSubscriptionFromOutside();
+    await expect.poll(failureLogged, { timeout: 30_000 }).toBe(true);
+    stack.emulator.setFaults([]);
+    const { user, kept, duplicateId } = await outcome;
+    await expectCanceledAndCredited(user.userId, kept.id, duplicateId);
   });
 
   it('ends the same when the events are duplicated and shuffled', async () => {
