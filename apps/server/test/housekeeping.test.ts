@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { runHousekeeping } from '@subkit/api';
 import { hashSessionToken } from '@subkit/auth';
 import { createStripeClient, PROCESSED_EVENT_RETENTION_DAYS } from '@subkit/billing';
-import { checkoutRequests, type DatabaseHandle, sessions, stripeEvents, users } from '@subkit/db';
+import { checkoutRequests, checkoutSessions, type DatabaseHandle, sessions, stripeEvents, users } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
   });
   afterAll(() => stack.close());
 
-  it('prunes expired sessions, spent checkout claims and old processed events on schedule, and keeps the rest', async () => {
+  it('prunes expired sessions, spent checkout claims and sessions, and old processed events on schedule, and keeps the rest', async () => {
     const { userId, token: liveToken } = await signUp(stack.server.url);
     await db.insert(sessions).values([
       { id: `expired-${randomUUID()}`, userId, expiresAt: ago(1_000) },
@@ -38,6 +38,10 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
     await db.insert(checkoutRequests).values([
       { userId, idempotencyKey: 'live', requestHash: 'h', expiresAt: unixSeconds(new Date(Date.now() + DAY_MS)) },
       { userId, idempotencyKey: 'spent', requestHash: 'h', expiresAt: unixSeconds(ago(60_000)) },
+    ]);
+    await db.insert(checkoutSessions).values([
+      { userId, sessionId: `cs_spent_${randomUUID()}`, status: 'expired', createdAt: ago(DAY_MS + 2 * 60 * 60_000) },
+      { userId, sessionId: `cs_recent_${randomUUID()}`, status: 'open', createdAt: ago(60_000) },
     ]);
     const retention = PROCESSED_EVENT_RETENTION_DAYS * DAY_MS;
     const events = {
@@ -87,7 +91,12 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
     try {
       await app.ready();
       await expect.poll(() => reports().length, { timeout: 10_000 }).toBeGreaterThan(0);
-      expect(reports()[0]).toEqual({ expiredSessions: 2, expiredCheckoutClaims: 1, oldWebhookEvents: 1 });
+      expect(reports()[0]).toEqual({
+        expiredSessions: 2,
+        expiredCheckoutClaims: 1,
+        spentCheckoutSessions: 1,
+        oldWebhookEvents: 1,
+      });
       // It runs again on schedule.
       const expiredLater = await expiredSession();
       await expect.poll(() => sessionExists(expiredLater), { timeout: 10_000 }).toBe(false);
@@ -107,6 +116,11 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
       .from(checkoutRequests)
       .where(eq(checkoutRequests.userId, userId));
     expect(claims).toEqual([{ key: 'live' }]);
+    const tracked = await db
+      .select({ sessionId: checkoutSessions.sessionId })
+      .from(checkoutSessions)
+      .where(eq(checkoutSessions.userId, userId));
+    expect(tracked.map((row) => row.sessionId)).toEqual([expect.stringMatching(/^cs_recent_/)]);
     const ledger = await db
       .select({ id: stripeEvents.id })
       .from(stripeEvents)

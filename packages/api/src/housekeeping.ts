@@ -1,10 +1,11 @@
 import { deleteExpiredSessions } from '@subkit/auth';
-import { deleteExpiredCheckoutClaims, deleteOldWebhookEvents } from '@subkit/billing';
+import { deleteExpiredCheckoutClaims, deleteOldWebhookEvents, deleteSpentCheckoutSessions } from '@subkit/billing';
 import type { AppServices } from '@subkit/trpc';
 
 export interface HousekeepingReport {
   expiredSessions: number;
   expiredCheckoutClaims: number;
+  spentCheckoutSessions: number;
   oldWebhookEvents: number;
 }
 
@@ -17,6 +18,7 @@ export async function runHousekeeping(services: Pick<AppServices, 'db' | 'now'>)
   return {
     expiredSessions: await deleteExpiredSessions(services),
     expiredCheckoutClaims: await deleteExpiredCheckoutClaims(services),
+    spentCheckoutSessions: await deleteSpentCheckoutSessions(services),
     oldWebhookEvents: await deleteOldWebhookEvents(services),
   };
 }

@@ -1,6 +1,7 @@
 import { type RestRoutesOf, unauthenticatedExample } from '@subkit/trpc';
 import { plansOutput } from './catalog/plans';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
+import { SUPERSEDED_MESSAGE } from './checkout/session-tracking';
 import { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
 import type { billingRouter } from './router';
 import { subscriptionOutput } from './subscriptions/current-subscription';
@@ -43,6 +44,8 @@ export const billingRestRoutes = {
         '- Webhook events handle the actual subscription creation after checkout completes.',
         '- `successUrl` and `cancelUrl` must be on an allowed origin (`ALLOWED_REDIRECT_ORIGINS`).',
         '- A user with a live subscription gets 409 and manages it in the billing portal instead.',
+        "- A new checkout expires the user's earlier open checkout sessions: only the newest can be paid. Of two",
+        '  checkouts in flight at once, the older one gets 409.',
       ].join('\n'),
       auth: true,
       errors: [400, 401, 409, 413, 415, 429, 502, 503],
@@ -62,7 +65,10 @@ export const billingRestRoutes = {
             invalidPrice: { summary: 'Invalid Price', value: { code: 'BAD_REQUEST', message: 'Invalid price ID' } },
           },
           401: { unauthorized: { summary: 'Unauthorized', value: unauthenticatedExample } },
-          409: { live: { value: { code: 'CONFLICT', message: 'An active subscription already exists' } } },
+          409: {
+            live: { value: { code: 'CONFLICT', message: 'An active subscription already exists' } },
+            superseded: { value: { code: 'CONFLICT', message: SUPERSEDED_MESSAGE } },
+          },
         },
       },
     },

@@ -103,13 +103,13 @@ describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
     const { subscriptionId } = await subscribedUser();
     const slow = withHeldSubscriptionReads(stripe, 'answer');
     const earlier = subscriptionUpdated(subscriptionId);
-    const earlierOutcome = processStripeEvent({ db: narrow.db, stripe: slow.stripe, cache }, earlier);
+    const earlierOutcome = processStripeEvent({ db: narrow.db, stripe: slow.stripe, cache, log: console }, earlier);
     await slow.reached; // Stripe said "active"; the answer is still on its way
 
     await stripe.subscriptions.cancel(subscriptionId);
     const later = subscriptionUpdated(subscriptionId);
     // Goes through while the earlier event waits on Stripe: that wait holds no connection.
-    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, later)).toBe('applied');
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache, log: console }, later)).toBe('applied');
     expect(await storedRow(subscriptionId)).toMatchObject({ status: 'canceled' });
 
     slow.release();
@@ -123,21 +123,21 @@ describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
   it('lets each later event’s read replace the row the previous one wrote', async () => {
     const { subscriptionId } = await subscribedUser();
     const first = subscriptionUpdated(subscriptionId);
-    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, first)).toBe('applied');
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache, log: console }, first)).toBe('applied');
     expect(await storedRow(subscriptionId)).toMatchObject({ status: 'active', cancelAtPeriodEnd: false });
 
     await stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true });
     const second = subscriptionUpdated(subscriptionId);
-    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, second)).toBe('applied');
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache, log: console }, second)).toBe('applied');
     expect(await storedRow(subscriptionId)).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
   });
 
   it('answers a redelivery of a processed event as a duplicate without asking Stripe again', async () => {
     const { subscriptionId } = await subscribedUser();
     const event = subscriptionUpdated(subscriptionId);
-    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, event)).toBe('applied');
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache, log: console }, event)).toBe('applied');
     const before = emulator.stats().requests;
-    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, event)).toBe('duplicate');
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache, log: console }, event)).toBe('duplicate');
     expect(emulator.stats().requests).toBe(before);
   });
 
@@ -150,10 +150,10 @@ describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
       maxNetworkRetries: 0,
     });
     const slow = withHeldSubscriptionReads(noRetries, 'request');
-    const failing = processStripeEvent({ db: narrow.db, stripe: slow.stripe, cache }, event);
+    const failing = processStripeEvent({ db: narrow.db, stripe: slow.stripe, cache, log: console }, event);
     await slow.reached; // this delivery found the event unprocessed and is about to ask Stripe
 
-    expect(await processStripeEvent({ db: narrow.db, stripe, cache }, event)).toBe('applied');
+    expect(await processStripeEvent({ db: narrow.db, stripe, cache, log: console }, event)).toBe('applied');
     emulator.setFaults([{ endpoint: 'GET /v1/subscriptions/:id', rate: 1, kind: '503' }]);
     slow.release();
     expect(await failing).toBe('duplicate');
@@ -166,9 +166,9 @@ describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
   if (kind === 'postgres') {
     it('lets a writer of the previous release finish first, so a rolling upgrade cannot leave its older read on top', async () => {
       const { subscriptionId } = await subscribedUser();
-      expect(await processStripeEvent({ db: narrow.db, stripe, cache }, subscriptionUpdated(subscriptionId))).toBe(
-        'applied',
-      );
+      expect(
+        await processStripeEvent({ db: narrow.db, stripe, cache, log: console }, subscriptionUpdated(subscriptionId)),
+      ).toBe('applied');
 
       // That release took this lock, read Stripe ("active") and then wrote without comparing anything.
       let previousReleaseRead!: () => void;
@@ -187,7 +187,10 @@ describe.each(testDatabaseKinds())('webhook reads of Stripe on %s', (kind) => {
       await hasRead;
 
       await stripe.subscriptions.cancel(subscriptionId);
-      const current = processStripeEvent({ db: narrow.db, stripe, cache }, subscriptionUpdated(subscriptionId));
+      const current = processStripeEvent(
+        { db: narrow.db, stripe, cache, log: console },
+        subscriptionUpdated(subscriptionId),
+      );
       // Without the lock, ours would be written by now and then overwritten by the older read.
       await Promise.race([current, new Promise((resolve) => setTimeout(resolve, 1_000))]);
       writeNow();

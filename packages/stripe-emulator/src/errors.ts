@@ -50,6 +50,7 @@ export type ResourceName =
   | 'subscription'
   | 'subscription item'
   | 'invoice'
+  | 'credit_note'
   | 'event'
   | 'billing portal session';
 

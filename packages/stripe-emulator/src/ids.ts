@@ -10,7 +10,21 @@ function randomToken(length: number): string {
 }
 
 /** Stripe-style ids: a type prefix and a base62 body, e.g. `cus_Qx3…`. */
-export type IdPrefix = 'cus' | 'price' | 'prod' | 'sub' | 'si' | 'in' | 'il' | 'evt' | 'bps' | 'pi' | 'li' | 'req';
+export type IdPrefix =
+  | 'cus'
+  | 'price'
+  | 'prod'
+  | 'sub'
+  | 'si'
+  | 'in'
+  | 'il'
+  | 'evt'
+  | 'bps'
+  | 'pi'
+  | 'li'
+  | 'req'
+  | 'cn'
+  | 'cbtxn';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken(prefix === 'req' ? 14 : 24)}`;

@@ -11,6 +11,7 @@ import { parseParams } from './params';
 import { registerBillingPortalRoutes } from './routes/billing-portal';
 import { registerCheckoutSessionRoutes } from './routes/checkout-sessions';
 import { type EmulatorControls, type EmulatorInfo, registerControlRoutes } from './routes/control';
+import { registerCreditNoteRoutes } from './routes/credit-notes';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerEventRoutes } from './routes/events';
 import { registerInvoiceRoutes } from './routes/invoices';
@@ -91,6 +92,7 @@ export function buildServer(
   registerCheckoutSessionRoutes(api, ctx);
   registerSubscriptionRoutes(api, ctx);
   registerInvoiceRoutes(api, ctx);
+  registerCreditNoteRoutes(api, ctx);
   registerBillingPortalRoutes(api, ctx);
   registerEventRoutes(api, ctx);
   registerTestHelperRoutes(api, ctx);

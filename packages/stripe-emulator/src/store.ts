@@ -5,7 +5,9 @@ import type { Metadata } from './params';
 import type {
   CheckoutLineItem,
   CheckoutSession,
+  CreditNote,
   Customer,
+  CustomerBalanceTransaction,
   DeletedCustomer,
   Invoice,
   PortalSession,
@@ -69,6 +71,8 @@ export class Store {
   readonly subscriptions = new Collection<Subscription>();
   readonly invoices = new Collection<Invoice>();
   readonly portalSessions = new Collection<PortalSession>();
+  readonly creditNotes = new Collection<CreditNote>();
+  readonly customerBalanceTransactions = new Collection<CustomerBalanceTransaction>();
   readonly events = new Collection<StripeEvent>();
   /** Subscriptions whose next renewal a test asked to fail. */
   readonly failingRenewals = new Set<string>();
@@ -82,7 +86,9 @@ export class Store {
       this.subscriptions.get(id) ??
       this.invoices.get(id) ??
       this.checkoutSessions.get(id) ??
-      this.portalSessions.get(id)
+      this.portalSessions.get(id) ??
+      this.creditNotes.get(id) ??
+      this.customerBalanceTransactions.get(id)
     );
   }
 

@@ -28,9 +28,20 @@ export type SubscriptionItem = Wire<Stripe.SubscriptionItem>;
 export type Invoice = Wire<Stripe.Invoice>;
 export type InvoiceLineItem = Wire<Stripe.InvoiceLineItem>;
 export type PortalSession = Wire<Stripe.BillingPortal.Session>;
+export type CreditNote = Wire<Stripe.CreditNote>;
+export type CustomerBalanceTransaction = Wire<Stripe.CustomerBalanceTransaction>;
 
 /** Every object the emulator stores and can put in an event's `data.object`. */
-export type StripeObject = Product | Price | Customer | CheckoutSession | Subscription | Invoice | PortalSession;
+export type StripeObject =
+  | Product
+  | Price
+  | Customer
+  | CheckoutSession
+  | Subscription
+  | Invoice
+  | PortalSession
+  | CreditNote
+  | CustomerBalanceTransaction;
 
 export type EventType = Stripe.Event.Type;
 

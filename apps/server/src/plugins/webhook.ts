@@ -49,7 +49,7 @@ export default async function webhook(app: FastifyInstance) {
     webhookLag.observe({ type: event.type }, Math.max(0, Date.now() / 1000 - event.created));
     let outcome: EventOutcome;
     try {
-      outcome = await processStripeEvent(app.services, event);
+      outcome = await processStripeEvent({ ...app.services, log: request.log }, event);
     } catch (error) {
       webhookEvents.inc({ type: event.type, outcome: 'failed' });
       throw error;

@@ -8,6 +8,7 @@ import { toBillingError } from '../stripe/errors';
 import { hasLiveSubscription } from '../subscriptions/current-subscription';
 import { claimIdempotencyKey } from './idempotent-request';
 import { assertAllowedRedirect, type CreateCheckoutOutput, type createCheckoutInput } from './schemas';
+import { abandonCheckoutAttempt, settleCheckoutSession, startCheckoutAttempt } from './session-tracking';
 
 /**
  * The seed promises 24 hours; Stripe accepts at most 24 h after *its* clock reads the request, so
@@ -42,7 +43,12 @@ export async function createCheckout(
     : null;
   if (idempotent?.replay) return idempotent.replay;
 
+  // A replay above returns its session as it is, even once a newer checkout has expired it: the
+  // key names that one request's result. Only a request that creates (or re-creates) a session
+  // takes part in "the newest checkout is the only payable one".
+  const attempt = await startCheckoutAttempt(services, user.id, idempotent?.requestKey ?? null);
   const metadata = { ...input.metadata, userId: user.id };
+  let result: CreateCheckoutOutput;
   try {
     const customerId = await ensureCustomer(services, user);
     const session = await withLiveCustomer(services, user, customerId, (customer) =>
@@ -62,10 +68,12 @@ export async function createCheckout(
       ),
     );
     if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
-    const result = { sessionId: session.id, url: session.url };
-    await idempotent?.remember(result);
-    return result;
+    result = { sessionId: session.id, url: session.url };
   } catch (error) {
+    await abandonCheckoutAttempt(services, attempt);
     throw toBillingError(error);
   }
+  await settleCheckoutSession(services, attempt, result.sessionId);
+  await idempotent?.remember(result);
+  return result;
 }

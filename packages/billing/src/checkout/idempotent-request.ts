@@ -14,6 +14,8 @@ export interface IdempotentCheckout {
   replay: CreateCheckoutOutput | null;
   /** `expires_at` to send Stripe: the first attempt's, so retries send identical parameters. */
   expiresAt: number;
+  /** Names this claim (one user, key and claim lifetime): every retry of the request shares it. */
+  requestKey: string;
   /**
    * Stripe's Idempotency-Key for the session create with this customer. The customer is part of
    * it: when the user's customer is replaced (Stripe lost the old one), the create with the new
@@ -65,13 +67,15 @@ export async function claimIdempotencyKey(
       message: 'This Idempotency-Key was already used with a different request',
     });
   }
+  // The claim's own expiry is part of the key: once housekeeping has deleted a spent claim, the
+  // same key makes a new claim and must not meet the old one at Stripe, which keeps keys for
+  // at least 24 hours with the old parameters.
+  const requestKey = `subkit-checkout-${sha256(`${userId}:${key}:${claim.expiresAt}`)}`;
   return {
     replay: claim.sessionId && claim.url ? { sessionId: claim.sessionId, url: claim.url } : null,
     expiresAt: claim.expiresAt,
-    // The claim's own expiry is part of the key: once housekeeping has deleted a spent claim, the
-    // same key makes a new claim and must not meet the old one at Stripe, which keeps keys for
-    // at least 24 hours with the old parameters.
-    stripeKeyFor: (customerId) => `subkit-checkout-${sha256(`${userId}:${key}:${claim.expiresAt}:${customerId}`)}`,
+    requestKey,
+    stripeKeyFor: (customerId) => `${requestKey}-${customerId}`,
     remember: async (result) => {
       await db.update(checkoutRequests).set({ sessionId: result.sessionId, url: result.url }).where(where);
     },

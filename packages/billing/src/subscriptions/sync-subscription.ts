@@ -4,8 +4,10 @@ import { eq, lt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { isMissingResource, toBillingError } from '../stripe/errors';
 import { idOf, isUserId } from '../stripe/ids';
-import type { ApplyEvent, LedgerEntry } from '../webhooks/handler';
+import type { AfterCommit, ApplyEvent, LedgerEntry } from '../webhooks/handler';
 import { IgnoredEvent } from '../webhooks/ignored-event';
+import { LIVE_STATUSES } from './current-subscription';
+import { flagDuplicateSubscriptions } from './duplicate-subscriptions';
 
 const fromUnix = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
 
@@ -44,13 +46,15 @@ function readSubscription(
  * read the same subscription for two events and finish in either order; the read made for the
  * later-received event wins, because it started after that event arrived and so reflects every
  * change announced before it (a change after it brings an event, and a read, of its own).
+ *
+ * A live subscription is then checked against the user's others: at most one may be live.
  */
 async function storeSubscription(
   tx: Transaction,
   subscription: Stripe.Subscription,
   entry: LedgerEntry,
   eventCreated: number,
-): Promise<void> {
+): Promise<AfterCommit | undefined> {
   // Releases before source_event_seq read Stripe under this lock and then wrote unconditionally.
   // Taking it for our (short) write keeps their writes and ours apart while both run in one fleet
   // during a rolling upgrade; it can go once no process of those releases is left anywhere.
@@ -59,7 +63,7 @@ async function storeSubscription(
   const userId = await findUserId(tx, customerId, subscription.metadata.userId);
   if (!userId) {
     // Not one of ours (e.g. created by hand in the dashboard): acknowledged, nothing to store.
-    return;
+    return undefined;
   }
 
   const item = subscription.items.data[0];
@@ -80,6 +84,7 @@ async function storeSubscription(
     metadata: subscription.metadata,
     stripeUpdatedAt: new Date(eventCreated * 1000),
     sourceEventSeq: entry.seq,
+    stripeCreatedAt: fromUnix(subscription.created),
   };
   // The row lock ON CONFLICT takes makes the comparison and the write one step across processes.
   await tx
@@ -90,6 +95,9 @@ async function storeSubscription(
       set: { ...row, stripeUpdatedAt: sql`greatest(${subscriptions.stripeUpdatedAt}, excluded.stripe_updated_at)` },
       setWhere: lt(subscriptions.sourceEventSeq, entry.seq),
     });
+  if (!(LIVE_STATUSES as readonly string[]).includes(subscription.status)) return undefined;
+  const hasDuplicates = await flagDuplicateSubscriptions(tx, userId);
+  return hasDuplicates ? { resolveDuplicatesOf: userId } : undefined;
 }
 
 /** Our user for a Stripe customer; the metadata we set at checkout covers a customer not linked yet. */

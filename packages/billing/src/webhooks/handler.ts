@@ -2,6 +2,8 @@ import type { Transaction } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
 import type Stripe from 'stripe';
 
+import type { BillingLogger } from '../subscriptions/duplicate-subscriptions';
+
 export type WebhookServices = Pick<AppServices, 'stripe' | 'cache'>;
 
 /** The event object Stripe sends for the given type(s). */
@@ -12,8 +14,18 @@ export interface LedgerEntry {
   seq: number;
 }
 
+/**
+ * What a write leaves for after its transaction commits, because it needs Stripe calls: the user
+ * whose duplicate subscriptions await cancellation.
+ */
+export interface AfterCommit {
+  resolveDuplicatesOf: string;
+}
+
 /** Writes an event's effect inside the ledger's transaction; throwing rolls it back and Stripe retries. */
-export type ApplyEvent = (tx: Transaction, entry: LedgerEntry) => Promise<void>;
+export type ApplyEvent = (tx: Transaction, entry: LedgerEntry) => Promise<AfterCommit | undefined>;
+
+export type { BillingLogger };
 
 /**
  * Handles one event in two steps. The handler itself reads what it needs from Stripe while no

@@ -1,7 +1,8 @@
 import { type Database, stripeEvents } from '@subkit/db';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import type { ApplyEvent, EventHandler, EventOf, WebhookServices } from './handler';
+import { type BillingLogger, resolveDuplicateSubscriptions } from '../subscriptions/duplicate-subscriptions';
+import type { AfterCommit, ApplyEvent, EventHandler, EventOf, WebhookServices } from './handler';
 import { catalogChanged } from './handlers/catalog-changed';
 import { checkoutSessionCompleted } from './handlers/checkout-session-completed';
 import { checkoutSessionExpired } from './handlers/checkout-session-expired';
@@ -34,6 +35,7 @@ export type EventOutcome = 'applied' | 'duplicate' | 'ignored';
 
 export interface WebhookDeps extends WebhookServices {
   db: Database;
+  log: BillingLogger;
 }
 
 /** What an event means to us, worked out before any transaction: a write to make, or why there is none. */
@@ -46,21 +48,30 @@ type Effect = { outcome: 'applied'; apply: ApplyEvent | undefined } | { outcome:
  * transaction locks the ledger row, checks again that no other delivery got there first, writes
  * the effect and marks the event processed, with its outcome (and, if ignored, why). A failure
  * rolls the write back, records why, and rethrows so the endpoint answers non-2xx and Stripe retries.
+ *
+ * A write that found a second live subscription leaves its cancellation (Stripe calls) for after
+ * the commit. Should that fail, the endpoint answers non-2xx; Stripe's redelivery is a duplicate
+ * in the ledger, and a duplicate retries every cancellation still pending.
  */
 export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event): Promise<EventOutcome> {
   const { db } = deps;
   const entry = await ledgerEntry(db, event);
-  if (entry.processedAt) return 'duplicate';
+  if (entry.processedAt) {
+    await resolveDuplicateSubscriptions(deps);
+    return 'duplicate';
+  }
+  let afterCommit: AfterCommit | undefined;
+  let outcome: EventOutcome;
   try {
     const effect = await effectOf(deps, event);
-    return await db.transaction(async (tx) => {
+    outcome = await db.transaction(async (tx) => {
       const [ledger] = await tx
         .select({ processedAt: stripeEvents.processedAt })
         .from(stripeEvents)
         .where(eq(stripeEvents.id, event.id))
         .for('update');
       if (ledger?.processedAt) return 'duplicate';
-      if (effect.outcome === 'applied') await effect.apply?.(tx, entry);
+      if (effect.outcome === 'applied') afterCommit = await effect.apply?.(tx, entry);
       await tx
         .update(stripeEvents)
         .set({
@@ -86,6 +97,8 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
     if (!failed) return 'duplicate';
     throw error;
   }
+  if (afterCommit) await resolveDuplicateSubscriptions(deps, afterCommit.resolveDuplicatesOf);
+  return outcome;
 }
 
 async function effectOf(deps: WebhookDeps, event: Stripe.Event): Promise<Effect> {

@@ -43,6 +43,11 @@ export const subscriptions = pgTable(
      * never replaces one made for a later one.
      */
     sourceEventSeq: bigint('source_event_seq', { mode: 'number' }).notNull().default(0),
+    /**
+     * Stripe's `created`: when two subscriptions of one user are live, the later-created one is the
+     * duplicate. Null on rows stored before this column existed; those count as the oldest.
+     */
+    stripeCreatedAt: timestamp('stripe_created_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('subscriptions_user_id_idx').on(table.userId)],
@@ -105,3 +110,61 @@ export const checkoutRequests = pgTable(
     index('checkout_requests_expires_at_idx').on(table.expiresAt),
   ],
 );
+
+/**
+ * Every checkout session we start, so a new checkout can expire the user's earlier ones: a person
+ * must not be able to pay two hosted pages and end up with two subscriptions. A row is inserted
+ * before the Stripe call (`session_id` null, status `creating`), so `seq` orders checkouts by when
+ * they started, across processes; a checkout supersedes every one with a lower `seq`.
+ */
+export const checkoutSessions = pgTable(
+  'checkout_sessions',
+  {
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sessionId: text('session_id').unique(),
+    /**
+     * The Stripe Idempotency-Key of the create, for requests made with one: concurrent repeats of
+     * one request share it and get one session back, so they never supersede each other.
+     */
+    requestKey: text('request_key'),
+    /** creating (Stripe call in flight), open, complete or expired. */
+    status: text('status').$type<CheckoutSessionStatus>().notNull().default('creating'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('checkout_sessions_user_id_seq_idx').on(table.userId, table.seq),
+    // Housekeeping deletes rows whose sessions can no longer be paid.
+    index('checkout_sessions_created_at_idx').on(table.createdAt),
+  ],
+);
+
+export type CheckoutSessionStatus = 'creating' | 'open' | 'complete' | 'expired';
+
+/**
+ * Second live subscriptions the webhook caught (a race between two hosted pages, or a session made
+ * outside the app): each is canceled at Stripe and what it charged is credited back. A row with
+ * `resolved_at` null still awaits that; an operator can query this table for every case.
+ */
+export const duplicateSubscriptions = pgTable(
+  'duplicate_subscriptions',
+  {
+    subscriptionId: text('subscription_id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The user's older live subscription, which stays. */
+    keptSubscriptionId: text('kept_subscription_id').notNull(),
+    detectedAt: timestamp('detected_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Credit notes issued for the duplicate's paid invoices, and their sum in `currency`'s minor unit. */
+    creditNoteIds: text('credit_note_ids').array().notNull().default([]),
+    creditedAmount: integer('credited_amount').notNull().default(0),
+    currency: text('currency'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (table) => [index('duplicate_subscriptions_resolved_at_idx').on(table.resolvedAt)],
+);
+
+export type DuplicateSubscription = typeof duplicateSubscriptions.$inferSelect;
