@@ -1,6 +1,7 @@
 import { databaseOutage, retryAfterSeconds, toPublicError } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyBaseLogger } from 'fastify';
 
 export type SuccessEnvelope<T> = { success: true; data: T };
@@ -60,6 +61,22 @@ export function errorEnvelope(error: unknown): { status: number; body: ErrorEnve
     status: getHTTPStatusCodeFromError(trpcError),
     body: { success: false, error: { code, message } },
     retryAfter: retryAfterSeconds(trpcError),
+  };
+}
+
+/**
+ * A refusal of a /trpc request made before tRPC read it (its Content-Type, its size), in tRPC's own
+ * error shape: that is all a tRPC client can read, and the same refusal made inside tRPC looks so.
+ */
+export function trpcErrorBody({ status, body }: { status: number; body: ErrorEnvelope }, url: string) {
+  const code = body.error.code as TRPCError['code'];
+  const path = decodeURIComponent(url.split('?', 1)[0]?.slice('/trpc/'.length) ?? '');
+  return {
+    error: {
+      message: body.error.message,
+      code: TRPC_ERROR_CODES_BY_KEY[code],
+      data: { code, httpStatus: status, path, issues: null },
+    },
   };
 }
 

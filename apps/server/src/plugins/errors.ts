@@ -1,18 +1,19 @@
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorEnvelope, logFailure } from '../http/envelope';
+import { errorEnvelope, logFailure, trpcErrorBody } from '../http/envelope';
 
 /**
- * One error handler for every route outside tRPC's own wire format: the envelope, the status from
- * the one mapping, and the one log policy (logFailure, which /trpc follows too).
+ * One error handler for every failure outside a procedure: the envelope (tRPC's own shape under
+ * /trpc), the status from the one mapping, and the one log policy (logFailure, which /trpc follows too).
  */
 async function errors(app: FastifyInstance) {
   app.setErrorHandler((error, request, reply) => {
     const envelope = errorEnvelope(error);
     if (envelope.retryAfter !== undefined) reply.header('retry-after', String(envelope.retryAfter));
     logFailure(request.log, error, envelope);
-    return reply.status(envelope.status).send(envelope.body);
+    const body = request.url.startsWith('/trpc/') ? trpcErrorBody(envelope, request.url) : envelope.body;
+    return reply.status(envelope.status).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
