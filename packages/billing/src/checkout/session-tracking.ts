@@ -9,7 +9,7 @@ import type { AppServices } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, isNull, lt, lte, ne, or } from 'drizzle-orm';
 import Stripe from 'stripe';
-import { toBillingError } from '../stripe/errors';
+import { isMissingResource, toBillingError } from '../stripe/errors';
 
 /**
  * "At most one payable checkout per user", without holding a database lock across a Stripe call
@@ -111,6 +111,7 @@ export async function settleCheckoutSession(
 /**
  * Expires a session at Stripe and records its status. Stripe answers 400 for a session that is no
  * longer open (already expired, or paid meanwhile): that is then read back and recorded as it is.
+ * A session Stripe no longer has (another account or key, a restarted emulator) cannot be paid.
  */
 async function expireSession({ db, stripe }: Pick<AppServices, 'db' | 'stripe'>, sessionId: string) {
   let status: 'expired' | 'complete';
@@ -118,6 +119,10 @@ async function expireSession({ db, stripe }: Pick<AppServices, 'db' | 'stripe'>,
     await stripe.checkout.sessions.expire(sessionId);
     status = 'expired';
   } catch (error) {
+    if (isMissingResource(error)) {
+      await recordCheckoutStatus(db, sessionId, 'expired');
+      return;
+    }
     if (!(error instanceof Stripe.errors.StripeInvalidRequestError) || error.statusCode !== 400) {
       throw toBillingError(error);
     }
