@@ -120,7 +120,10 @@ class Checkout implements Command {
             : [200];
     if (stripeTooFarAhead && allowed.includes(200)) allowed.push(400, 502, 503);
     expectStatus(real, `checkout of ${this.priceId} for ${user.label}`, response.status, allowed);
-    if (response.status >= 500 && PLANS.includes(this.priceId) && user.customer === 'no') user.customer = 'maybe';
+    // A checkout that failed at Stripe (a fault, or a session refused for Stripe's clock) may have
+    // made the customer before the session create failed.
+    const failedAtStripe = response.status >= 500 || (stripeTooFarAhead && response.status === 400);
+    if (failedAtStripe && PLANS.includes(this.priceId) && user.customer === 'no') user.customer = 'maybe';
     if (response.status !== 200) return;
     user.customer = 'yes';
     user.customerForgotten = false;
