@@ -40,6 +40,9 @@ export async function buildApp(options: BuildAppOptions) {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config, options.logStream),
     bodyLimit: BODY_LIMIT_BYTES,
+    // A first start creates PGlite's data directory and migrates it: 20 s on a busy 2-core machine,
+    // past Fastify's 10 s default for a plugin. A database that cannot be reached fails on its own.
+    pluginTimeout: 120_000,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // tRPC batches put several procedure names in one path segment.
     routerOptions: { maxParamLength: 5_000 },
