@@ -98,7 +98,9 @@ describe.each(testDatabaseKinds())('several server processes (%s)', (kind) => {
 
       const responses = await Promise.all(Array.from({ length: CONCURRENT_FIRST_CHECKOUTS }, (_, i) => checkout(i)));
 
-      expect(responses.map((response) => response.status)).toEqual(Array(CONCURRENT_FIRST_CHECKOUTS).fill(200));
+      // The newest checkout supersedes the others (409); none fails for the missing customer.
+      expect(responses.every((response) => response.status === 200 || response.status === 409)).toBe(true);
+      expect(responses.some((response) => response.status === 200)).toBe(true);
       const customers = await stripe.customers.list({ email: user.email, limit: 100 });
       expect(customers.data).toHaveLength(1);
       expect(customers.data[0]?.id).not.toBe(linked!.stripeCustomerId);
