@@ -3,9 +3,9 @@
  * transports, whether the failing query is the session lookup or the procedure's own.
  */
 
+import { SERVICE_UNAVAILABLE_MESSAGE } from '@subkit/core';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
-import { SERVICE_UNAVAILABLE_MESSAGE } from '@subkit/trpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, signUp, startTestServer, type TestServer, uniqueEmail } from './harness';
 

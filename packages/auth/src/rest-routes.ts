@@ -1,4 +1,4 @@
-import { type RestRoutesOf, unauthenticatedExample } from '@subkit/trpc';
+import { type RestRoutesOf, unauthenticatedExample } from '@subkit/core';
 import { z } from 'zod';
 import type { authRouter } from './router';
 import { authSessionOutput, signInInput, signUpInput, userOutput } from './schemas';

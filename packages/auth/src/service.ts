@@ -1,6 +1,6 @@
+import type { SessionUser } from '@subkit/core';
 import type { Database } from '@subkit/db';
 import { deleteInBatches, isUniqueViolation, preparedPerDatabase, sessions, users } from '@subkit/db';
-import type { SessionUser } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password';

@@ -1,4 +1,4 @@
-import { type RestRoutesOf, unauthenticatedExample } from '@subkit/trpc';
+import { type RestRoutesOf, unauthenticatedExample } from '@subkit/core';
 import { plansOutput } from './catalog/plans';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
 import { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';

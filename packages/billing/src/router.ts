@@ -1,4 +1,4 @@
-import { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/trpc';
+import { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/core';
 import { listPlans, plansOutput } from './catalog/plans';
 import { createCheckout } from './checkout/create-checkout';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';

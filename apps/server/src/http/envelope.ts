@@ -1,4 +1,4 @@
-import { databaseOutage, retryAfterSeconds, toPublicError } from '@subkit/trpc';
+import { databaseOutage, retryAfterSeconds, toPublicError } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 

@@ -1,4 +1,4 @@
-import type { RequestInfo } from '@subkit/trpc';
+import type { RequestInfo } from '@subkit/core';
 import type { FastifyRequest } from 'fastify';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;

@@ -1,4 +1,4 @@
-import type { Example, Examples } from '@subkit/trpc';
+import type { Example, Examples } from '@subkit/core';
 import { z } from 'zod';
 import { CODE_BY_STATUS } from '../http/envelope';
 import { healthOutput } from '../plugins/health';

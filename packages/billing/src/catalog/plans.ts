@@ -1,4 +1,4 @@
-import type { AppServices } from '@subkit/trpc';
+import type { AppServices } from '@subkit/core';
 import { z } from 'zod';
 import { toBillingError } from '../stripe/errors';
 import { getPrice, type PriceInfo, rememberPrice } from './prices';

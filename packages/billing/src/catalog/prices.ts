@@ -1,4 +1,4 @@
-import type { AppServices } from '@subkit/trpc';
+import type { AppServices } from '@subkit/core';
 import type Stripe from 'stripe';
 import { isMissingResource, toBillingError } from '../stripe/errors';
 import { idOf } from '../stripe/ids';

@@ -1,4 +1,4 @@
-import type { AppServices, SessionUser } from '@subkit/trpc';
+import type { AppServices, SessionUser } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import { isOnOffer } from '../catalog/plans';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { AppServices } from '@subkit/core';
 import { checkoutRequests, deleteInBatches } from '@subkit/db';
-import type { AppServices } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { and, eq, lte } from 'drizzle-orm';
 import type { CreateCheckoutOutput } from './schemas';

@@ -1,4 +1,4 @@
-import type { AppServices, SessionUser } from '@subkit/trpc';
+import type { AppServices, SessionUser } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assertAllowedRedirect, redirectUrl } from '../checkout/schemas';
