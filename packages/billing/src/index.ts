@@ -7,6 +7,7 @@ export { ensureCustomer } from './customers/ensure-customer';
 export { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
 export { billingRestRoutes } from './rest-routes';
 export { billingRouter } from './router';
+export type { BillingSettings } from './settings';
 export { createStripeClient, type StripeClientOptions } from './stripe/client';
 export { PROVIDER_REFUSED, PROVIDER_UNAVAILABLE, toBillingError } from './stripe/errors';
 export { LIVE_STATUSES, type SubscriptionSummary, subscriptionOutput } from './subscriptions/current-subscription';

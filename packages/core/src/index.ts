@@ -1,5 +1,5 @@
 export { TtlCache } from './cache';
-export type { AppServices, Context, RequestInfo, SessionUser } from './context';
+export type { AppServices, Context, FeatureSettings, RequestInfo, SessionUser } from './context';
 export { databaseOutage, type PublicError, SERVICE_UNAVAILABLE_MESSAGE, toPublicError } from './errors';
 export {
   type RateLimitBucket,

@@ -93,7 +93,7 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
     cache: new TtlCache(),
     rateLimiter,
     now: () => new Date(),
-    settings: { allowedRedirectOrigins: config.allowedRedirectOrigins, plans: config.plans },
+    settings: { billing: { allowedRedirectOrigins: config.allowedRedirectOrigins, plans: config.plans } },
   } satisfies AppServices);
 }
 

@@ -116,7 +116,7 @@ function isSellable(price: PriceInfo | null): price is PriceInfo {
  * /api/ready. Prices come through the same cache as checkout, so a view costs no Stripe call.
  */
 export async function listPlans(services: CatalogServices): Promise<Plan[]> {
-  const { plans } = services.settings;
+  const { plans } = services.settings.billing;
   const prices =
     plans === 'all-active'
       ? await allActiveRecurringPrices(services)
@@ -137,7 +137,7 @@ export async function listPlans(services: CatalogServices): Promise<Plan[]> {
  * such as a legacy or internal price, cannot be bought through checkout.
  */
 export async function isOnOffer(services: CatalogServices, priceId: string): Promise<boolean> {
-  const { plans } = services.settings;
+  const { plans } = services.settings.billing;
   if (plans === 'all-active') return (await allActiveRecurringPrices(services)).some((price) => price.id === priceId);
   if (plans.includes(priceId)) return true;
   const byLookupKey = await resolveLookupKeys(
@@ -152,7 +152,7 @@ export async function isOnOffer(services: CatalogServices, priceId: string): Pro
  * (empty when nothing is). Stripe failures propagate: the caller decides whether they matter.
  */
 export async function offerProblems(services: CatalogServices): Promise<string[]> {
-  const { plans } = services.settings;
+  const { plans } = services.settings.billing;
   if (plans === 'all-active') {
     const prices = await allActiveRecurringPrices(services);
     return prices.some(isSellable) ? [] : ['PLANS is unset and Stripe has no active recurring price to offer'];

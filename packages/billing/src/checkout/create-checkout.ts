@@ -22,8 +22,8 @@ export async function createCheckout(
   idempotencyKey: string | null = null,
 ): Promise<CreateCheckoutOutput> {
   const { stripe, now, settings } = services;
-  assertAllowedRedirect('successUrl', input.successUrl, settings.allowedRedirectOrigins);
-  assertAllowedRedirect('cancelUrl', input.cancelUrl, settings.allowedRedirectOrigins);
+  assertAllowedRedirect('successUrl', input.successUrl, settings.billing.allowedRedirectOrigins);
+  assertAllowedRedirect('cancelUrl', input.cancelUrl, settings.billing.allowedRedirectOrigins);
 
   const price = await getPrice(services, input.priceId);
   // Only what the pricing page offers is sold: not a legacy, internal or test price of the same account.

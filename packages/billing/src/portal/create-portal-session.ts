@@ -25,7 +25,7 @@ export async function createPortalSession(
   input: z.output<typeof createPortalSessionInput>,
 ): Promise<z.output<typeof createPortalSessionOutput>> {
   const { stripe, settings } = services;
-  assertAllowedRedirect('returnUrl', input.returnUrl, settings.allowedRedirectOrigins);
+  assertAllowedRedirect('returnUrl', input.returnUrl, settings.billing.allowedRedirectOrigins);
   if (!user.stripeCustomerId) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' });
   }
