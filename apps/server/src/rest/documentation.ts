@@ -1,9 +1,9 @@
 import type { Example, Examples } from '@subkit/core';
 import { z } from 'zod';
 import { CODE_BY_STATUS } from '../http/envelope';
-import { healthOutput } from '../plugins/health';
-import { readinessOutput } from '../plugins/readiness';
-import { webhookOutput } from '../plugins/webhook';
+import { healthOutput } from '../routes/health';
+import { readinessOutput } from '../routes/readiness';
+import { webhookOutput } from '../routes/webhook';
 import { restRoutes, type ServedRestRoute } from './routes';
 
 type JsonSchema = Record<string, unknown>;
