@@ -3,7 +3,7 @@
  * transports, whether the failing query is the session lookup or the procedure's own.
  */
 
-import { SERVICE_UNAVAILABLE_MESSAGE } from '@subkit/core';
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ describe.each(testDatabaseKinds())('database outage (%s)', (kind) => {
     await emulator.close();
   });
 
-  const outage = { success: false, error: { code: 'SERVICE_UNAVAILABLE', message: SERVICE_UNAVAILABLE_MESSAGE } };
+  const outage = { success: false, error: CORE_ERROR_CODES.SERVICE_UNAVAILABLE };
 
   it('answers a REST call whose own query fails with 503 and Retry-After', async () => {
     const response = await request(server.url, 'POST', '/api/auth/signup', {
@@ -56,7 +56,10 @@ describe.each(testDatabaseKinds())('database outage (%s)', (kind) => {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
       expect(response.body).toMatchObject({
-        error: { message: SERVICE_UNAVAILABLE_MESSAGE, data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 } },
+        error: {
+          message: CORE_ERROR_CODES.SERVICE_UNAVAILABLE.message,
+          data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 },
+        },
       });
     }
   });

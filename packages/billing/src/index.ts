@@ -4,12 +4,13 @@ export { CHECKOUT_VALIDITY_SECONDS, createCheckout } from './checkout/create-che
 export { deleteExpiredCheckoutClaims } from './checkout/idempotent-request';
 export * from './checkout/schemas';
 export { ensureCustomer } from './customers/ensure-customer';
+export { BILLING_ERROR_CODES } from './error-codes';
 export { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
 export { billingRestRoutes } from './rest-routes';
 export { billingRouter } from './router';
 export type { BillingSettings } from './settings';
 export { createStripeClient, type StripeClientOptions } from './stripe/client';
-export { PROVIDER_REFUSED, PROVIDER_UNAVAILABLE, toBillingError } from './stripe/errors';
+export { toBillingError } from './stripe/errors';
 export { LIVE_STATUSES, type SubscriptionSummary, subscriptionOutput } from './subscriptions/current-subscription';
 export { deleteOldWebhookEvents, PROCESSED_EVENT_RETENTION_DAYS } from './webhooks/ledger-retention';
 export { type EventOutcome, processStripeEvent } from './webhooks/process-event';

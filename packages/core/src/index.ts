@@ -1,6 +1,7 @@
 export { TtlCache } from './cache';
 export type { AppServices, Context, FeatureSettings, RequestInfo, SessionUser } from './context';
-export { databaseOutage, type PublicError, SERVICE_UNAVAILABLE_MESSAGE, toPublicError } from './errors';
+export { CORE_ERROR_CODES, defineErrorCodes, type ErrorCode } from './error-codes';
+export { databaseOutage, type PublicError, toPublicError } from './errors';
 export {
   type RateLimitBucket,
   type RateLimitDecision,
@@ -9,12 +10,11 @@ export {
   retryAfterSeconds,
   tooManyRequests,
 } from './rate-limit';
-export {
-  type DocumentedStatus,
-  type Example,
-  type Examples,
-  type RestRoute,
-  type RestRoutesOf,
-  unauthenticatedExample,
+export type {
+  DocumentedStatus,
+  Example,
+  Examples,
+  RestRoute,
+  RestRoutesOf,
 } from './rest-route';
 export { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from './trpc';

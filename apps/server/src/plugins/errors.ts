@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorEnvelope } from '../http/envelope';
+import { HTTP_ERROR_CODES } from '../http/error-codes';
 
 /**
  * One error handler for every route outside tRPC's own wire format: the envelope, the status from
@@ -17,10 +18,8 @@ async function errors(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0];
-    const { status, body } = errorEnvelope(
-      new TRPCError({ code: 'NOT_FOUND', message: `Route ${request.method} ${path} not found` }),
-    );
+    const path = request.url.split('?', 1)[0] ?? request.url;
+    const { status, body } = errorEnvelope(new TRPCError(HTTP_ERROR_CODES.ROUTE_NOT_FOUND(request.method, path)));
     return reply.status(status).send(body);
   });
 }

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -117,7 +118,7 @@ async function metrics(app: FastifyInstance, options: { token?: string | undefin
     if (options.token) {
       const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
       if (!sameSecret(given, options.token)) {
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Authentication required' });
+        throw new TRPCError(CORE_ERROR_CODES.UNAUTHENTICATED);
       }
     }
     return reply.type(registry.contentType).send(await registry.metrics());

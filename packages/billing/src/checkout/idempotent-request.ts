@@ -3,6 +3,7 @@ import type { AppServices } from '@subkit/core';
 import { checkoutRequests, deleteInBatches } from '@subkit/db';
 import { TRPCError } from '@trpc/server';
 import { and, eq, lte } from 'drizzle-orm';
+import { BILLING_ERROR_CODES } from '../error-codes';
 import type { CreateCheckoutOutput } from './schemas';
 
 // Stripe's own rule for Idempotency-Key, so a key we accept is one Stripe would too.
@@ -48,7 +49,7 @@ export async function claimIdempotencyKey(
   expiresAt: number,
 ): Promise<IdempotentCheckout> {
   if (!KEY_SHAPE.test(key)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' });
+    throw new TRPCError(BILLING_ERROR_CODES.IDEMPOTENCY_KEY_INVALID);
   }
   const requestHash = sha256(canonicalJson(input));
   const where = and(eq(checkoutRequests.userId, userId), eq(checkoutRequests.idempotencyKey, key));
@@ -60,10 +61,7 @@ export async function claimIdempotencyKey(
   const [claim] = await db.select().from(checkoutRequests).where(where);
   if (!claim) throw new Error('idempotency claim vanished');
   if (claim.requestHash !== requestHash) {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: 'This Idempotency-Key was already used with a different request',
-    });
+    throw new TRPCError(BILLING_ERROR_CODES.IDEMPOTENCY_KEY_REUSED);
   }
   return {
     replay: claim.sessionId && claim.url ? { sessionId: claim.sessionId, url: claim.url } : null,
