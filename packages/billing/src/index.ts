@@ -1,5 +1,5 @@
 export { isOnOffer, listPlans, offerProblems, type Plan, planOutput, plansOutput } from './catalog/plans';
-export { forgetPrices, getPrice, type PriceInfo } from './catalog/prices';
+export { forgetPrices, getPrice, isPriceId, PRICE_ID_PATTERN, type PriceInfo } from './catalog/prices';
 export { CHECKOUT_VALIDITY_SECONDS, createCheckout } from './checkout/create-checkout';
 export { deleteExpiredCheckoutClaims } from './checkout/idempotent-request';
 export * from './checkout/schemas';

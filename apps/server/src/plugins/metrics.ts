@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type Stripe from 'stripe';
+import { bearerToken } from '../http/bearer-token';
 
 export interface Metrics {
   registry: Registry;
@@ -116,7 +117,7 @@ async function metrics(app: FastifyInstance, options: { token?: string | undefin
 
   app.get('/metrics', async (request, reply) => {
     if (options.token) {
-      const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      const given = bearerToken(request.headers.authorization) ?? '';
       if (!sameSecret(given, options.token)) {
         throw new TRPCError(CORE_ERROR_CODES.UNAUTHENTICATED);
       }

@@ -1,7 +1,7 @@
 import type { AppServices } from '@subkit/core';
 import { z } from 'zod';
 import { toBillingError } from '../stripe/errors';
-import { getPrice, type PriceInfo, rememberPrice } from './prices';
+import { getPrice, isPriceId, type PriceInfo, rememberPrice } from './prices';
 
 const interval = z.enum(['day', 'week', 'month', 'year']);
 
@@ -28,8 +28,6 @@ type CatalogServices = Pick<AppServices, 'stripe' | 'cache' | 'settings'>;
 const OFFER_TTL_MS = 5 * 60_000;
 const ALL_ACTIVE_KEY = 'price:offer:all-active';
 const lookupKeyCacheKey = (key: string) => `price:lookup:${key}`;
-
-const isPriceId = (entry: string) => entry.startsWith('price_');
 
 /** A configured entry as Stripe knows it: the price, or null when no price has that id or lookup key. */
 interface ResolvedEntry {

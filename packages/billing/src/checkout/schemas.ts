@@ -1,6 +1,7 @@
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { isPriceId } from '../catalog/prices';
 import { BILLING_ERROR_CODES } from '../error-codes';
 
 /** Set by the server from the session; a caller-supplied value would let one user claim another's payment. */
@@ -21,14 +22,11 @@ const required = (field: string, type: string) => ({
     issue.input === undefined || issue.input === null ? `${field} is required` : `${field} must be a ${type}`,
 });
 
-/** Stripe price ids look like `price_1ABC123XYZ`; anything else is refused without asking Stripe. */
-export const PRICE_ID_PATTERN = /^price_[A-Za-z0-9_]{1,100}$/;
-
 const priceId = z
   .string(required('priceId', 'string'))
   .trim()
   .min(1, BILLING_ERROR_CODES.PRICE_ID_REQUIRED.message)
-  .regex(PRICE_ID_PATTERN, BILLING_ERROR_CODES.INVALID_PRICE.message);
+  .refine(isPriceId, BILLING_ERROR_CODES.INVALID_PRICE.message);
 
 /**
  * False for text with lone UTF-16 surrogates: JSON carries them, but they cannot be encoded for
