@@ -2,7 +2,6 @@
  * Every example of the contract (../shared/seed: POST /api/billing/checkout), byte for byte in body
  * shape, code and message, through real HTTP, the real stripe SDK and the emulator.
  */
-
 import { BILLING_ERROR_CODES, CHECKOUT_VALIDITY_SECONDS } from '@subkit/billing';
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';

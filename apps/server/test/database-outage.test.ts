@@ -2,7 +2,6 @@
  * A database that cannot be reached is an outage, not a bug: 503 with Retry-After on both
  * transports, whether the failing query is the session lookup or the procedure's own.
  */
-
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';

@@ -3,7 +3,6 @@
  * secrets never in the log, metrics that move when a checkout is created and a webhook arrives,
  * and readiness that fails when a dependency does.
  */
-
 import { createStripeClient } from '@subkit/billing';
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { createDatabase, type DatabaseHandle } from '@subkit/db';

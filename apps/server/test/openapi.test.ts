@@ -3,7 +3,6 @@
  * document is valid OpenAPI 3.1, every route the server serves is in it, its examples and the
  * seed's examples validate against it, and what the server really answers does too.
  */
-
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { BILLING_ERROR_CODES } from '@subkit/billing';
 import { CORE_ERROR_CODES } from '@subkit/core';

@@ -3,7 +3,6 @@
  * must be a 4xx (or a 200 for a valid body) in the right shape; none may be a 5xx.
  * FAST_CHECK_RUNS sets the count (CI: 10,000 for REST).
  */
-
 import { testDatabaseKinds } from '@subkit/db/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

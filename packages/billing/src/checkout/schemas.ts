@@ -1,7 +1,7 @@
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { isPriceId } from '../catalog/prices';
+import { PRICE_ID_PATTERN } from '../catalog/prices';
 import { BILLING_ERROR_CODES } from '../error-codes';
 
 /** Set by the server from the session; a caller-supplied value would let one user claim another's payment. */
@@ -26,7 +26,8 @@ const priceId = z
   .string(required('priceId', 'string'))
   .trim()
   .min(1, BILLING_ERROR_CODES.PRICE_ID_REQUIRED.message)
-  .refine(isPriceId, BILLING_ERROR_CODES.INVALID_PRICE.message);
+  // The pattern (not a refinement) so the API document carries it too.
+  .regex(PRICE_ID_PATTERN, BILLING_ERROR_CODES.INVALID_PRICE.message);
 
 /**
  * False for text with lone UTF-16 surrogates: JSON carries them, but they cannot be encoded for
