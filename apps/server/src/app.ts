@@ -3,20 +3,20 @@ import type { DatabaseHandle } from '@subkit/db';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config';
 import { loggerOptions } from './logging';
-import docs from './plugins/docs';
 import errors from './plugins/errors';
-import health from './plugins/health';
 import housekeeping, { DEFAULT_HOUSEKEEPING_SCHEDULE, type HousekeepingSchedule } from './plugins/housekeeping';
 import metrics from './plugins/metrics';
 import openapi from './plugins/openapi';
-import readiness from './plugins/readiness';
 import requestBodies from './plugins/request-bodies';
-import rest from './plugins/rest';
 import security from './plugins/security';
 import services, { type StripeConnection } from './plugins/services';
-import trpc from './plugins/trpc';
-import webApp from './plugins/web-app';
-import webhook from './plugins/webhook';
+import docs from './routes/docs';
+import health from './routes/health';
+import readiness from './routes/readiness';
+import rest from './routes/rest';
+import trpc from './routes/trpc';
+import webApp from './routes/web-app';
+import webhook from './routes/webhook';
 import { fastifyTrustProxy } from './trust-proxy';
 
 export interface BuildAppOptions {
@@ -59,13 +59,17 @@ export async function buildApp(options: BuildAppOptions) {
     reply.header('x-request-id', request.id);
   });
 
+  // Plugins: what every request passes through, and the process's services and timers.
   await app.register(services, { config, database: options.database, stripe: options.stripe });
   await app.register(errors);
   await app.register(requestBodies);
   await app.register(security, { allowedOrigins: config.allowedRedirectOrigins });
-  // Before the API's routes: the document plugin records every route registered after it.
+  // Before the routes: the document plugin records every route registered after it.
   await app.register(openapi);
   await app.register(metrics, { token: config.metricsToken });
+  await app.register(housekeeping, options.housekeeping ?? DEFAULT_HOUSEKEEPING_SCHEDULE);
+
+  // Routes: the endpoints.
   await app.register(health);
   await app.register(readiness);
   await app.register(docs);
@@ -73,6 +77,5 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(rest);
   await app.register(webhook);
   await app.register(webApp, { distDir: config.webDistDir });
-  await app.register(housekeeping, options.housekeeping ?? DEFAULT_HOUSEKEEPING_SCHEDULE);
   return app;
 }

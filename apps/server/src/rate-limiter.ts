@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { RateLimitBucket, RateLimitDecision, RateLimiter } from '@subkit/trpc';
+import type { RateLimitBucket, RateLimitDecision, RateLimiter } from '@subkit/core';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 

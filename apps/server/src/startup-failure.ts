@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from '@subkit/db';
+import { errorChain, isDatabaseUnavailable } from '@subkit/db';
 import type { Config } from './config';
 
 /**
@@ -25,7 +25,7 @@ export function startupFailureMessage(error: unknown, config: Config): string | 
 
 /** The driver's code (ECONNREFUSED, CONNECT_TIMEOUT…) from the first error in the chain that has one. */
 function reason(error: unknown): string {
-  for (let current = error; current instanceof Error; current = current.cause) {
+  for (const current of errorChain(error)) {
     const { code } = current as Error & { code?: unknown };
     if (typeof code === 'string') return code;
     if (current instanceof AggregateError) return reason(current.errors[0]);

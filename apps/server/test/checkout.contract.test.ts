@@ -2,10 +2,12 @@
  * Every example of the contract (../shared/seed: POST /api/billing/checkout), byte for byte in body
  * shape, code and message, through real HTTP, the real stripe SDK and the emulator.
  */
-import { CHECKOUT_VALIDITY_SECONDS } from '@subkit/billing';
+import { BILLING_ERROR_CODES, CHECKOUT_VALIDITY_SECONDS } from '@subkit/billing';
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_ERROR_CODES } from '../src/http/error-codes';
 import { request, SEED_ORIGIN, type Stack, signUp, startStack } from './harness';
 
 // The seed's curl example, verbatim.
@@ -87,7 +89,7 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
     const { priceId: _omitted, ...withoutPrice } = CURL_EXAMPLE_BODY;
     const response = await checkout(withoutPrice);
     expect(response.status).toBe(400);
-    expect(response.text).toBe('{"success":false,"error":{"code":"BAD_REQUEST","message":"priceId is required"}}');
+    expect(response.text).toBe(JSON.stringify({ success: false, error: BILLING_ERROR_CODES.PRICE_ID_REQUIRED }));
   });
 
   it.each([
@@ -98,7 +100,7 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
   ])('answers "Invalid Price" exactly for a price %s (400)', async (_why, priceId) => {
     const response = await checkout({ ...CURL_EXAMPLE_BODY, priceId });
     expect(response.status).toBe(400);
-    expect(response.text).toBe('{"success":false,"error":{"code":"BAD_REQUEST","message":"Invalid price ID"}}');
+    expect(response.text).toBe(JSON.stringify({ success: false, error: BILLING_ERROR_CODES.INVALID_PRICE }));
   });
 
   it.each([
@@ -111,7 +113,7 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
       ...(token && { headers: { authorization: `Bearer ${token}` } }),
     });
     expect(response.status).toBe(401);
-    expect(response.text).toBe('{"success":false,"error":{"code":"UNAUTHORIZED","message":"Authentication required"}}');
+    expect(response.text).toBe(JSON.stringify({ success: false, error: CORE_ERROR_CODES.UNAUTHENTICATED }));
   });
 
   it.each([
@@ -119,7 +121,10 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
     [{ cancelUrl: 'javascript:alert(1)' }, 'cancelUrl must be a valid URL'],
     [{ successUrl: undefined }, 'successUrl is required'],
     [{ cancelUrl: 42 }, 'cancelUrl must be a string'],
-    [{ successUrl: 'https://evil.example.net/dashboard' }, 'successUrl must be on an allowed origin'],
+    [
+      { successUrl: 'https://evil.example.net/dashboard' },
+      BILLING_ERROR_CODES.REDIRECT_NOT_ALLOWED('successUrl').message,
+    ],
     [{ cancelUrl: 'https://app.example.com@evil.example.net/' }, 'cancelUrl must not contain credentials'],
     [{ priceId: 42 }, 'priceId must be a string'],
     [{ metadata: 'pro' }, 'metadata must be an object'],
@@ -168,7 +173,7 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({
       success: false,
-      error: { code: 'BAD_REQUEST', message: 'metadata can have at most 49 keys' },
+      error: BILLING_ERROR_CODES.TOO_MANY_METADATA_KEYS(49),
     });
   });
 
@@ -189,7 +194,7 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
     expect(malformed.status).toBe(400);
     expect(malformed.body).toEqual({
       success: false,
-      error: { code: 'BAD_REQUEST', message: 'Request body is not valid JSON' },
+      error: HTTP_ERROR_CODES.BODY_NOT_JSON,
     });
 
     const wrongType = await request(stack.server.url, 'POST', '/api/billing/checkout', {
@@ -200,7 +205,7 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
     expect(wrongType.status).toBe(415);
     expect(wrongType.body).toEqual({
       success: false,
-      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' },
+      error: HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON,
     });
 
     // JSON sent as text/plain is still the wrong content type, not a body that "must be a JSON object".
@@ -212,21 +217,21 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
     expect(plainText.status).toBe(415);
     expect(plainText.body).toEqual({
       success: false,
-      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' },
+      error: HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON,
     });
 
     const array = await checkout([CURL_EXAMPLE_BODY]);
     expect(array.status).toBe(400);
     expect(array.body).toEqual({
       success: false,
-      error: { code: 'BAD_REQUEST', message: 'Request body must be a JSON object' },
+      error: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT,
     });
 
     const unknown = await request(stack.server.url, 'GET', '/api/billing/nope');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({
       success: false,
-      error: { code: 'NOT_FOUND', message: 'Route GET /api/billing/nope not found' },
+      error: HTTP_ERROR_CODES.ROUTE_NOT_FOUND('GET', '/api/billing/nope'),
     });
   });
 });

@@ -2,10 +2,9 @@
  * A database that cannot be reached is an outage, not a bug: 503 with Retry-After on both
  * transports, whether the failing query is the session lookup or the procedure's own.
  */
-
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
-import { SERVICE_UNAVAILABLE_MESSAGE } from '@subkit/trpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, signUp, startTestServer, type TestServer, uniqueEmail } from './harness';
 
@@ -29,7 +28,7 @@ describe.each(testDatabaseKinds())('database outage (%s)', (kind) => {
     await emulator.close();
   });
 
-  const outage = { success: false, error: { code: 'SERVICE_UNAVAILABLE', message: SERVICE_UNAVAILABLE_MESSAGE } };
+  const outage = { success: false, error: CORE_ERROR_CODES.SERVICE_UNAVAILABLE };
 
   it('answers a REST call whose own query fails with 503 and Retry-After', async () => {
     const response = await request(server.url, 'POST', '/api/auth/signup', {
@@ -56,7 +55,10 @@ describe.each(testDatabaseKinds())('database outage (%s)', (kind) => {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
       expect(response.body).toMatchObject({
-        error: { message: SERVICE_UNAVAILABLE_MESSAGE, data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 } },
+        error: {
+          message: CORE_ERROR_CODES.SERVICE_UNAVAILABLE.message,
+          data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 },
+        },
       });
     }
   });

@@ -4,6 +4,7 @@
  * and readiness that fails when a dependency does.
  */
 import { createStripeClient } from '@subkit/billing';
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { createDatabase, type DatabaseHandle } from '@subkit/db';
 import { createTestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
@@ -307,7 +308,7 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
         expect(refused.status).toBe(401);
         expect(refused.body).toEqual({
           success: false,
-          error: { code: 'UNAUTHORIZED', message: 'Authentication required' },
+          error: CORE_ERROR_CODES.UNAUTHENTICATED,
         });
         expect((await scrape(guarded.url, { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
         expect((await scrape(guarded.url, { authorization: `Bearer ${token}` })).status).toBe(200);

@@ -3,7 +3,7 @@
  * unset every active recurring price in the account. PLANS is checked at start-up and by
  * /api/ready, naming a bad entry. Real HTTP, the real SDK against the emulator, a real database.
  */
-import { createStripeClient, PROVIDER_REFUSED } from '@subkit/billing';
+import { BILLING_ERROR_CODES, createStripeClient } from '@subkit/billing';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import Stripe from 'stripe';
@@ -33,7 +33,7 @@ describe.each(testDatabaseKinds())('prices on offer from PLANS (%s)', (kind) => 
     const before = sessionsCreated(stack.emulator);
     const response = await checkout('price_pro_yearly');
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ success: false, error: { code: 'BAD_REQUEST', message: 'Invalid price ID' } });
+    expect(response.body).toEqual({ success: false, error: BILLING_ERROR_CODES.INVALID_PRICE });
     expect(sessionsCreated(stack.emulator)).toBe(before);
   });
 
@@ -171,6 +171,6 @@ describe.each(testDatabaseKinds())('with a real key and PLANS unset (%s)', (kind
     await stripe.prices.update('price_team_monthly', { active: false });
     const refused = await checkout('price_team_monthly');
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ success: false, error: { code: 'BAD_REQUEST', message: PROVIDER_REFUSED } });
+    expect(refused.body).toEqual({ success: false, error: BILLING_ERROR_CODES.PROVIDER_REFUSED });
   });
 });

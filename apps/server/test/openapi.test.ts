@@ -4,6 +4,8 @@
  * seed's examples validate against it, and what the server really answers does too.
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { BILLING_ERROR_CODES } from '@subkit/billing';
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -54,9 +56,9 @@ const SEED = {
         },
       },
     },
-    { status: '400', body: { success: false, error: { code: 'BAD_REQUEST', message: 'priceId is required' } } },
-    { status: '400', body: { success: false, error: { code: 'BAD_REQUEST', message: 'Invalid price ID' } } },
-    { status: '401', body: { success: false, error: { code: 'UNAUTHORIZED', message: 'Authentication required' } } },
+    { status: '400', body: { success: false, error: BILLING_ERROR_CODES.PRICE_ID_REQUIRED } },
+    { status: '400', body: { success: false, error: BILLING_ERROR_CODES.INVALID_PRICE } },
+    { status: '401', body: { success: false, error: CORE_ERROR_CODES.UNAUTHENTICATED } },
   ],
 };
 
@@ -176,7 +178,7 @@ describe.each(testDatabaseKinds())('API document on %s', (kind) => {
     expect(
       problemsOf(responseSchema('POST', '/api/billing/checkout', 400), {
         success: false,
-        error: { code: 'UNAUTHORIZED', message: 'Authentication required' },
+        error: CORE_ERROR_CODES.UNAUTHENTICATED,
       }),
     ).not.toBeNull();
     expect(

@@ -1,4 +1,7 @@
 import type { AppRouter } from '@subkit/api';
+import { AUTH_ERROR_CODES } from '@subkit/auth';
+import { BILLING_ERROR_CODES } from '@subkit/billing';
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,8 +51,8 @@ describe.each(testDatabaseKinds())('typed tRPC client over HTTP on %s', (kind) =
   });
 
   it.each([
-    ['12345678', 'password is too common: choose one that is harder to guess'],
-    ['password', 'password is too common: choose one that is harder to guess'],
+    ['12345678', AUTH_ERROR_CODES.PASSWORD_TOO_COMMON.message],
+    ['password', AUTH_ERROR_CODES.PASSWORD_TOO_COMMON.message],
     [' '.repeat(8), 'password cannot be only spaces'],
   ])('refuses the sign-up password %j as REST does (400)', async (password, message) => {
     expect(await failureOf(clientWith().auth.signUp.mutate({ email: uniqueEmail(), password }))).toEqual({
@@ -67,19 +70,19 @@ describe.each(testDatabaseKinds())('typed tRPC client over HTTP on %s', (kind) =
     const client = clientWith(token);
 
     expect(await failureOf(clientWith().billing.createCheckout.mutate(input))).toEqual({
-      message: 'Authentication required',
+      message: CORE_ERROR_CODES.UNAUTHENTICATED.message,
       code: 'UNAUTHORIZED',
       httpStatus: 401,
     });
     // The type system refuses a missing priceId; a JavaScript caller can still send one.
     const { priceId: _omitted, ...withoutPrice } = input;
     expect(await failureOf(client.billing.createCheckout.mutate(withoutPrice as typeof input))).toEqual({
-      message: 'priceId is required',
+      message: BILLING_ERROR_CODES.PRICE_ID_REQUIRED.message,
       code: 'BAD_REQUEST',
       httpStatus: 400,
     });
     expect(await failureOf(client.billing.createCheckout.mutate({ ...input, priceId: 'price_unknown42' }))).toEqual({
-      message: 'Invalid price ID',
+      message: BILLING_ERROR_CODES.INVALID_PRICE.message,
       code: 'BAD_REQUEST',
       httpStatus: 400,
     });

@@ -1,9 +1,11 @@
+import { BILLING_ERROR_CODES } from '@subkit/billing';
 import { stripeEvents, subscriptions } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { startStripeEmulator } from '@subkit/stripe-emulator';
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HTTP_ERROR_CODES } from '../src/http/error-codes';
 import { request, SEED_ORIGIN, type Stack, signUp, startStack, startTestServer, type TestServer } from './harness';
 
 const CHECKOUT_BODY = {
@@ -116,7 +118,7 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
     expect(again.status).toBe(409);
     expect(again.body).toEqual({
       success: false,
-      error: { code: 'CONFLICT', message: 'An active subscription already exists' },
+      error: BILLING_ERROR_CODES.SUBSCRIPTION_EXISTS,
     });
   });
 
@@ -200,7 +202,7 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
       expect(response.status).toBe(400);
       expect(response.body).toEqual({
         success: false,
-        error: { code: 'BAD_REQUEST', message: 'Invalid Stripe signature' },
+        error: HTTP_ERROR_CODES.INVALID_STRIPE_SIGNATURE,
       });
       expect(await recorded()).toHaveLength(0);
     });
@@ -352,7 +354,7 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({
       success: false,
-      error: { code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' },
+      error: BILLING_ERROR_CODES.NO_BILLING_ACCOUNT,
     });
   });
 

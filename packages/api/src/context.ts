@@ -1,5 +1,5 @@
 import { resolveSession } from '@subkit/auth';
-import { type AppServices, type Context, databaseOutage, type RequestInfo } from '@subkit/trpc';
+import { type AppServices, type Context, databaseOutage, type RequestInfo } from '@subkit/core';
 
 /**
  * Builds a request's context from the process's services and what the transport extracted. Knows

@@ -1,6 +1,6 @@
 import { deleteExpiredSessions } from '@subkit/auth';
 import { deleteExpiredCheckoutClaims, deleteOldWebhookEvents, deleteSpentCheckoutSessions } from '@subkit/billing';
-import type { AppServices } from '@subkit/trpc';
+import type { AppServices } from '@subkit/core';
 
 export interface HousekeepingReport {
   expiredSessions: number;

@@ -1,6 +1,6 @@
 import { authRouter } from '@subkit/auth';
 import { billingRouter } from '@subkit/billing';
-import { createTRPCRouter } from '@subkit/trpc';
+import { createTRPCRouter } from '@subkit/core';
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,

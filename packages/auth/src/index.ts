@@ -1,3 +1,4 @@
+export { AUTH_ERROR_CODES } from './error-codes';
 export { authRestRoutes } from './rest-routes';
 export { authRouter } from './router';
 export * from './schemas';

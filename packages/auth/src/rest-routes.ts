@@ -1,5 +1,6 @@
-import { type RestRoutesOf, unauthenticatedExample } from '@subkit/trpc';
+import { CORE_ERROR_CODES, type RestRoutesOf } from '@subkit/core';
 import { z } from 'zod';
+import { AUTH_ERROR_CODES } from './error-codes';
 import type { authRouter } from './router';
 import { authSessionOutput, signInInput, signUpInput, userOutput } from './schemas';
 
@@ -29,12 +30,10 @@ export const authRestRoutes = {
         responses: {
           201: { created: { value: session } },
           400: {
-            shortPassword: { value: { code: 'BAD_REQUEST', message: 'password must be at least 8 characters' } },
-            commonPassword: {
-              value: { code: 'BAD_REQUEST', message: 'password is too common: choose one that is harder to guess' },
-            },
+            shortPassword: { value: AUTH_ERROR_CODES.PASSWORD_TOO_SHORT },
+            commonPassword: { value: AUTH_ERROR_CODES.PASSWORD_TOO_COMMON },
           },
-          409: { taken: { value: { code: 'CONFLICT', message: 'An account with this email already exists' } } },
+          409: { taken: { value: AUTH_ERROR_CODES.EMAIL_TAKEN } },
         },
       },
     },
@@ -54,7 +53,7 @@ export const authRestRoutes = {
         request: { login: { value: credentials } },
         responses: {
           200: { signedIn: { value: session } },
-          401: { wrongPassword: { value: { code: 'UNAUTHORIZED', message: 'Invalid email or password' } } },
+          401: { wrongPassword: { value: AUTH_ERROR_CODES.INVALID_CREDENTIALS } },
         },
       },
     },
@@ -83,7 +82,10 @@ export const authRestRoutes = {
       auth: true,
       errors: [401, 503],
       examples: {
-        responses: { 200: { me: { value: session.user } }, 401: { noToken: { value: unauthenticatedExample } } },
+        responses: {
+          200: { me: { value: session.user } },
+          401: { noToken: { value: CORE_ERROR_CODES.UNAUTHENTICATED } },
+        },
       },
     },
   },

@@ -1,4 +1,4 @@
-import { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/trpc';
+import { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/core';
 import { authSessionOutput, signInInput, signUpInput, userOutput } from './schemas';
 import { signIn, signOut, signUp } from './service';
 

@@ -1,8 +1,9 @@
+import type { SessionUser } from '@subkit/core';
 import type { Database } from '@subkit/db';
 import { deleteInBatches, isUniqueViolation, preparedPerDatabase, sessions, users } from '@subkit/db';
-import type { SessionUser } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { AUTH_ERROR_CODES } from './error-codes';
 import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password';
 import type { AuthSession, SignInInput, SignUpInput } from './schemas';
 import { generateSessionToken, hashSessionToken, isWellFormedToken, SESSION_TTL_MS } from './tokens';
@@ -30,7 +31,7 @@ export async function signUp(deps: AuthDeps, input: SignUpInput): Promise<AuthSe
     return await startSession(deps, user);
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new TRPCError({ code: 'CONFLICT', message: 'An account with this email already exists' });
+      throw new TRPCError(AUTH_ERROR_CODES.EMAIL_TAKEN);
     }
     throw error;
   }
@@ -44,7 +45,7 @@ export async function signIn(deps: AuthDeps, input: SignInInput): Promise<AuthSe
   // Unknown emails still pay for one verify, so timing does not reveal which emails have accounts.
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash));
   if (!user || !valid) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Invalid email or password' });
+    throw new TRPCError(AUTH_ERROR_CODES.INVALID_CREDENTIALS);
   }
   // Only now do we hold the plain password a stronger hash needs.
   if (needsRehash(user.passwordHash)) await rehashPassword(deps, user, input.password);

@@ -1,7 +1,7 @@
-import { type RestRoutesOf, unauthenticatedExample } from '@subkit/trpc';
+import { CORE_ERROR_CODES, type RestRoutesOf } from '@subkit/core';
 import { plansOutput } from './catalog/plans';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
-import { SUPERSEDED_MESSAGE } from './checkout/session-tracking';
+import { BILLING_ERROR_CODES } from './error-codes';
 import { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
 import type { billingRouter } from './router';
 import { subscriptionOutput } from './subscriptions/current-subscription';
@@ -58,16 +58,13 @@ export const billingRestRoutes = {
         responses: {
           200: { success: { summary: 'Success Response', value: seedCheckout.success } },
           400: {
-            missingPriceId: {
-              summary: 'Missing Price ID',
-              value: { code: 'BAD_REQUEST', message: 'priceId is required' },
-            },
-            invalidPrice: { summary: 'Invalid Price', value: { code: 'BAD_REQUEST', message: 'Invalid price ID' } },
+            missingPriceId: { summary: 'Missing Price ID', value: BILLING_ERROR_CODES.PRICE_ID_REQUIRED },
+            invalidPrice: { summary: 'Invalid Price', value: BILLING_ERROR_CODES.INVALID_PRICE },
           },
-          401: { unauthorized: { summary: 'Unauthorized', value: unauthenticatedExample } },
+          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
           409: {
-            live: { value: { code: 'CONFLICT', message: 'An active subscription already exists' } },
-            superseded: { value: { code: 'CONFLICT', message: SUPERSEDED_MESSAGE } },
+            live: { value: BILLING_ERROR_CODES.SUBSCRIPTION_EXISTS },
+            superseded: { value: BILLING_ERROR_CODES.CHECKOUT_SUPERSEDED },
           },
         },
       },
@@ -112,9 +109,7 @@ export const billingRestRoutes = {
         request: { portal: { value: { returnUrl: 'https://app.example.com/dashboard' } } },
         responses: {
           400: {
-            noCustomer: {
-              value: { code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' },
-            },
+            noCustomer: { value: BILLING_ERROR_CODES.NO_BILLING_ACCOUNT },
           },
         },
       },

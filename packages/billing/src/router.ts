@@ -1,4 +1,4 @@
-import { type Context, createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/trpc';
+import { type Context, createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/core';
 import { listPlans, plansOutput } from './catalog/plans';
 import { createCheckout } from './checkout/create-checkout';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';

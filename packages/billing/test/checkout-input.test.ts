@@ -1,5 +1,7 @@
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { describe, expect, it } from 'vitest';
 import { createCheckoutInput } from '../src/checkout/schemas';
+import { BILLING_ERROR_CODES } from '../src/error-codes';
 
 const valid = {
   priceId: 'price_1ABC123XYZ',
@@ -35,11 +37,11 @@ describe('createCheckoutInput', () => {
   });
 
   it.each([
-    [{ ...valid, priceId: undefined }, 'priceId is required'],
-    [{ ...valid, priceId: null }, 'priceId is required'],
-    [{ ...valid, priceId: '   ' }, 'priceId is required'],
-    [{ ...valid, priceId: 'price_with spaces' }, 'Invalid price ID'],
-    [{ ...valid, priceId: `price_${'x'.repeat(101)}` }, 'Invalid price ID'],
+    [{ ...valid, priceId: undefined }, BILLING_ERROR_CODES.PRICE_ID_REQUIRED.message],
+    [{ ...valid, priceId: null }, BILLING_ERROR_CODES.PRICE_ID_REQUIRED.message],
+    [{ ...valid, priceId: '   ' }, BILLING_ERROR_CODES.PRICE_ID_REQUIRED.message],
+    [{ ...valid, priceId: 'price_with spaces' }, BILLING_ERROR_CODES.INVALID_PRICE.message],
+    [{ ...valid, priceId: `price_${'x'.repeat(101)}` }, BILLING_ERROR_CODES.INVALID_PRICE.message],
     [{ ...valid, successUrl: 'ftp://app.example.com/' }, 'successUrl must be a valid URL'],
     [{ ...valid, successUrl: 'data:text/html,hi' }, 'successUrl must be a valid URL'],
     [
@@ -55,10 +57,10 @@ describe('createCheckoutInput', () => {
     [
       // 50 is Stripe's limit, and the server adds userId.
       { ...valid, metadata: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) },
-      'metadata can have at most 49 keys',
+      BILLING_ERROR_CODES.TOO_MANY_METADATA_KEYS(49).message,
     ],
-    ['a string', 'Request body must be a JSON object'],
-    [null, 'Request body must be a JSON object'],
+    ['a string', CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message],
+    [null, CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message],
   ])('refuses %j with "%s"', (input, message) => {
     expect(firstMessage(input)).toBe(message);
   });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { TtlCache } from '@subkit/core';
 import { createDatabase, type DatabaseHandle, stripeEvents, subscriptions, users } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
-import { TtlCache } from '@subkit/trpc';
 import { eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,9 +1,17 @@
 /**
+ * `error` and every error in its `cause` chain, outermost first: Drizzle wraps driver errors, and
+ * our own errors carry what went wrong as their cause. The one walk over `error.cause`.
+ */
+export function* errorChain(error: unknown): Generator<Error> {
+  for (let current = error; current instanceof Error; current = current.cause) yield current;
+}
+
+/**
  * True when a query failed on a unique constraint (SQLSTATE 23505). Drizzle wraps driver errors,
  * and postgres.js and PGlite both carry the SQLSTATE as `code`, so the cause chain is searched.
  */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
+  for (const current of errorChain(error)) {
     const {
       code,
       constraint_name,
@@ -45,7 +53,7 @@ const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
  * postgres.js and PGlite (closed or not yet open) through Drizzle's wrapping.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
+  for (const current of errorChain(error)) {
     const { code } = current as Error & { code?: unknown };
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
     if (current.message === 'PGlite is closed' || current.message === 'PGlite is closing') return true;

@@ -1,8 +1,9 @@
-import { databaseOutage, retryAfterSeconds, toPublicError } from '@subkit/trpc';
+import { CORE_ERROR_CODES, databaseOutage, retryAfterSeconds, toPublicError } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyBaseLogger } from 'fastify';
+import { HTTP_ERROR_CODES } from './error-codes';
 
 export type SuccessEnvelope<T> = { success: true; data: T };
 export type ErrorEnvelope = { success: false; error: { code: string; message: string } };
@@ -26,13 +27,13 @@ export const CODE_BY_STATUS: Record<number, TRPCError['code']> = {
 
 // Fastify's own messages mention internals ("FST_ERR_…", parser details); callers get these instead.
 const FASTIFY_MESSAGES: Record<string, string> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body must be a JSON object',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
-  FST_ERR_CTP_EMPTY_TYPE: 'Content-Type must be application/json',
-  FST_ERR_CTP_INVALID_TYPE: 'Content-Type must be application/json',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON.message,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: HTTP_ERROR_CODES.CONTENT_LENGTH_MISMATCH.message,
+  FST_ERR_CTP_BODY_TOO_LARGE: HTTP_ERROR_CODES.BODY_TOO_LARGE.message,
+  FST_ERR_CTP_EMPTY_JSON_BODY: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message,
+  FST_ERR_CTP_INVALID_JSON_BODY: HTTP_ERROR_CODES.BODY_NOT_JSON.message,
+  FST_ERR_CTP_EMPTY_TYPE: HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON.message,
+  FST_ERR_CTP_INVALID_TYPE: HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON.message,
 };
 
 /**
@@ -48,7 +49,7 @@ export function asTRPCError(error: unknown): TRPCError {
     const message =
       (code && FASTIFY_MESSAGES[code]) ??
       (error instanceof SyntaxError ? FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY : undefined) ??
-      (error instanceof Error ? error.message : 'Bad request');
+      (error instanceof Error ? error.message : HTTP_ERROR_CODES.BAD_REQUEST.message);
     return new TRPCError({ code: CODE_BY_STATUS[statusCode] ?? 'BAD_REQUEST', message, cause: error });
   }
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorEnvelope, logFailure, trpcErrorBody } from '../http/envelope';
+import { HTTP_ERROR_CODES } from '../http/error-codes';
 
 /**
  * One error handler for every failure outside a procedure: the envelope (tRPC's own shape under
@@ -17,8 +18,8 @@ async function errors(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0];
-    const error = new TRPCError({ code: 'NOT_FOUND', message: `Route ${request.method} ${path} not found` });
+    const path = request.url.split('?', 1)[0] ?? request.url;
+    const error = new TRPCError(HTTP_ERROR_CODES.ROUTE_NOT_FOUND(request.method, path));
     const envelope = errorEnvelope(error);
     // Logged as tRPC logs an unknown procedure.
     logFailure(request.log, error, envelope);

@@ -1,9 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type Stripe from 'stripe';
+import { bearerToken } from '../http/bearer-token';
 
 export interface Metrics {
   registry: Registry;
@@ -115,9 +117,9 @@ async function metrics(app: FastifyInstance, options: { token?: string | undefin
 
   app.get('/metrics', async (request, reply) => {
     if (options.token) {
-      const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      const given = bearerToken(request.headers.authorization) ?? '';
       if (!sameSecret(given, options.token)) {
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Authentication required' });
+        throw new TRPCError(CORE_ERROR_CODES.UNAUTHENTICATED);
       }
     }
     return reply.type(registry.contentType).send(await registry.metrics());

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { HTTP_ERROR_CODES } from '../http/error-codes';
 
 /** As Fastify decides it: a request without a length or a chunked body has none. */
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
@@ -27,7 +28,7 @@ function isJson(contentType: string | undefined): boolean {
 async function requestBodies(app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
     if (hasBody(request.headers) && !isJson(request.headers['content-type'])) {
-      throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' });
+      throw new TRPCError(HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON);
     }
   });
   app.addHook('onSend', async (request, reply) => {

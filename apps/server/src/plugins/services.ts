@@ -1,8 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { createStripeClient } from '@subkit/billing';
+import { type AppServices, TtlCache } from '@subkit/core';
 import { createDatabase, type DatabaseHandle } from '@subkit/db';
 import { startStripeEmulator } from '@subkit/stripe-emulator';
-import { type AppServices, TtlCache } from '@subkit/trpc';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type Stripe from 'stripe';
@@ -97,7 +97,7 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
     cache: new TtlCache(),
     rateLimiter,
     now: () => new Date(),
-    settings: { allowedRedirectOrigins: config.allowedRedirectOrigins, plans: config.plans },
+    settings: { billing: { allowedRedirectOrigins: config.allowedRedirectOrigins, plans: config.plans } },
   } satisfies AppServices);
 }
 

@@ -1,9 +1,10 @@
-import type { Example, Examples } from '@subkit/trpc';
+import type { Example, Examples } from '@subkit/core';
 import { z } from 'zod';
 import { CODE_BY_STATUS } from '../http/envelope';
-import { healthOutput } from '../plugins/health';
-import { readinessOutput } from '../plugins/readiness';
-import { webhookOutput } from '../plugins/webhook';
+import { HTTP_ERROR_CODES } from '../http/error-codes';
+import { healthOutput } from '../routes/health';
+import { readinessOutput } from '../routes/readiness';
+import { webhookOutput } from '../routes/webhook';
 import { restRoutes, type ServedRestRoute } from './routes';
 
 type JsonSchema = Record<string, unknown>;
@@ -26,7 +27,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict with the current state',
   413: 'Request body too large',
-  415: 'Content-Type must be application/json',
+  415: HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON.message,
   429: 'Too many requests; retry after `Retry-After` seconds',
   500: 'Internal error (details are in the server log under the request id)',
   502: 'Stripe failed or could not be reached',
@@ -208,7 +209,7 @@ function operationalPaths(): Record<string, Record<string, Operation>> {
             successEnvelope(jsonSchema(webhookOutput, 'output')),
           ),
           ...errorResponses([400, 413, 415], {
-            400: { badSignature: { value: { code: 'BAD_REQUEST', message: 'Invalid Stripe signature' } } },
+            400: { badSignature: { value: HTTP_ERROR_CODES.INVALID_STRIPE_SIGNATURE } },
           }),
         },
       },

@@ -1,7 +1,7 @@
 import type { AppRouter } from '@subkit/api';
 import { authRestRoutes } from '@subkit/auth';
 import { billingRestRoutes } from '@subkit/billing';
-import type { RestRoute } from '@subkit/trpc';
+import type { RestRoute } from '@subkit/core';
 import type { inferRouterInputs } from '@trpc/server';
 
 type Inputs = inferRouterInputs<AppRouter>;

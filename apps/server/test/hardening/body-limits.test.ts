@@ -8,6 +8,7 @@ import { request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_ERROR_CODES } from '../../src/http/error-codes';
 import { type Stack, startStack } from '../harness';
 
 const ATTEMPTED_BYTES = 48 * 1024 * 1024;
@@ -116,8 +117,8 @@ describe('body limits', () => {
   it.each(cases)('$path, $contentType, length declared: $declareLength → $status', async (testCase) => {
     const exchange = await send(testCase.path, testCase.contentType, testCase.declareLength);
     expect(exchange.status).toBe(testCase.status);
-    const code = testCase.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'UNSUPPORTED_MEDIA_TYPE';
-    const message = testCase.status === 413 ? 'Request body is too large' : 'Content-Type must be application/json';
+    const { code, message } =
+      testCase.status === 413 ? HTTP_ERROR_CODES.BODY_TOO_LARGE : HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON;
     // A tRPC client reads only tRPC's error shape, so /trpc refuses in it; every other route in the envelope.
     expect(exchange.body).toEqual(
       testCase.path.startsWith('/trpc/')

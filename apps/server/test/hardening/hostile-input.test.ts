@@ -6,6 +6,7 @@
 import { testDatabaseKinds } from '@subkit/db/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_ERROR_CODES } from '../../src/http/error-codes';
 import { request, SEED_ORIGIN, type Stack, signUp, startStack } from '../harness';
 
 const RUNS = Number(process.env.FAST_CHECK_RUNS ?? 10_000);
@@ -184,7 +185,7 @@ describe.each(testDatabaseKinds())('hostile input (%s)', (kind) => {
     expect(response.status).toBe(413);
     expect(response.body).toEqual({
       success: false,
-      error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
+      error: HTTP_ERROR_CODES.BODY_TOO_LARGE,
     });
   });
 });

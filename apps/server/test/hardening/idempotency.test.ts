@@ -1,4 +1,5 @@
 import { runHousekeeping } from '@subkit/api';
+import { BILLING_ERROR_CODES } from '@subkit/billing';
 import { checkoutRequests } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { eq } from 'drizzle-orm';
@@ -52,7 +53,7 @@ describe.each(testDatabaseKinds())('Idempotency-Key on POST /api/billing/checkou
     expect(other.status).toBe(409);
     expect(other.body).toEqual({
       success: false,
-      error: { code: 'CONFLICT', message: 'This Idempotency-Key was already used with a different request' },
+      error: BILLING_ERROR_CODES.IDEMPOTENCY_KEY_REUSED,
     });
     expect(sessionIdOf(await checkout(user.token, 'key-reused'))).toBe(sessionIdOf(first));
   });
@@ -89,7 +90,7 @@ describe.each(testDatabaseKinds())('Idempotency-Key on POST /api/billing/checkou
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
       success: false,
-      error: { code: 'BAD_REQUEST', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' },
+      error: BILLING_ERROR_CODES.IDEMPOTENCY_KEY_INVALID,
     });
   });
 });

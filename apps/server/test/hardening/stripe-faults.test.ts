@@ -3,7 +3,7 @@
  * failure a clean envelope, 0 orphan customers, 0 duplicate customers, 0 duplicate sessions per
  * Idempotency-Key. The numbers are printed for docs/reliability.md.
  */
-import { PROVIDER_UNAVAILABLE } from '@subkit/billing';
+import { BILLING_ERROR_CODES } from '@subkit/billing';
 import { checkoutRequests, users } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
@@ -81,7 +81,7 @@ describe.each(testDatabaseKinds())('checkout under 30 %% transient Stripe faults
       expect([502, 503]).toContain(response.status);
       expect(response.body).toEqual({
         success: false,
-        error: { code: response.status === 502 ? 'BAD_GATEWAY' : 'SERVICE_UNAVAILABLE', message: PROVIDER_UNAVAILABLE },
+        error: response.status === 502 ? BILLING_ERROR_CODES.PROVIDER_UNREACHABLE : BILLING_ERROR_CODES.PROVIDER_BUSY,
       });
     }
 

@@ -1,7 +1,7 @@
-import type { AppServices } from '@subkit/trpc';
+import type { AppServices } from '@subkit/core';
 import { z } from 'zod';
 import { toBillingError } from '../stripe/errors';
-import { getPrice, type PriceInfo, rememberPrice } from './prices';
+import { getPrice, isPriceId, type PriceInfo, rememberPrice } from './prices';
 
 const interval = z.enum(['day', 'week', 'month', 'year']);
 
@@ -28,8 +28,6 @@ type CatalogServices = Pick<AppServices, 'stripe' | 'cache' | 'settings'>;
 const OFFER_TTL_MS = 5 * 60_000;
 const ALL_ACTIVE_KEY = 'price:offer:all-active';
 const lookupKeyCacheKey = (key: string) => `price:lookup:${key}`;
-
-const isPriceId = (entry: string) => entry.startsWith('price_');
 
 /** A configured entry as Stripe knows it: the price, or null when no price has that id or lookup key. */
 interface ResolvedEntry {
@@ -116,7 +114,7 @@ function isSellable(price: PriceInfo | null): price is PriceInfo {
  * /api/ready. Prices come through the same cache as checkout, so a view costs no Stripe call.
  */
 export async function listPlans(services: CatalogServices): Promise<Plan[]> {
-  const { plans } = services.settings;
+  const { plans } = services.settings.billing;
   const prices =
     plans === 'all-active'
       ? await allActiveRecurringPrices(services)
@@ -137,7 +135,7 @@ export async function listPlans(services: CatalogServices): Promise<Plan[]> {
  * such as a legacy or internal price, cannot be bought through checkout.
  */
 export async function isOnOffer(services: CatalogServices, priceId: string): Promise<boolean> {
-  const { plans } = services.settings;
+  const { plans } = services.settings.billing;
   if (plans === 'all-active') return (await allActiveRecurringPrices(services)).some((price) => price.id === priceId);
   if (plans.includes(priceId)) return true;
   const byLookupKey = await resolveLookupKeys(
@@ -152,7 +150,7 @@ export async function isOnOffer(services: CatalogServices, priceId: string): Pro
  * (empty when nothing is). Stripe failures propagate: the caller decides whether they matter.
  */
 export async function offerProblems(services: CatalogServices): Promise<string[]> {
-  const { plans } = services.settings;
+  const { plans } = services.settings.billing;
   if (plans === 'all-active') {
     const prices = await allActiveRecurringPrices(services);
     return prices.some(isSellable) ? [] : ['PLANS is unset and Stripe has no active recurring price to offer'];

@@ -1,4 +1,4 @@
-import type { AppServices } from '@subkit/trpc';
+import type { AppServices } from '@subkit/core';
 import type Stripe from 'stripe';
 import { isMissingResource, toBillingError } from '../stripe/errors';
 import { idOf } from '../stripe/ids';
@@ -15,6 +15,12 @@ export interface PriceInfo {
   productId: string;
   productName: string;
 }
+
+/** Stripe price ids look like `price_1ABC123XYZ`; anything else is refused without asking Stripe. */
+export const PRICE_ID_PATTERN = /^price_[A-Za-z0-9_]{1,100}$/;
+
+/** The one rule for "is this a price id": checkout input and PLANS entries (else a lookup key) use it. */
+export const isPriceId = (value: string): boolean => PRICE_ID_PATTERN.test(value);
 
 // Prices rarely change and price.*/product.* webhooks drop the entry early; unknown ids are
 // remembered briefly so a flood of made-up ids cannot spend our Stripe rate limit.

@@ -1,9 +1,10 @@
-import type { AppServices, SessionUser } from '@subkit/trpc';
+import type { AppServices, SessionUser } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import { isOnOffer } from '../catalog/plans';
 import { getPrice } from '../catalog/prices';
 import { ensureCustomer, withLiveCustomer } from '../customers/ensure-customer';
+import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
 import { hasLiveSubscription } from '../subscriptions/current-subscription';
 import { claimIdempotencyKey } from './idempotent-request';
@@ -23,18 +24,18 @@ export async function createCheckout(
   idempotencyKey: string | null = null,
 ): Promise<CreateCheckoutOutput> {
   const { stripe, now, settings } = services;
-  assertAllowedRedirect('successUrl', input.successUrl, settings.allowedRedirectOrigins);
-  assertAllowedRedirect('cancelUrl', input.cancelUrl, settings.allowedRedirectOrigins);
+  assertAllowedRedirect('successUrl', input.successUrl, settings.billing.allowedRedirectOrigins);
+  assertAllowedRedirect('cancelUrl', input.cancelUrl, settings.billing.allowedRedirectOrigins);
 
   const price = await getPrice(services, input.priceId);
   // Only what the pricing page offers is sold: not a legacy, internal or test price of the same account.
   if (!price?.active || !price.recurring || !(await isOnOffer(services, price.id))) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid price ID' });
+    throw new TRPCError(BILLING_ERROR_CODES.INVALID_PRICE);
   }
 
   // One live subscription per user: changing plan happens in the customer portal, not a second checkout.
   if (await hasLiveSubscription(services, user.id)) {
-    throw new TRPCError({ code: 'CONFLICT', message: 'An active subscription already exists' });
+    throw new TRPCError(BILLING_ERROR_CODES.SUBSCRIPTION_EXISTS);
   }
 
   const expiresAt = Math.floor(now().getTime() / 1000) + CHECKOUT_VALIDITY_SECONDS;

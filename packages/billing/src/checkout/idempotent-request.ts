@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { AppServices } from '@subkit/core';
 import { checkoutRequests, deleteInBatches } from '@subkit/db';
-import type { AppServices } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { and, eq, lte } from 'drizzle-orm';
+import { BILLING_ERROR_CODES } from '../error-codes';
 import type { CreateCheckoutOutput } from './schemas';
 
 // Stripe's own rule for Idempotency-Key, so a key we accept is one Stripe would too.
@@ -50,7 +51,7 @@ export async function claimIdempotencyKey(
   expiresAt: number,
 ): Promise<IdempotentCheckout> {
   if (!KEY_SHAPE.test(key)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' });
+    throw new TRPCError(BILLING_ERROR_CODES.IDEMPOTENCY_KEY_INVALID);
   }
   const requestHash = sha256(canonicalJson(input));
   const where = and(eq(checkoutRequests.userId, userId), eq(checkoutRequests.idempotencyKey, key));
@@ -62,10 +63,7 @@ export async function claimIdempotencyKey(
   const [claim] = await db.select().from(checkoutRequests).where(where);
   if (!claim) throw new Error('idempotency claim vanished');
   if (claim.requestHash !== requestHash) {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: 'This Idempotency-Key was already used with a different request',
-    });
+    throw new TRPCError(BILLING_ERROR_CODES.IDEMPOTENCY_KEY_REUSED);
   }
   // The claim's own expiry is part of the key: once housekeeping has deleted a spent claim, the
   // same key makes a new claim and must not meet the old one at Stripe, which keeps keys for

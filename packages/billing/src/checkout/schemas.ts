@@ -1,5 +1,8 @@
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { PRICE_ID_PATTERN } from '../catalog/prices';
+import { BILLING_ERROR_CODES } from '../error-codes';
 
 /** Set by the server from the session; a caller-supplied value would let one user claim another's payment. */
 export const RESERVED_METADATA_KEYS = ['userId'] as const;
@@ -19,14 +22,12 @@ const required = (field: string, type: string) => ({
     issue.input === undefined || issue.input === null ? `${field} is required` : `${field} must be a ${type}`,
 });
 
-/** Stripe price ids look like `price_1ABC123XYZ`; anything else is refused without asking Stripe. */
-export const PRICE_ID_PATTERN = /^price_[A-Za-z0-9_]{1,100}$/;
-
 const priceId = z
   .string(required('priceId', 'string'))
   .trim()
-  .min(1, 'priceId is required')
-  .regex(PRICE_ID_PATTERN, 'Invalid price ID');
+  .min(1, BILLING_ERROR_CODES.PRICE_ID_REQUIRED.message)
+  // The pattern (not a refinement) so the API document carries it too.
+  .regex(PRICE_ID_PATTERN, BILLING_ERROR_CODES.INVALID_PRICE.message);
 
 /**
  * False for text with lone UTF-16 surrogates: JSON carries them, but they cannot be encoded for
@@ -70,7 +71,7 @@ export const redirectUrl = (field: string) =>
 /** Redirects only to our own web app: an open redirect through Stripe's page is a phishing tool. */
 export function assertAllowedRedirect(field: string, value: string, allowed: readonly string[]): void {
   if (!allowed.includes(new URL(value).origin)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: `${field} must be on an allowed origin` });
+    throw new TRPCError(BILLING_ERROR_CODES.REDIRECT_NOT_ALLOWED(field));
   }
 }
 
@@ -98,7 +99,7 @@ const metadata = z
   .record(z.string(), z.unknown(), { error: 'metadata must be an object' })
   .superRefine((entries, ctx) => {
     if (Object.keys(entries).length > METADATA_MAX_KEYS) {
-      ctx.addIssue({ code: 'custom', message: `metadata can have at most ${METADATA_MAX_KEYS} keys` });
+      ctx.addIssue({ code: 'custom', message: BILLING_ERROR_CODES.TOO_MANY_METADATA_KEYS(METADATA_MAX_KEYS).message });
     }
     for (const [key, value] of Object.entries(entries)) {
       const problem = metadataProblem(key, value);
@@ -132,7 +133,7 @@ export const createCheckoutInput = z.object(
       })
       .optional(),
   },
-  { error: 'Request body must be a JSON object' },
+  { error: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message },
 );
 export type CreateCheckoutInput = z.input<typeof createCheckoutInput>;
 

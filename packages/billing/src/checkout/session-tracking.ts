@@ -1,3 +1,4 @@
+import type { AppServices } from '@subkit/core';
 import {
   type CheckoutSessionStatus,
   checkoutSessions,
@@ -5,10 +6,10 @@ import {
   deleteInBatches,
   type Transaction,
 } from '@subkit/db';
-import type { AppServices } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, isNull, lt, lte, ne, or } from 'drizzle-orm';
 import Stripe from 'stripe';
+import { BILLING_ERROR_CODES } from '../error-codes';
 import { isMissingResource, toBillingError } from '../stripe/errors';
 
 /**
@@ -25,8 +26,6 @@ export interface CheckoutAttempt {
   userId: string;
   requestKey: string | null;
 }
-
-export const SUPERSEDED_MESSAGE = 'A newer checkout was started for this account; continue with that one';
 
 /** `requestKey`: the Idempotency-Key claim the session is created under, if any (its retries share it). */
 export async function startCheckoutAttempt(
@@ -104,7 +103,7 @@ export async function settleCheckoutSession(
     .limit(1);
   if (newer) {
     await expireSession(services, sessionId);
-    if (!repeat) throw new TRPCError({ code: 'CONFLICT', message: SUPERSEDED_MESSAGE });
+    if (!repeat) throw new TRPCError(BILLING_ERROR_CODES.CHECKOUT_SUPERSEDED);
   }
 }
 

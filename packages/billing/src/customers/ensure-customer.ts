@@ -1,5 +1,5 @@
+import type { AppServices, SessionUser } from '@subkit/core';
 import { users } from '@subkit/db';
-import type { AppServices, SessionUser } from '@subkit/trpc';
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import { isMissingResource, toBillingError } from '../stripe/errors';
 

@@ -1,8 +1,9 @@
-import type { AppServices, SessionUser } from '@subkit/trpc';
+import { type AppServices, CORE_ERROR_CODES, type SessionUser } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assertAllowedRedirect, redirectUrl } from '../checkout/schemas';
 import { withLiveCustomer } from '../customers/ensure-customer';
+import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
 
 export const createPortalSessionInput = z.object(
@@ -12,7 +13,7 @@ export const createPortalSessionInput = z.object(
       format: 'uri',
     }),
   },
-  { error: 'Request body must be a JSON object' },
+  { error: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message },
 );
 export const createPortalSessionOutput = z.object({
   url: z.string().meta({ description: 'URL of the customer portal session to redirect the user to', format: 'uri' }),
@@ -25,9 +26,9 @@ export async function createPortalSession(
   input: z.output<typeof createPortalSessionInput>,
 ): Promise<z.output<typeof createPortalSessionOutput>> {
   const { stripe, settings } = services;
-  assertAllowedRedirect('returnUrl', input.returnUrl, settings.allowedRedirectOrigins);
+  assertAllowedRedirect('returnUrl', input.returnUrl, settings.billing.allowedRedirectOrigins);
   if (!user.stripeCustomerId) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' });
+    throw new TRPCError(BILLING_ERROR_CODES.NO_BILLING_ACCOUNT);
   }
   try {
     const session = await withLiveCustomer(services, user, user.stripeCustomerId, (customer) =>

@@ -1,8 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import Stripe from 'stripe';
 
-export const PROVIDER_UNAVAILABLE = 'The payment provider is unavailable. Please try again.';
-export const PROVIDER_REFUSED = 'The payment provider refused this request. Check the values sent and try again.';
+import { BILLING_ERROR_CODES } from '../error-codes';
 
 /**
  * Turns a failed Stripe call into the error our callers see. Stripe's own messages and request
@@ -11,14 +10,14 @@ export const PROVIDER_REFUSED = 'The payment provider refused this request. Chec
 export function toBillingError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
   if (error instanceof Stripe.errors.StripeRateLimitError) {
-    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: PROVIDER_UNAVAILABLE, cause: error });
+    return new TRPCError({ ...BILLING_ERROR_CODES.PROVIDER_BUSY, cause: error });
   }
   if (
     error instanceof Stripe.errors.StripeConnectionError ||
     error instanceof Stripe.errors.StripeAPIError ||
     (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500)
   ) {
-    return new TRPCError({ code: 'BAD_GATEWAY', message: PROVIDER_UNAVAILABLE, cause: error });
+    return new TRPCError({ ...BILLING_ERROR_CODES.PROVIDER_UNREACHABLE, cause: error });
   }
   // A 400 invalid_request_error is Stripe refusing what the caller asked for (a price deactivated
   // a moment ago, a value Stripe will not take): the caller's to fix, so 400, with our own wording.
@@ -28,7 +27,7 @@ export function toBillingError(error: unknown): TRPCError {
     error.statusCode === 400 &&
     error.code !== 'resource_missing'
   ) {
-    return new TRPCError({ code: 'BAD_REQUEST', message: PROVIDER_REFUSED, cause: error });
+    return new TRPCError({ ...BILLING_ERROR_CODES.PROVIDER_REFUSED, cause: error });
   }
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });
 }

@@ -1,5 +1,5 @@
+import type { AppServices } from '@subkit/core';
 import { preparedPerDatabase, subscriptions } from '@subkit/db';
-import type { AppServices } from '@subkit/trpc';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getPrice } from '../catalog/prices';

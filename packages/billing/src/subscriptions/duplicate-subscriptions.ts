@@ -1,3 +1,4 @@
+import type { AppServices } from '@subkit/core';
 import {
   type Database,
   type DuplicateSubscription,
@@ -5,7 +6,6 @@ import {
   subscriptions,
   type Transaction,
 } from '@subkit/db';
-import type { AppServices } from '@subkit/trpc';
 import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { toBillingError } from '../stripe/errors';

@@ -1,5 +1,5 @@
+import type { AppServices } from '@subkit/core';
 import { subscriptions, type Transaction, users } from '@subkit/db';
-import type { AppServices } from '@subkit/trpc';
 import { eq, lt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { isMissingResource, toBillingError } from '../stripe/errors';

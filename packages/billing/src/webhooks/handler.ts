@@ -1,5 +1,5 @@
+import type { AppServices } from '@subkit/core';
 import type { Transaction } from '@subkit/db';
-import type { AppServices } from '@subkit/trpc';
 import type Stripe from 'stripe';
 
 import type { BillingLogger } from '../subscriptions/duplicate-subscriptions';

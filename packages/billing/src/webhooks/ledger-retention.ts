@@ -1,5 +1,5 @@
+import type { AppServices } from '@subkit/core';
 import { deleteInBatches, stripeEvents } from '@subkit/db';
-import type { AppServices } from '@subkit/trpc';
 import { lte } from 'drizzle-orm';
 
 /**

@@ -1,4 +1,4 @@
-import { type Database, stripeEvents } from '@subkit/db';
+import { type Database, errorChain, stripeEvents } from '@subkit/db';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { type BillingLogger, resolveDuplicateSubscriptions } from '../subscriptions/duplicate-subscriptions';
@@ -128,7 +128,6 @@ async function ledgerEntry(db: Database, event: Stripe.Event) {
 
 /** Drizzle wraps driver errors in one that quotes the whole query; the ledger keeps the reason. */
 function rootCauseMessage(error: unknown): string {
-  let current = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
+  const root = [...errorChain(error)].at(-1);
+  return root ? root.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { type AppRouter, appRouter, createContext } from '@subkit/api';
-import { retryAfterSeconds } from '@subkit/trpc';
+import { retryAfterSeconds } from '@subkit/core';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import { errorEnvelope, logFailure } from '../http/envelope';

@@ -4,6 +4,7 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context';
+import { CORE_ERROR_CODES } from './error-codes';
 import { databaseOutage, toPublicError } from './errors';
 import { type RateLimitBucket, tooManyRequests } from './rate-limit';
 
@@ -47,7 +48,7 @@ export const publicProcedure = t.procedure.use(async ({ next }) => {
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Authentication required' });
+    throw new TRPCError(CORE_ERROR_CODES.UNAUTHENTICATED);
   }
   return next({ ctx: { ...ctx, session: ctx.session } });
 });

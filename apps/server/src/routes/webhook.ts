@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import { successEnvelope } from '../http/envelope';
+import { HTTP_ERROR_CODES } from '../http/error-codes';
 
 // Stripe's own default: a signed timestamp older than this is a replay.
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -43,7 +44,7 @@ export default async function webhook(app: FastifyInstance) {
       event = client.webhooks.constructEvent(request.body, signature, webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
     } catch (error) {
       webhookEvents.inc({ type: 'unknown', outcome: 'invalid_signature' });
-      throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid Stripe signature', cause: error });
+      throw new TRPCError({ ...HTTP_ERROR_CODES.INVALID_STRIPE_SIGNATURE, cause: error });
     }
     // Lag: how long the event waited (Stripe's queue, retries after our failures) before reaching us.
     webhookLag.observe({ type: event.type }, Math.max(0, Date.now() / 1000 - event.created));

@@ -1,6 +1,7 @@
 import { isDatabaseUnavailable } from '@subkit/db';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { CORE_ERROR_CODES } from './error-codes';
 import { RetryAfter } from './rate-limit';
 
 export interface PublicError {
@@ -9,8 +10,6 @@ export interface PublicError {
   /** Every field problem, for forms that show them next to their inputs. */
   issues?: { path: string; message: string }[];
 }
-
-const HIDDEN_MESSAGE = 'Internal server error';
 
 /**
  * The one translation from an error thrown inside a procedure to what a caller may see. tRPC's
@@ -25,15 +24,14 @@ export function toPublicError(error: TRPCError): PublicError {
       path: issue.path.map(String).join('.'),
       message: issue.message,
     }));
-    return { code: 'BAD_REQUEST', message: issues[0]?.message ?? 'Invalid input', issues };
+    return { code: 'BAD_REQUEST', message: issues[0]?.message ?? CORE_ERROR_CODES.INVALID_INPUT.message, issues };
   }
   if (error.code === 'INTERNAL_SERVER_ERROR') {
-    return { code: error.code, message: HIDDEN_MESSAGE };
+    return CORE_ERROR_CODES.INTERNAL;
   }
   return { code: error.code, message: error.message };
 }
 
-export const SERVICE_UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable. Please try again shortly.';
 // Long enough for a database failover or restart, short enough that a client does not give up.
 const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
@@ -45,8 +43,7 @@ const OUTAGE_RETRY_AFTER_SECONDS = 5;
 export function databaseOutage(error: unknown): TRPCError | null {
   if (!isDatabaseUnavailable(error)) return null;
   return new TRPCError({
-    code: 'SERVICE_UNAVAILABLE',
-    message: SERVICE_UNAVAILABLE_MESSAGE,
+    ...CORE_ERROR_CODES.SERVICE_UNAVAILABLE,
     cause: new RetryAfter(OUTAGE_RETRY_AFTER_SECONDS, { cause: error }),
   });
 }

@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import { CORE_ERROR_CODES } from './error-codes';
 
 /** The abuse limits the product enforces; their sizes are configuration, their meaning is here. */
 // auth: per client address. checkout: checkouts per user. stripe: per user, every procedure that
@@ -31,8 +32,7 @@ export class RetryAfter extends Error {
 
 export function tooManyRequests(retryAfterSeconds: number): TRPCError {
   return new TRPCError({
-    code: 'TOO_MANY_REQUESTS',
-    message: `Too many requests. Try again in ${retryAfterSeconds} seconds.`,
+    ...CORE_ERROR_CODES.TOO_MANY_REQUESTS(retryAfterSeconds),
     cause: new RetryAfter(retryAfterSeconds),
   });
 }

@@ -10,6 +10,15 @@ export interface SessionUser {
   stripeCustomerId: string | null;
 }
 
+/**
+ * Each feature's settings, under the feature's name. Empty here: a feature adds its own entry with
+ * `declare module '@subkit/core' { interface FeatureSettings { billing: BillingSettings } }` (the
+ * way Fastify plugins add decorations), so a new setting is declared, documented and read in its
+ * feature alone; the server fills it from its validated configuration.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: an interface (not a type) so features can merge into it.
+export interface FeatureSettings {}
+
 /** What lives as long as the process: built once at start-up, shared by every request. */
 export interface AppServices {
   db: Database;
@@ -17,15 +26,7 @@ export interface AppServices {
   cache: TtlCache;
   rateLimiter: RateLimiter;
   now: () => Date;
-  settings: {
-    /** Origins that checkout and portal redirect URLs may point to. */
-    allowedRedirectOrigins: readonly string[];
-    /**
-     * The prices on offer, the only ones checkout sells: Stripe price ids or lookup keys, in the
-     * pricing page's order; `all-active` offers every active recurring price in the account.
-     */
-    plans: readonly string[] | 'all-active';
-  };
+  settings: FeatureSettings;
 }
 
 /** What one request brings. Filled by the transport (Fastify), not known to it beyond this shape. */

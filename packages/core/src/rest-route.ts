@@ -14,9 +14,6 @@ export interface Examples {
   responses?: Partial<Record<number, Record<string, Example>>>;
 }
 
-/** What a protected procedure answers without a session (see `protectedProcedure`). */
-export const unauthenticatedExample = { code: 'UNAUTHORIZED', message: 'Authentication required' } as const;
-
 /**
  * A procedure's REST twin, described by the package that defines the procedure. The server serves
  * it by calling the procedure (REST never has a second implementation) and builds the API document

@@ -1,0 +1,19 @@
+import { defineErrorCodes } from '@subkit/core';
+
+/**
+ * What the HTTP layer answers itself, before or beside any procedure: Fastify's refusals (its own
+ * messages name internals such as "FST_ERR_…"), unknown routes and the webhook's signature check.
+ */
+export const HTTP_ERROR_CODES = defineErrorCodes({
+  CONTENT_TYPE_NOT_JSON: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' },
+  CONTENT_LENGTH_MISMATCH: { code: 'BAD_REQUEST', message: 'Content-Length does not match the body' },
+  BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
+  BODY_NOT_JSON: { code: 'BAD_REQUEST', message: 'Request body is not valid JSON' },
+  /** A client error Fastify raised without a message of ours or its own. */
+  BAD_REQUEST: { code: 'BAD_REQUEST', message: 'Bad request' },
+  ROUTE_NOT_FOUND: (method: string, path: string) => ({
+    code: 'NOT_FOUND',
+    message: `Route ${method} ${path} not found`,
+  }),
+  INVALID_STRIPE_SIGNATURE: { code: 'BAD_REQUEST', message: 'Invalid Stripe signature' },
+});

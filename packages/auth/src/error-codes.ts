@@ -1,0 +1,14 @@
+import { defineErrorCodes } from '@subkit/core';
+
+/**
+ * What auth answers besides core's errors. Schema messages that name a field and appear once stay
+ * in `schemas.ts`; those the API document or tests quote are here.
+ */
+export const AUTH_ERROR_CODES = defineErrorCodes({
+  EMAIL_TAKEN: { code: 'CONFLICT', message: 'An account with this email already exists' },
+  /** One answer for an unknown email and a wrong password, so it does not reveal which emails have accounts. */
+  INVALID_CREDENTIALS: { code: 'UNAUTHORIZED', message: 'Invalid email or password' },
+  PASSWORD_TOO_SHORT: { code: 'BAD_REQUEST', message: 'password must be at least 8 characters' },
+  PASSWORD_TOO_LONG: { code: 'BAD_REQUEST', message: 'password must be at most 200 characters' },
+  PASSWORD_TOO_COMMON: { code: 'BAD_REQUEST', message: 'password is too common: choose one that is harder to guess' },
+});

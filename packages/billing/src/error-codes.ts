@@ -1,0 +1,43 @@
+import { defineErrorCodes } from '@subkit/core';
+
+const PROVIDER_UNAVAILABLE = 'The payment provider is unavailable. Please try again.';
+
+/**
+ * What billing answers besides core's errors. Schema messages that name a field and appear once
+ * (redirect URL and metadata entry checks) stay in `checkout/schemas.ts`; those the API document or
+ * tests quote are here.
+ */
+export const BILLING_ERROR_CODES = defineErrorCodes({
+  PRICE_ID_REQUIRED: { code: 'BAD_REQUEST', message: 'priceId is required' },
+  /** Malformed, unknown to Stripe, inactive, one-time, or not on offer: the caller cannot tell which. */
+  INVALID_PRICE: { code: 'BAD_REQUEST', message: 'Invalid price ID' },
+  SUBSCRIPTION_EXISTS: { code: 'CONFLICT', message: 'An active subscription already exists' },
+  /** A newer checkout of the same user started meanwhile: only the newest stays payable. */
+  CHECKOUT_SUPERSEDED: {
+    code: 'CONFLICT',
+    message: 'A newer checkout was started for this account; continue with that one',
+  },
+  NO_BILLING_ACCOUNT: { code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' },
+  IDEMPOTENCY_KEY_INVALID: {
+    code: 'BAD_REQUEST',
+    message: 'Idempotency-Key must be 1 to 255 visible ASCII characters',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    code: 'CONFLICT',
+    message: 'This Idempotency-Key was already used with a different request',
+  },
+  REDIRECT_NOT_ALLOWED: (field: string) => ({ code: 'BAD_REQUEST', message: `${field} must be on an allowed origin` }),
+  TOO_MANY_METADATA_KEYS: (maxKeys: number) => ({
+    code: 'BAD_REQUEST',
+    message: `metadata can have at most ${maxKeys} keys`,
+  }),
+  /** Stripe is rate limiting us: nothing is wrong with the request. */
+  PROVIDER_BUSY: { code: 'SERVICE_UNAVAILABLE', message: PROVIDER_UNAVAILABLE },
+  /** Stripe failed or could not be reached. */
+  PROVIDER_UNREACHABLE: { code: 'BAD_GATEWAY', message: PROVIDER_UNAVAILABLE },
+  /** Stripe refused what the caller asked for; Stripe's own wording stays in the log. */
+  PROVIDER_REFUSED: {
+    code: 'BAD_REQUEST',
+    message: 'The payment provider refused this request. Check the values sent and try again.',
+  },
+});

@@ -1,0 +1,16 @@
+/** What the operator decides about billing; the server fills it from its configuration. */
+export interface BillingSettings {
+  /** Origins that checkout and portal redirect URLs may point to. */
+  allowedRedirectOrigins: readonly string[];
+  /**
+   * The prices on offer, the only ones checkout sells: Stripe price ids or lookup keys, in the
+   * pricing page's order; `all-active` offers every active recurring price in the account.
+   */
+  plans: readonly string[] | 'all-active';
+}
+
+declare module '@subkit/core' {
+  interface FeatureSettings {
+    billing: BillingSettings;
+  }
+}

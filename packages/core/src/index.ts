@@ -1,0 +1,20 @@
+export { TtlCache } from './cache';
+export type { AppServices, Context, FeatureSettings, RequestInfo, SessionUser } from './context';
+export { CORE_ERROR_CODES, defineErrorCodes, type ErrorCode } from './error-codes';
+export { databaseOutage, type PublicError, toPublicError } from './errors';
+export {
+  type RateLimitBucket,
+  type RateLimitDecision,
+  type RateLimiter,
+  RetryAfter,
+  retryAfterSeconds,
+  tooManyRequests,
+} from './rate-limit';
+export type {
+  DocumentedStatus,
+  Example,
+  Examples,
+  RestRoute,
+  RestRoutesOf,
+} from './rest-route';
+export { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from './trpc';
