@@ -5,12 +5,20 @@ export { deleteExpiredCheckoutClaims } from './checkout/idempotent-request';
 export * from './checkout/schemas';
 export { deleteSpentCheckoutSessions, SUPERSEDED_MESSAGE } from './checkout/session-tracking';
 export { ensureCustomer } from './customers/ensure-customer';
+export { deleteExpiredRequestClaims } from './idempotency/idempotent-mutation';
+export * as planChangeMessages from './plan-changes/messages';
+export * from './plan-changes/schemas';
 export { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
 export { billingRestRoutes } from './rest-routes';
 export { billingRouter } from './router';
 export { createStripeClient, type StripeClientOptions } from './stripe/client';
 export { PROVIDER_REFUSED, PROVIDER_UNAVAILABLE, toBillingError } from './stripe/errors';
-export { LIVE_STATUSES, type SubscriptionSummary, subscriptionOutput } from './subscriptions/current-subscription';
+export {
+  LIVE_STATUSES,
+  pendingChangeOutput,
+  type SubscriptionSummary,
+  subscriptionOutput,
+} from './subscriptions/current-subscription';
 export type { BillingLogger } from './subscriptions/duplicate-subscriptions';
 export { deleteOldWebhookEvents, PROCESSED_EVENT_RETENTION_DAYS } from './webhooks/ledger-retention';
 export { type EventOutcome, processStripeEvent } from './webhooks/process-event';

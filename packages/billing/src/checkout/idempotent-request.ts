@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
 import { checkoutRequests, deleteInBatches } from '@subkit/db';
 import type { AppServices } from '@subkit/trpc';
 import { TRPCError } from '@trpc/server';
 import { and, eq, lte } from 'drizzle-orm';
+import {
+  assertIdempotencyKeyShape,
+  requestHash as hashOf,
+  KEY_REUSED_MESSAGE,
+  sha256,
+} from '../idempotency/request-hash';
 import type { CreateCheckoutOutput } from './schemas';
-
-// Stripe's own rule for Idempotency-Key, so a key we accept is one Stripe would too.
-const KEY_SHAPE = /^[\x21-\x7E]{1,255}$/;
 
 /** A checkout request made under an Idempotency-Key, once it has been claimed. */
 export interface IdempotentCheckout {
@@ -25,18 +27,6 @@ export interface IdempotentCheckout {
   remember(result: CreateCheckoutOutput): Promise<void>;
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /**
  * Claims `key` for this user and request body. The first request inserts the claim; a repeat
  * with the same body finds it (and the session, once there is one); a repeat with another body
@@ -49,10 +39,8 @@ export async function claimIdempotencyKey(
   input: unknown,
   expiresAt: number,
 ): Promise<IdempotentCheckout> {
-  if (!KEY_SHAPE.test(key)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' });
-  }
-  const requestHash = sha256(canonicalJson(input));
+  assertIdempotencyKeyShape(key);
+  const requestHash = hashOf(input);
   const where = and(eq(checkoutRequests.userId, userId), eq(checkoutRequests.idempotencyKey, key));
 
   await db
@@ -62,10 +50,7 @@ export async function claimIdempotencyKey(
   const [claim] = await db.select().from(checkoutRequests).where(where);
   if (!claim) throw new Error('idempotency claim vanished');
   if (claim.requestHash !== requestHash) {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: 'This Idempotency-Key was already used with a different request',
-    });
+    throw new TRPCError({ code: 'CONFLICT', message: KEY_REUSED_MESSAGE });
   }
   // The claim's own expiry is part of the key: once housekeeping has deleted a spent claim, the
   // same key makes a new claim and must not meet the old one at Stripe, which keeps keys for
