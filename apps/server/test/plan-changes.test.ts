@@ -331,6 +331,8 @@ describe.each(testDatabaseKinds())('plan changes on %s', (kind) => {
     stack.emulator.setDelivery({ duplicate: true, shuffle: true });
     // As the portal or the dashboard would: a schedule for a downgrade, then an upgrade on top.
     const schedule = await stripe.subscriptionSchedules.create({ from_subscription: user.subscriptionId });
+    // Settled before the phases change, so only the schedule's own event announces the pending change.
+    await stack.emulator.flushWebhooks();
     const phase = schedule.phases[0];
     await stripe.subscriptionSchedules.update(schedule.id, {
       phases: [
