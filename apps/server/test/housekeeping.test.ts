@@ -94,6 +94,7 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
       expect(reports()[0]).toEqual({
         expiredSessions: 2,
         expiredCheckoutClaims: 1,
+        expiredRequestClaims: 0,
         spentCheckoutSessions: 1,
         oldWebhookEvents: 1,
       });

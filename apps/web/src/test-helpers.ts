@@ -29,6 +29,8 @@ export const activeSubscription: Subscription = {
   productName: 'Pro',
   quantity: 1,
   currentPeriodEnd: '2031-03-15T12:00:00.000Z',
+  interval: 'month',
+  pendingChange: null,
   cancelAtPeriodEnd: false,
   canceledAt: null,
   endedAt: null,

@@ -1,10 +1,16 @@
 import { deleteExpiredSessions } from '@subkit/auth';
-import { deleteExpiredCheckoutClaims, deleteOldWebhookEvents, deleteSpentCheckoutSessions } from '@subkit/billing';
+import {
+  deleteExpiredCheckoutClaims,
+  deleteExpiredRequestClaims,
+  deleteOldWebhookEvents,
+  deleteSpentCheckoutSessions,
+} from '@subkit/billing';
 import type { AppServices } from '@subkit/core';
 
 export interface HousekeepingReport {
   expiredSessions: number;
   expiredCheckoutClaims: number;
+  expiredRequestClaims: number;
   spentCheckoutSessions: number;
   oldWebhookEvents: number;
 }
@@ -18,6 +24,7 @@ export async function runHousekeeping(services: Pick<AppServices, 'db' | 'now'>)
   return {
     expiredSessions: await deleteExpiredSessions(services),
     expiredCheckoutClaims: await deleteExpiredCheckoutClaims(services),
+    expiredRequestClaims: await deleteExpiredRequestClaims(services),
     spentCheckoutSessions: await deleteSpentCheckoutSessions(services),
     oldWebhookEvents: await deleteOldWebhookEvents(services),
   };

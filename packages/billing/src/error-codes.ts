@@ -17,6 +17,14 @@ export const BILLING_ERROR_CODES = defineErrorCodes({
     code: 'CONFLICT',
     message: 'A newer checkout was started for this account; continue with that one',
   },
+  ALREADY_ON_PLAN: { code: 'BAD_REQUEST', message: 'Already on this plan' },
+  NO_LIVE_SUBSCRIPTION: { code: 'BAD_REQUEST', message: 'No active subscription: subscribe to a plan first' },
+  /** Stripe kept the old price (a pending update): nothing changed and nothing was charged. */
+  UPGRADE_PAYMENT_FAILED: {
+    code: 'BAD_REQUEST',
+    message:
+      'The payment for the new plan failed, so your subscription stays on its current plan. Update your payment method and try again.',
+  },
   NO_BILLING_ACCOUNT: { code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' },
   IDEMPOTENCY_KEY_INVALID: {
     code: 'BAD_REQUEST',

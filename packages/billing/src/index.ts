@@ -6,13 +6,20 @@ export * from './checkout/schemas';
 export { deleteSpentCheckoutSessions } from './checkout/session-tracking';
 export { ensureCustomer } from './customers/ensure-customer';
 export { BILLING_ERROR_CODES } from './error-codes';
+export { deleteExpiredRequestClaims } from './idempotency/idempotent-mutation';
+export * from './plan-changes/schemas';
 export { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
 export { billingRestRoutes } from './rest-routes';
 export { billingRouter } from './router';
 export type { BillingSettings } from './settings';
 export { createStripeClient, type StripeClientOptions } from './stripe/client';
 export { toBillingError } from './stripe/errors';
-export { LIVE_STATUSES, type SubscriptionSummary, subscriptionOutput } from './subscriptions/current-subscription';
+export {
+  LIVE_STATUSES,
+  pendingChangeOutput,
+  type SubscriptionSummary,
+  subscriptionOutput,
+} from './subscriptions/current-subscription';
 export type { BillingLogger } from './subscriptions/duplicate-subscriptions';
 export { deleteOldWebhookEvents, PROCESSED_EVENT_RETENTION_DAYS } from './webhooks/ledger-retention';
 export { type EventOutcome, processStripeEvent } from './webhooks/process-event';

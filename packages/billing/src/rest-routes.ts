@@ -2,6 +2,7 @@ import { CORE_ERROR_CODES, type RestRoutesOf } from '@subkit/core';
 import { plansOutput } from './catalog/plans';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
 import { BILLING_ERROR_CODES } from './error-codes';
+import { changePlanInput, previewPlanChangeInput, previewPlanChangeOutput } from './plan-changes/schemas';
 import { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
 import type { billingRouter } from './router';
 import { subscriptionOutput } from './subscriptions/current-subscription';
@@ -22,6 +23,31 @@ const seedCheckout = {
   success: {
     sessionId: 'cs_test_1234567890abcdef',
     url: 'https://checkout.stripe.com/pay/cs_test_1234567890abcdef',
+  },
+};
+
+/** A subscription view as the plan-change routes return it. */
+const subscriptionExample = {
+  id: 'sub_1NxYz2AbCdEf',
+  status: 'active',
+  priceId: 'price_1ABC123XYZ',
+  productName: 'Pro',
+  quantity: 1,
+  currentPeriodEnd: '2026-12-31T00:00:00.000Z',
+  interval: 'month',
+  cancelAtPeriodEnd: false,
+  pendingChange: { priceId: 'price_starter_monthly', effectiveAt: '2026-12-31T00:00:00.000Z' },
+  canceledAt: null,
+  endedAt: null,
+  trialEnd: null,
+  metadata: { userId: '3f0c9a2e-6c1b-4c8e-9a51-0d2f1b7c4e11' },
+};
+
+const planChangeErrors = {
+  noSubscription: { summary: 'No live subscription', value: BILLING_ERROR_CODES.NO_LIVE_SUBSCRIPTION },
+  keyReused: {
+    summary: 'Idempotency-Key reused with another body',
+    value: BILLING_ERROR_CODES.IDEMPOTENCY_KEY_REUSED,
   },
 };
 
@@ -89,7 +115,10 @@ export const billingRestRoutes = {
     docs: {
       tag: 'Billing',
       summary: "The user's subscription",
-      description: 'A live (active, trialing or past_due) subscription first, else the most recent; `null` if none.',
+      description: [
+        'A live (active, trialing or past_due) subscription first, else the most recent; `null` if none.',
+        '`interval` is the billing period unit; `pendingChange` is a downgrade waiting for the period end, or null.',
+      ].join('\n'),
       auth: true,
       errors: [401, 503],
     },
@@ -111,6 +140,147 @@ export const billingRestRoutes = {
           400: {
             noCustomer: { value: BILLING_ERROR_CODES.NO_BILLING_ACCOUNT },
           },
+        },
+      },
+    },
+  },
+  previewPlanChange: {
+    method: 'POST',
+    url: '/api/billing/subscription/preview',
+    input: previewPlanChangeInput,
+    output: previewPlanChangeOutput,
+    docs: {
+      tag: 'Billing',
+      summary: 'Preview a plan change',
+      description: [
+        'What changing the live subscription to `priceId` would charge, changing nothing.',
+        '',
+        '- An upgrade (a higher price per normalised interval, or a longer interval such as month → year) takes',
+        "  effect now: `amountDue` is Stripe's preview of the immediate invoice, with its proration lines (credit",
+        '  for the unused time on the current price, charge for the remaining time on the new one, to the second).',
+        '- A downgrade takes effect at the period end: `amountDue` is 0.',
+        '- A change to the same price within 10 minutes (on the same server process) is prorated from the',
+        "  preview's time, so it charges exactly `amountDue`.",
+        '- Calls Stripe, so it is a POST and spends the per-user Stripe budget.',
+      ].join('\n'),
+      auth: true,
+      errors: [400, 401, 413, 415, 429, 502, 503],
+      examples: {
+        request: { upgrade: { value: { priceId: 'price_pro_yearly' } } },
+        responses: {
+          200: {
+            upgrade: {
+              summary: 'Upgrade: prorated, charged now',
+              value: {
+                priceId: 'price_pro_yearly',
+                effective: 'now',
+                amountDue: 27063,
+                currency: 'usd',
+                nextInvoiceAmount: 29000,
+                nextInvoiceAt: '2027-12-02T00:00:00.000Z',
+              },
+            },
+            downgrade: {
+              summary: 'Downgrade: at the period end',
+              value: {
+                priceId: 'price_starter_monthly',
+                effective: 'period_end',
+                amountDue: 0,
+                currency: 'usd',
+                nextInvoiceAmount: 900,
+                nextInvoiceAt: '2026-12-31T00:00:00.000Z',
+              },
+            },
+          },
+          400: {
+            invalidPrice: { summary: 'Price not on offer', value: BILLING_ERROR_CODES.INVALID_PRICE },
+            samePlan: { summary: 'Already on this plan', value: BILLING_ERROR_CODES.ALREADY_ON_PLAN },
+            noSubscription: planChangeErrors.noSubscription,
+          },
+          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
+        },
+      },
+    },
+  },
+  changePlan: {
+    method: 'POST',
+    url: '/api/billing/subscription/change',
+    input: changePlanInput,
+    output: subscriptionOutput,
+    docs: {
+      tag: 'Billing',
+      summary: 'Change plan',
+      description: [
+        'Moves the live subscription to `priceId` and returns the subscription as it now is.',
+        '',
+        '- Upgrades take effect now, prorated and invoiced at once. If the payment fails, the subscription stays',
+        '  on its current price and the answer is 400 (Stripe keeps the change pending for 23 hours: paying that',
+        '  invoice in time applies it).',
+        '- Downgrades take effect at the end of the paid period (a Stripe subscription schedule) and show as',
+        '  `pendingChange` until then.',
+        '- Choosing the current price while a change is pending cancels the pending change.',
+        '- Choosing another price while a change is pending replaces it.',
+      ].join('\n'),
+      auth: true,
+      errors: [400, 401, 409, 413, 415, 429, 502, 503],
+      idempotent: true,
+      examples: {
+        request: {
+          downgrade: { value: { priceId: 'price_starter_monthly' } },
+          upgrade: { value: { priceId: 'price_pro_yearly' } },
+        },
+        responses: {
+          200: { pending: { summary: 'Downgrade pending', value: subscriptionExample } },
+          400: {
+            invalidPrice: { summary: 'Price not on offer', value: BILLING_ERROR_CODES.INVALID_PRICE },
+            samePlan: { summary: 'Same price, nothing pending', value: BILLING_ERROR_CODES.ALREADY_ON_PLAN },
+            paymentFailed: { summary: 'Upgrade payment declined', value: BILLING_ERROR_CODES.UPGRADE_PAYMENT_FAILED },
+            noSubscription: planChangeErrors.noSubscription,
+          },
+          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
+          409: { keyReused: planChangeErrors.keyReused },
+        },
+      },
+    },
+  },
+  cancelSubscription: {
+    method: 'POST',
+    url: '/api/billing/subscription/cancel',
+    output: subscriptionOutput,
+    docs: {
+      tag: 'Billing',
+      summary: 'Cancel at period end',
+      description:
+        'The subscription ends when the paid period does (`cancelAtPeriodEnd: true`); a pending plan change is dropped. No body.',
+      auth: true,
+      errors: [400, 401, 409, 429, 502, 503],
+      idempotent: true,
+      examples: {
+        responses: {
+          200: { canceling: { value: { ...subscriptionExample, cancelAtPeriodEnd: true, pendingChange: null } } },
+          400: { noSubscription: planChangeErrors.noSubscription },
+          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
+        },
+      },
+    },
+  },
+  resumeSubscription: {
+    method: 'POST',
+    url: '/api/billing/subscription/resume',
+    output: subscriptionOutput,
+    docs: {
+      tag: 'Billing',
+      summary: 'Resume a subscription set to cancel',
+      description:
+        'Undoes a cancellation at period end (`cancelAtPeriodEnd: false`); the subscription renews. No body.',
+      auth: true,
+      errors: [400, 401, 409, 429, 502, 503],
+      idempotent: true,
+      examples: {
+        responses: {
+          200: { resumed: { value: { ...subscriptionExample, pendingChange: null } } },
+          400: { noSubscription: planChangeErrors.noSubscription },
+          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
         },
       },
     },

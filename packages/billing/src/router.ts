@@ -2,6 +2,8 @@ import { type Context, createTRPCRouter, protectedProcedure, publicProcedure, ra
 import { listPlans, plansOutput } from './catalog/plans';
 import { createCheckout } from './checkout/create-checkout';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
+import { changePlan, previewPlanChange, setCancelAtPeriodEnd } from './plan-changes/plan-change';
+import { changePlanInput, previewPlanChangeInput, previewPlanChangeOutput } from './plan-changes/schemas';
 import {
   createPortalSession,
   createPortalSessionInput,
@@ -38,4 +40,23 @@ export const billingRouter = createTRPCRouter({
     .input(createPortalSessionInput)
     .output(createPortalSessionOutput)
     .mutation(({ ctx, input }) => createPortalSession(ctx, ctx.session.user, input)),
+
+  /** A mutation (POST) although it changes nothing: it calls Stripe, and spends the Stripe budget. */
+  previewPlanChange: stripeCallingProcedure
+    .input(previewPlanChangeInput)
+    .output(previewPlanChangeOutput)
+    .mutation(({ ctx, input }) => previewPlanChange(ctx, ctx.session.user, input)),
+
+  changePlan: stripeCallingProcedure
+    .input(changePlanInput)
+    .output(subscriptionOutput)
+    .mutation(({ ctx, input }) => changePlan(ctx, ctx.session.user, input, ctx.request.idempotencyKey)),
+
+  cancelSubscription: stripeCallingProcedure
+    .output(subscriptionOutput)
+    .mutation(({ ctx }) => setCancelAtPeriodEnd(ctx, ctx.session.user, true, ctx.request.idempotencyKey)),
+
+  resumeSubscription: stripeCallingProcedure
+    .output(subscriptionOutput)
+    .mutation(({ ctx }) => setCancelAtPeriodEnd(ctx, ctx.session.user, false, ctx.request.idempotencyKey)),
 });

@@ -3,7 +3,7 @@
  * server turns it into `{"error":{type,code,message,param,doc_url}}` with the
  * matching HTTP status, which stripe-node maps to its own error classes.
  */
-export type StripeErrorType = 'api_error' | 'idempotency_error' | 'invalid_request_error';
+export type StripeErrorType = 'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error';
 
 export interface StripeErrorBody {
   error: {
@@ -49,6 +49,7 @@ export type ResourceName =
   | 'checkout.session'
   | 'subscription'
   | 'subscription item'
+  | 'subscription schedule'
   | 'invoice'
   | 'credit_note'
   | 'event'
@@ -86,4 +87,9 @@ export function unrecognizedUrl(method: string, path: string): StripeApiError {
     'invalid_request_error',
     `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
   );
+}
+
+/** A declined payment: 402 `card_error`, which stripe-node raises as `StripeCardError`. */
+export function cardDeclined(): StripeApiError {
+  return new StripeApiError(402, 'card_error', 'Your card was declined.', 'card_declined');
 }

@@ -145,3 +145,13 @@ export function mergeMetadata(current: Metadata, update: Metadata | null | undef
   }
   return merged;
 }
+
+/** An enum parameter: undefined when absent, Stripe's `Invalid <param>` error for a value not in `values`. */
+export function oneOf<T extends string>(params: Params, key: string, values: readonly T[], param = key): T | undefined {
+  const value = optionalString(params, key, param);
+  if (value === undefined) return undefined;
+  if (!(values as readonly string[]).includes(value)) {
+    throw invalidParam(param, `Invalid ${param}: must be one of ${values.join(', ')}`);
+  }
+  return value as T;
+}

@@ -17,6 +17,7 @@ import { registerEventRoutes } from './routes/events';
 import { registerInvoiceRoutes } from './routes/invoices';
 import { registerPriceRoutes } from './routes/prices';
 import { registerProductRoutes } from './routes/products';
+import { registerSubscriptionScheduleRoutes } from './routes/subscription-schedules';
 import { registerSubscriptionRoutes } from './routes/subscriptions';
 import { registerTestHelperRoutes } from './routes/test-helpers';
 
@@ -91,6 +92,7 @@ export function buildServer(
   registerCustomerRoutes(api, ctx);
   registerCheckoutSessionRoutes(api, ctx);
   registerSubscriptionRoutes(api, ctx);
+  registerSubscriptionScheduleRoutes(api, ctx);
   registerInvoiceRoutes(api, ctx);
   registerCreditNoteRoutes(api, ctx);
   registerBillingPortalRoutes(api, ctx);

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from './catalog';
+import type { LineSpec } from './objects/invoice';
 import { buildPrice } from './objects/price';
 import { buildProduct } from './objects/product';
 import type { Metadata } from './params';
@@ -16,6 +17,7 @@ import type {
   StripeEvent,
   StripeObject,
   Subscription,
+  SubscriptionSchedule,
 } from './wire';
 
 /** Objects of one kind, by id, remembering creation order (Stripe lists newest first). */
@@ -69,6 +71,9 @@ export class Store {
   /** `subscription_data` given at session creation, applied when the session completes. */
   readonly checkoutSubscriptionData = new Map<string, { metadata: Metadata; trialPeriodDays: number | null }>();
   readonly subscriptions = new Collection<Subscription>();
+  readonly subscriptionSchedules = new Collection<SubscriptionSchedule>();
+  /** Prorations (`create_prorations`) waiting for the subscription's next invoice, by subscription id. */
+  readonly pendingProrations = new Map<string, LineSpec[]>();
   readonly invoices = new Collection<Invoice>();
   readonly portalSessions = new Collection<PortalSession>();
   readonly creditNotes = new Collection<CreditNote>();
@@ -76,6 +81,8 @@ export class Store {
   readonly events = new Collection<StripeEvent>();
   /** Subscriptions whose next renewal a test asked to fail. */
   readonly failingRenewals = new Set<string>();
+  /** Subscriptions whose next payment of any kind (a plan change's invoice, a renewal) a test asked to fail. */
+  readonly failingPayments = new Set<string>();
 
   /** Looks an id up in every collection; used to expand `customer`, `subscription`, `price.product`, … */
   find(id: string): StripeObject | undefined {
@@ -84,6 +91,7 @@ export class Store {
       this.products.get(id) ??
       this.prices.get(id) ??
       this.subscriptions.get(id) ??
+      this.subscriptionSchedules.get(id) ??
       this.invoices.get(id) ??
       this.checkoutSessions.get(id) ??
       this.portalSessions.get(id) ??

@@ -26,6 +26,8 @@ export type CheckoutLineItem = Wire<Stripe.LineItem>;
 export type Subscription = Wire<Stripe.Subscription>;
 export type SubscriptionItem = Wire<Stripe.SubscriptionItem>;
 export type Invoice = Wire<Stripe.Invoice>;
+export type SubscriptionSchedule = Wire<Stripe.SubscriptionSchedule>;
+export type SchedulePhase = Wire<Stripe.SubscriptionSchedule.Phase>;
 export type InvoiceLineItem = Wire<Stripe.InvoiceLineItem>;
 export type PortalSession = Wire<Stripe.BillingPortal.Session>;
 export type CreditNote = Wire<Stripe.CreditNote>;
@@ -38,6 +40,7 @@ export type StripeObject =
   | Customer
   | CheckoutSession
   | Subscription
+  | SubscriptionSchedule
   | Invoice
   | PortalSession
   | CreditNote

@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { AppServices } from '@subkit/core';
 import { checkoutRequests, deleteInBatches } from '@subkit/db';
 import { TRPCError } from '@trpc/server';
 import { and, eq, lte } from 'drizzle-orm';
 import { BILLING_ERROR_CODES } from '../error-codes';
+import { assertIdempotencyKeyShape, requestHash as hashOf, sha256 } from '../idempotency/request-hash';
 import type { CreateCheckoutOutput } from './schemas';
-
-// Stripe's own rule for Idempotency-Key, so a key we accept is one Stripe would too.
-const KEY_SHAPE = /^[\x21-\x7E]{1,255}$/;
 
 /** A checkout request made under an Idempotency-Key, once it has been claimed. */
 export interface IdempotentCheckout {
@@ -26,18 +23,6 @@ export interface IdempotentCheckout {
   remember(result: CreateCheckoutOutput): Promise<void>;
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /**
  * Claims `key` for this user and request body. The first request inserts the claim; a repeat
  * with the same body finds it (and the session, once there is one); a repeat with another body
@@ -50,10 +35,8 @@ export async function claimIdempotencyKey(
   input: unknown,
   expiresAt: number,
 ): Promise<IdempotentCheckout> {
-  if (!KEY_SHAPE.test(key)) {
-    throw new TRPCError(BILLING_ERROR_CODES.IDEMPOTENCY_KEY_INVALID);
-  }
-  const requestHash = sha256(canonicalJson(input));
+  assertIdempotencyKeyShape(key);
+  const requestHash = hashOf(input);
   const where = and(eq(checkoutRequests.userId, userId), eq(checkoutRequests.idempotencyKey, key));
 
   await db

@@ -22,7 +22,8 @@ const required = (field: string, type: string) => ({
     issue.input === undefined || issue.input === null ? `${field} is required` : `${field} must be a ${type}`,
 });
 
-const priceId = z
+/** A price id as every billing input takes it: whether it is on offer is checked by the procedure. */
+export const priceIdField = z
   .string(required('priceId', 'string'))
   .trim()
   .min(1, BILLING_ERROR_CODES.PRICE_ID_REQUIRED.message)
@@ -114,7 +115,7 @@ const metadata = z
 /** POST /api/billing/checkout and `billing.createCheckout`: one schema for types, validation and docs. */
 export const createCheckoutInput = z.object(
   {
-    priceId: priceId.meta({ description: 'Stripe price ID for the plan', examples: ['price_1ABC123XYZ'] }),
+    priceId: priceIdField.meta({ description: 'Stripe price ID for the plan', examples: ['price_1ABC123XYZ'] }),
     successUrl: redirectUrl('successUrl').meta({
       description: 'URL to redirect after successful checkout (http(s), on an allowed origin)',
       format: 'uri',

@@ -7,6 +7,16 @@ import { getPrice } from '../catalog/prices';
 /** Stripe statuses in which the customer still has (or is about to have) the plan. */
 export const LIVE_STATUSES = ['active', 'trialing', 'past_due'] as const;
 
+export const pendingChangeOutput = z
+  .object({
+    priceId: z
+      .string()
+      .meta({ description: 'The price the subscription moves to', examples: ['price_starter_monthly'] }),
+    effectiveAt: z.string().meta({ description: 'ISO 8601 time the change takes effect (the current period end)' }),
+  })
+  .nullable()
+  .meta({ description: 'A downgrade waiting for the period end, or null' });
+
 export const subscriptionOutput = z
   .object({
     id: z.string().meta({ description: 'Stripe subscription ID', examples: ['sub_1NxYz2AbCdEf'] }),
@@ -18,7 +28,14 @@ export const subscriptionOutput = z
     productName: z.string().nullable(),
     quantity: z.number().int(),
     currentPeriodEnd: z.string().nullable().meta({ description: 'ISO 8601 time the paid period ends' }),
-    cancelAtPeriodEnd: z.boolean().meta({ description: 'Set to end at the period end (cancelled in the portal)' }),
+    interval: z
+      .enum(['day', 'week', 'month', 'year'])
+      .nullable()
+      .meta({ description: "The price's billing period unit; null only if Stripe's price cannot be read" }),
+    cancelAtPeriodEnd: z
+      .boolean()
+      .meta({ description: 'Set to end at the period end (billing.cancelSubscription, or the portal)' }),
+    pendingChange: pendingChangeOutput,
     canceledAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     trialEnd: z.string().nullable(),
@@ -28,7 +45,11 @@ export const subscriptionOutput = z
   .meta({ description: "The user's current subscription, or null when they never subscribed" });
 export type SubscriptionSummary = z.infer<typeof subscriptionOutput>;
 
-const isLive = inArray(subscriptions.status, [...LIVE_STATUSES]);
+const INTERVALS = ['day', 'week', 'month', 'year'] as const;
+const intervalOf = (value: string | null) =>
+  (INTERVALS as readonly string[]).includes(value ?? '') ? (value as (typeof INTERVALS)[number]) : null;
+
+export const isLive = inArray(subscriptions.status, [...LIVE_STATUSES]);
 
 // Every checkout runs this one, so it is prepared once.
 const liveSubscriptionOf = preparedPerDatabase((db) =>
@@ -66,7 +87,12 @@ export async function currentSubscription(
     productName: price?.productName || null,
     quantity: row.quantity,
     currentPeriodEnd: iso(row.currentPeriodEnd),
+    interval: intervalOf(row.interval ?? price?.interval ?? null),
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    pendingChange:
+      row.pendingPriceId && row.pendingChangeAt
+        ? { priceId: row.pendingPriceId, effectiveAt: row.pendingChangeAt.toISOString() }
+        : null,
     canceledAt: iso(row.canceledAt),
     endedAt: iso(row.endedAt),
     trialEnd: iso(row.trialEnd),

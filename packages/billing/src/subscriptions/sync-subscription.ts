@@ -1,5 +1,5 @@
 import type { AppServices } from '@subkit/core';
-import { subscriptions, type Transaction, users } from '@subkit/db';
+import { type Database, subscriptions, type Transaction, users } from '@subkit/db';
 import { eq, lt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { isMissingResource, toBillingError } from '../stripe/errors';
@@ -8,6 +8,7 @@ import type { AfterCommit, ApplyEvent, LedgerEntry } from '../webhooks/handler';
 import { IgnoredEvent } from '../webhooks/ignored-event';
 import { LIVE_STATUSES } from './current-subscription';
 import { flagDuplicateSubscriptions } from './duplicate-subscriptions';
+import { scheduledChangeOf } from './scheduled-change';
 
 const fromUnix = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
 
@@ -34,7 +35,8 @@ function readSubscription(
   { stripe }: Pick<AppServices, 'stripe'>,
   subscriptionId: string,
 ): Promise<Stripe.Subscription> {
-  return stripe.subscriptions.retrieve(subscriptionId).catch((error: unknown) => {
+  // The schedule comes expanded: a plan change waiting for the period end is read from its phases.
+  return stripe.subscriptions.retrieve(subscriptionId, { expand: ['schedule'] }).catch((error: unknown) => {
     if (isMissingResource(error))
       throw new IgnoredEvent(`Stripe has no subscription ${subscriptionId}: ${error.message}`);
     throw toBillingError(error);
@@ -49,7 +51,7 @@ function readSubscription(
  *
  * A live subscription is then checked against the user's others: at most one may be live.
  */
-async function storeSubscription(
+export async function storeSubscription(
   tx: Transaction,
   subscription: Stripe.Subscription,
   entry: LedgerEntry,
@@ -82,6 +84,8 @@ async function storeSubscription(
     endedAt: fromUnix(subscription.ended_at),
     trialEnd: fromUnix(subscription.trial_end),
     metadata: subscription.metadata,
+    interval: item.price.recurring?.interval ?? null,
+    ...scheduledChangeOf(subscription),
     stripeUpdatedAt: new Date(eventCreated * 1000),
     sourceEventSeq: entry.seq,
     stripeCreatedAt: fromUnix(subscription.created),
@@ -107,4 +111,33 @@ async function findUserId(tx: Transaction, customerId: string, metadataUserId: s
   if (!isUserId(metadataUserId)) return null;
   const [byMetadata] = await tx.select({ id: users.id }).from(users).where(eq(users.id, metadataUserId));
   return byMetadata?.id ?? null;
+}
+
+/**
+ * Brings our row up to date right after one of our own calls changed the subscription, so the
+ * caller sees the change at once rather than when its webhooks arrive. The read takes a ledger
+ * `seq` before it starts, so it orders with webhook reads by the same rule: a read made for a
+ * later `seq` is never replaced by this one, and this one replaces any made for an earlier `seq`.
+ */
+export async function refreshSubscription(
+  services: Pick<AppServices, 'db' | 'stripe' | 'now'>,
+  subscriptionId: string,
+): Promise<void> {
+  const seq = await nextLedgerSeq(services.db);
+  const subscription = await readSubscription(services, subscriptionId).catch((error: unknown) => {
+    throw error instanceof IgnoredEvent ? toBillingError(error) : error;
+  });
+  const readAt = Math.floor(services.now().getTime() / 1000);
+  await services.db.transaction((tx) => storeSubscription(tx, subscription, { seq }, readAt));
+}
+
+async function nextLedgerSeq(db: Database): Promise<number> {
+  const result = (await db.execute(
+    sql`select nextval(pg_get_serial_sequence('stripe_events', 'seq')) as seq`,
+  )) as unknown;
+  // node-postgres and PGlite shape the result differently.
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { seq: unknown }[];
+  const row = rows[0];
+  if (!row) throw new Error('the ledger sequence returned nothing');
+  return Number(row.seq);
 }

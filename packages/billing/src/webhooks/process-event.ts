@@ -8,6 +8,7 @@ import { checkoutSessionCompleted } from './handlers/checkout-session-completed'
 import { checkoutSessionExpired } from './handlers/checkout-session-expired';
 import { invoiceSettled } from './handlers/invoice-settled';
 import { subscriptionChanged } from './handlers/subscription-changed';
+import { subscriptionScheduleChanged } from './handlers/subscription-schedule-changed';
 import { IgnoredEvent } from './ignored-event';
 
 type HandlerTable = { [T in Stripe.Event['type']]?: EventHandler<EventOf<T>> };
@@ -21,6 +22,12 @@ const handlers: HandlerTable = {
   'customer.subscription.deleted': subscriptionChanged,
   'customer.subscription.paused': subscriptionChanged,
   'customer.subscription.resumed': subscriptionChanged,
+  'subscription_schedule.created': subscriptionScheduleChanged,
+  'subscription_schedule.updated': subscriptionScheduleChanged,
+  'subscription_schedule.released': subscriptionScheduleChanged,
+  'subscription_schedule.canceled': subscriptionScheduleChanged,
+  'subscription_schedule.completed': subscriptionScheduleChanged,
+  'subscription_schedule.aborted': subscriptionScheduleChanged,
   'invoice.paid': invoiceSettled,
   'invoice.payment_failed': invoiceSettled,
   'price.created': catalogChanged,

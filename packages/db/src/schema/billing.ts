@@ -35,6 +35,13 @@ export const subscriptions = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true }),
     trialEnd: timestamp('trial_end', { withTimezone: true }),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** The price's billing interval (day, week, month, year); null on rows stored before it was kept. */
+    interval: text('interval'),
+    /** The subscription schedule managing the subscription (a plan change waiting for the period end). */
+    scheduleId: text('schedule_id'),
+    /** The price the schedule switches to, and when; both null when no change is pending. */
+    pendingPriceId: text('pending_price_id'),
+    pendingChangeAt: timestamp('pending_change_at', { withTimezone: true }),
     /** `created` of the newest Stripe event applied; shows how fresh this row is. */
     stripeUpdatedAt: timestamp('stripe_updated_at', { withTimezone: true }).notNull(),
     /**
@@ -168,3 +175,46 @@ export const duplicateSubscriptions = pgTable(
 );
 
 export type DuplicateSubscription = typeof duplicateSubscriptions.$inferSelect;
+
+/**
+ * Mutations other than checkout made under an Idempotency-Key (plan changes, cancel, resume): a
+ * repeat with the same body gets the first answer back, the same key with another body is refused.
+ * Keys are per user and per operation; rows older than a day are deleted by housekeeping, as Stripe
+ * forgets its keys after 24 hours.
+ */
+export const idempotentRequests = pgTable(
+  'idempotent_requests',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    operation: text('operation').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** SHA-256 of the validated request body. */
+    requestHash: text('request_hash').notNull(),
+    /** The answer of the first request, once it succeeded. */
+    response: jsonb('response'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.operation, table.idempotencyKey] }),
+    index('idempotent_requests_created_at_idx').on(table.createdAt),
+  ],
+);
+
+/**
+ * The proration date of a user's latest upgrade preview, per subscription and price. The change
+ * that follows reuses it so it charges exactly what was shown, whichever server process serves
+ * it; it is kept here, not sent by the caller, who could otherwise choose how much time is credited.
+ */
+export const planChangePreviews = pgTable(
+  'plan_change_previews',
+  {
+    subscriptionId: text('subscription_id').notNull(),
+    priceId: text('price_id').notNull(),
+    /** Stripe's `proration_date`: seconds since the epoch, on Stripe's clock. */
+    prorationDate: integer('proration_date').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.subscriptionId, table.priceId] })],
+);

@@ -1,6 +1,13 @@
 import type { EmulatorContext } from '../context';
 import type { EventOrigin } from '../events';
-import { type BillingReason, buildInvoice, failInvoicePayment, finalizeInvoice, payInvoice } from '../objects/invoice';
+import {
+  type BillingReason,
+  buildInvoice,
+  failInvoicePayment,
+  finalizeInvoice,
+  type InvoiceInput,
+  payInvoice,
+} from '../objects/invoice';
 import type { Customer, Invoice, Subscription } from '../wire';
 
 /**
@@ -8,7 +15,12 @@ import type { Customer, Invoice, Subscription } from '../wire';
  * period and makes it the subscription's `latest_invoice`, so the subscription
  * event that precedes the invoice events already points at it, as on Stripe.
  */
-export function draftInvoice(ctx: EmulatorContext, subscription: Subscription, billingReason: BillingReason): Invoice {
+export function draftInvoice(
+  ctx: EmulatorContext,
+  subscription: Subscription,
+  billingReason: BillingReason,
+  content: Pick<InvoiceInput, 'lines' | 'period'> = {},
+): Invoice {
   const invoice = ctx.store.invoices.insert(
     buildInvoice({
       customer: customerOf(ctx, subscription),
@@ -16,6 +28,7 @@ export function draftInvoice(ctx: EmulatorContext, subscription: Subscription, b
       billingReason,
       free: subscription.status === 'trialing',
       created: ctx.clock.now(),
+      ...content,
     }),
   );
   subscription.latest_invoice = invoice.id;
@@ -52,7 +65,7 @@ export function collectInvoice(
   }
 }
 
-function customerOf(ctx: EmulatorContext, subscription: Subscription): Customer {
+export function customerOf(ctx: EmulatorContext, subscription: Subscription): Customer {
   const id = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
   const customer = ctx.store.customers.get(id);
   if (!customer) throw new Error(`Subscription ${subscription.id} refers to missing customer ${id}.`);

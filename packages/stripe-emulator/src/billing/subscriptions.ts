@@ -1,11 +1,16 @@
 import type { EmulatorContext } from '../context';
-import { invalidRequest } from '../errors';
+import { cardDeclined, invalidRequest } from '../errors';
 import { AUTOMATIC, changedAttributes, type EventOrigin } from '../events';
-import { addInterval, planFromPrice } from '../objects/price';
+import { periodLine } from '../objects/invoice';
+import { addInterval } from '../objects/price';
 import { buildSubscriptionItem } from '../objects/subscription';
 import { type Metadata, mergeMetadata } from '../params';
 import type { Price, Subscription } from '../wire';
 import { collectInvoice, draftInvoice } from './invoicing';
+import { type ProrationBehavior, planItemChanges } from './prorations';
+import { enterScheduledPhase } from './schedules';
+
+const idOf = (value: string | { id: string }) => (typeof value === 'string' ? value : value.id);
 
 /** One entry of `items[]` on update, already resolved against the store. */
 export type ItemChange =
@@ -13,20 +18,45 @@ export type ItemChange =
   | { kind: 'add'; price: Price; quantity: number }
   | { kind: 'delete'; itemId: string };
 
+/** `payment_behavior` on subscription updates (https://docs.stripe.com/billing/subscriptions/pending-updates). */
+export type PaymentBehavior =
+  | 'allow_incomplete'
+  | 'default_incomplete'
+  | 'error_if_incomplete'
+  | 'pending_if_incomplete';
+export const PAYMENT_BEHAVIORS: readonly PaymentBehavior[] = [
+  'allow_incomplete',
+  'default_incomplete',
+  'error_if_incomplete',
+  'pending_if_incomplete',
+];
+
 export interface SubscriptionChanges {
   cancelAtPeriodEnd?: boolean;
   items: ItemChange[];
   metadata?: Metadata | null;
+  prorationBehavior?: ProrationBehavior;
+  /** When the proration is computed from; default now. */
+  prorationDate?: number;
+  paymentBehavior?: PaymentBehavior;
 }
 
 /** Statuses in which a subscription still bills and can be changed freely. */
 const LIVE_STATUSES: readonly Subscription['status'][] = ['active', 'trialing', 'past_due', 'unpaid'];
 
+/** Stripe keeps a pending update for 23 hours before discarding it. */
+const PENDING_UPDATE_LIFETIME_SECONDS = 23 * 60 * 60;
+
 export function currentPeriodEnd(subscription: Subscription): number {
   return subscription.items.data[0]?.current_period_end ?? subscription.created;
 }
 
-/** Applies one update and emits a single `customer.subscription.updated` with `previous_attributes`. */
+/**
+ * Applies one update and emits a single `customer.subscription.updated` with `previous_attributes`.
+ * A price or quantity change is prorated by `proration_behavior`; when that (or a new billing
+ * interval) invoices at once, the invoice events follow. Under `pending_if_incomplete` a failed
+ * payment leaves the items as they were and records the change in `pending_update` instead.
+ */
 export function updateSubscription(
   ctx: EmulatorContext,
   subscription: Subscription,
@@ -37,23 +67,108 @@ export function updateSubscription(
   if (subscription.status === 'canceled' && touchesBilling) {
     throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
   }
+  if (subscription.schedule && changes.cancelAtPeriodEnd !== undefined) {
+    throw invalidRequest(
+      `The subscription is managed by the subscription schedule \`${idOf(subscription.schedule)}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
+    );
+  }
+  const paymentBehavior = changes.paymentBehavior ?? 'allow_incomplete';
+  if (
+    paymentBehavior === 'pending_if_incomplete' &&
+    (changes.metadata !== undefined || changes.cancelAtPeriodEnd !== undefined)
+  ) {
+    throw invalidRequest(
+      'When `payment_behavior` is `pending_if_incomplete`, you can only update `items`, `proration_behavior`, `proration_date`, `billing_cycle_anchor`, `trial_end`, `trial_from_plan` and `expand`.',
+      'payment_behavior',
+    );
+  }
   const before = structuredClone(subscription);
   const now = ctx.clock.now();
-
-  if (changes.cancelAtPeriodEnd !== undefined) setCancelAtPeriodEnd(subscription, changes.cancelAtPeriodEnd, now);
-  for (const change of changes.items) applyItemChange(subscription, change, now);
-  if (subscription.items.data.length === 0) {
+  const behavior = changes.prorationBehavior ?? 'create_prorations';
+  const plan = planItemChanges(
+    ctx,
+    subscription,
+    changes.items.filter((change) => change.kind !== 'add'),
+    changes.prorationDate ?? now,
+    behavior,
+  );
+  for (const change of changes.items) {
+    if (change.kind !== 'add') continue;
+    const first = plan.items[0];
+    const period = first
+      ? { start: first.current_period_start, end: first.current_period_end }
+      : { start: now, end: now };
+    plan.items.push(buildSubscriptionItem(subscription.id, change.price, change.quantity, period, now));
+  }
+  if (plan.items.length === 0) {
     throw invalidRequest(
       'A subscription must have at least one active plan. To cancel it, delete the subscription instead.',
       'items',
     );
   }
-  subscription.metadata = mergeMetadata(subscription.metadata, changes.metadata);
 
+  const pending = ctx.store.pendingProrations.get(subscription.id) ?? [];
+  const invoicesNow = plan.resetsCycle || (behavior === 'always_invoice' && plan.prorations.length > 0);
+  if (!invoicesNow) {
+    subscription.items.data = plan.items;
+    if (behavior === 'create_prorations' && plan.prorations.length > 0) {
+      ctx.store.pendingProrations.set(subscription.id, [...pending, ...plan.prorations]);
+    }
+    applyOtherChanges(subscription, changes, now);
+    emitUpdated(ctx, before, subscription, origin);
+    return subscription;
+  }
+
+  const fails = ctx.store.failingPayments.delete(subscription.id);
+  if (fails && paymentBehavior === 'error_if_incomplete') throw cardDeclined();
+  // `always_invoice` sweeps prorations still waiting for the next invoice into this one.
+  const lines = [...pending, ...plan.prorations, ...plan.newPeriodLines];
+  const invoice = draftInvoice(ctx, subscription, 'subscription_update', { lines, period: { start: now, end: now } });
+  if (fails && paymentBehavior === 'pending_if_incomplete') {
+    subscription.pending_update = {
+      billing_cycle_anchor: plan.resetsCycle ? now : null,
+      cancel_at_period_end: null,
+      discount: null,
+      discounts: null,
+      expires_at: now + PENDING_UPDATE_LIFETIME_SECONDS,
+      metadata: null,
+      subscription_items: plan.items,
+      trial_end: null,
+      trial_from_plan: null,
+    };
+    collectInvoice(ctx, invoice, subscription, 'fails', origin);
+    emitUpdated(ctx, before, subscription, origin);
+    return subscription;
+  }
+
+  ctx.store.pendingProrations.delete(subscription.id);
+  subscription.items.data = plan.items;
+  if (plan.resetsCycle) subscription.billing_cycle_anchor = now;
+  applyOtherChanges(subscription, changes, now);
+  if (fails) subscription.status = 'past_due';
+  emitUpdated(ctx, before, subscription, origin);
+  collectInvoice(ctx, invoice, subscription, fails ? 'fails' : 'succeeds', origin);
+  return subscription;
+}
+
+function applyOtherChanges(subscription: Subscription, changes: SubscriptionChanges, now: number): void {
+  if (changes.cancelAtPeriodEnd !== undefined) setCancelAtPeriodEnd(subscription, changes.cancelAtPeriodEnd, now);
+  subscription.metadata = mergeMetadata(subscription.metadata, changes.metadata);
+}
+
+function emitUpdated(ctx: EmulatorContext, before: Subscription, subscription: Subscription, origin: EventOrigin) {
   const previous = changedAttributes(before, subscription);
   if (Object.keys(previous).length > 0)
     ctx.events.emit('customer.subscription.updated', subscription, origin, previous);
-  return subscription;
+}
+
+/** A pending update nobody paid for within its lifetime is discarded, as Stripe does. */
+export function expirePendingUpdate(ctx: EmulatorContext, subscription: Subscription): void {
+  const pending = subscription.pending_update;
+  if (!pending || pending.expires_at > ctx.clock.now()) return;
+  const before = structuredClone(subscription);
+  subscription.pending_update = null;
+  emitUpdated(ctx, before, subscription, AUTOMATIC);
 }
 
 function setCancelAtPeriodEnd(subscription: Subscription, cancel: boolean, now: number): void {
@@ -66,32 +181,6 @@ function setCancelAtPeriodEnd(subscription: Subscription, cancel: boolean, now: 
     feedback_option: null,
     reason: cancel ? 'cancellation_requested' : null,
   };
-}
-
-function applyItemChange(subscription: Subscription, change: ItemChange, now: number): void {
-  const items = subscription.items.data;
-  switch (change.kind) {
-    case 'add': {
-      const first = items[0];
-      const period = first
-        ? { start: first.current_period_start, end: first.current_period_end }
-        : { start: now, end: now };
-      items.push(buildSubscriptionItem(subscription.id, change.price, change.quantity, period, now));
-      return;
-    }
-    case 'delete':
-      subscription.items.data = items.filter((item) => item.id !== change.itemId);
-      return;
-    case 'replace': {
-      const item = items.find((candidate) => candidate.id === change.itemId);
-      if (!item) throw new Error(`Item ${change.itemId} was validated but is gone.`);
-      if (change.price) {
-        item.price = change.price;
-        item.plan = planFromPrice(change.price);
-      }
-      if (change.quantity !== undefined) item.quantity = change.quantity;
-    }
-  }
 }
 
 /** `DELETE /v1/subscriptions/:id`: ends the subscription now. */
@@ -187,18 +276,28 @@ export function settlePeriodEnd(ctx: EmulatorContext, subscription: Subscription
   if (periodEnd > now || !LIVE_STATUSES.includes(subscription.status)) return false;
 
   const origin = AUTOMATIC;
-  if (subscription.cancel_at_period_end || (subscription.cancel_at !== null && subscription.cancel_at <= periodEnd)) {
+  const before = structuredClone(subscription);
+  const scheduleEndsIt = enterScheduledPhase(ctx, subscription, periodEnd);
+  if (
+    scheduleEndsIt ||
+    subscription.cancel_at_period_end ||
+    (subscription.cancel_at !== null && subscription.cancel_at <= periodEnd)
+  ) {
     endSubscription(subscription, periodEnd, now);
     ctx.events.emit('customer.subscription.deleted', subscription, origin);
     return false;
   }
 
-  const before = structuredClone(subscription);
   startNewPeriod(subscription, periodEnd);
-  const fails = ctx.store.failingRenewals.delete(subscription.id);
+  const failsRenewal = ctx.store.failingRenewals.delete(subscription.id);
+  const fails = ctx.store.failingPayments.delete(subscription.id) || failsRenewal;
   // A trial ends with its first paid period; a successful payment clears past_due.
   subscription.status = fails ? 'past_due' : 'active';
-  const invoice = draftInvoice(ctx, subscription, 'subscription_cycle');
+  // Prorations left by `create_prorations` changes are billed with the renewal.
+  const pending = ctx.store.pendingProrations.get(subscription.id) ?? [];
+  ctx.store.pendingProrations.delete(subscription.id);
+  const lines = [...pending, ...subscription.items.data.map((item) => periodLine(item, false))];
+  const invoice = draftInvoice(ctx, subscription, 'subscription_cycle', { lines });
   ctx.events.emit('customer.subscription.updated', subscription, origin, changedAttributes(before, subscription));
   collectInvoice(ctx, invoice, subscription, fails ? 'fails' : 'succeeds', origin);
   return true;

@@ -1,7 +1,7 @@
 import { newId } from '../ids';
-import type { Customer, Invoice, InvoiceLineItem, Subscription } from '../wire';
+import type { Customer, Invoice, InvoiceLineItem, Price, Subscription, SubscriptionItem } from '../wire';
 
-export type BillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update';
+export type BillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update' | 'upcoming';
 
 export interface InvoiceInput {
   customer: Customer;
@@ -10,62 +10,101 @@ export interface InvoiceInput {
   /** Trial invoices are issued for zero. */
   free: boolean;
   created: number;
+  /** What to bill; default the regular line of each item for its current period. */
+  lines?: LineSpec[];
+  /** Invoice id; previews use Stripe's `upcoming_in_` prefix. */
+  id?: string;
+  /** The period the invoice covers, when it is not the one `billingReason` implies. */
+  period?: { start: number; end: number };
 }
 
-function buildLines(invoiceId: string, subscription: Subscription, free: boolean): InvoiceLineItem[] {
-  return subscription.items.data.map((item) => {
-    const quantity = item.quantity ?? 1;
-    const amount = free ? 0 : (item.price.unit_amount ?? 0) * quantity;
-    const product = typeof item.price.product === 'string' ? item.price.product : item.price.product.id;
-    return {
-      id: newId('il'),
-      object: 'line_item',
-      amount,
-      currency: item.price.currency,
-      description: `${quantity} × ${product} (at ${item.price.unit_amount ?? 0} ${item.price.currency} / ${item.price.recurring?.interval ?? 'once'})`,
-      discount_amounts: [],
-      discountable: true,
-      discounts: [],
-      invoice: invoiceId,
-      livemode: false,
-      metadata: {},
-      parent: {
-        invoice_item_details: null,
-        subscription_item_details: {
-          invoice_item: null,
-          proration: false,
-          proration_details: { credited_items: null },
-          subscription: subscription.id,
-          subscription_item: item.id,
-        },
-        type: 'subscription_item_details',
+/**
+ * One line to bill: a subscription item's period at its price, or a proration (credit for unused
+ * time on an old price, charge for the remaining time on a new one), which Stripe bills through an
+ * invoice item, hence `invoiceItem`.
+ */
+export interface LineSpec {
+  itemId: string;
+  price: Price;
+  quantity: number;
+  amount: number;
+  period: { start: number; end: number };
+  proration: boolean;
+  description: string;
+}
+
+const productId = (price: Price) => (typeof price.product === 'string' ? price.product : price.product.id);
+
+/** The regular line for an item's current period (zero during a trial). */
+export function periodLine(item: SubscriptionItem, free: boolean): LineSpec {
+  const quantity = item.quantity ?? 1;
+  const { price } = item;
+  return {
+    itemId: item.id,
+    price,
+    quantity,
+    amount: free ? 0 : (price.unit_amount ?? 0) * quantity,
+    period: { start: item.current_period_start, end: item.current_period_end },
+    proration: false,
+    description: `${quantity} × ${productId(price)} (at ${price.unit_amount ?? 0} ${price.currency} / ${price.recurring?.interval ?? 'once'})`,
+  };
+}
+
+export function buildLine(invoiceId: string, subscriptionId: string, spec: LineSpec): InvoiceLineItem {
+  const { price, quantity, amount } = spec;
+  return {
+    id: newId('il'),
+    object: 'line_item',
+    amount,
+    currency: price.currency,
+    description: spec.description,
+    discount_amounts: [],
+    // Stripe does not discount prorations again: the discount applied to the period they adjust.
+    discountable: !spec.proration,
+    discounts: [],
+    invoice: invoiceId,
+    livemode: false,
+    metadata: {},
+    parent: {
+      invoice_item_details: null,
+      subscription_item_details: {
+        invoice_item: spec.proration ? newId('ii') : null,
+        proration: spec.proration,
+        proration_details: { credited_items: null },
+        subscription: subscriptionId,
+        subscription_item: spec.itemId,
       },
-      period: { start: item.current_period_start, end: item.current_period_end },
-      pretax_credit_amounts: [],
-      pricing: {
-        price_details: { price: item.price.id, product },
-        type: 'price_details',
-        unit_amount_decimal: item.price.unit_amount_decimal,
-      },
-      quantity,
-      quantity_decimal: String(quantity),
-      subscription: subscription.id,
-      subtotal: amount,
-      taxes: [],
-    };
-  });
+      type: 'subscription_item_details',
+    },
+    period: spec.period,
+    pretax_credit_amounts: [],
+    pricing: {
+      price_details: { price: price.id, product: productId(price) },
+      type: 'price_details',
+      unit_amount_decimal: price.unit_amount_decimal,
+    },
+    quantity,
+    quantity_decimal: String(quantity),
+    subscription: subscriptionId,
+    subtotal: amount,
+    taxes: [],
+  };
 }
 
 /** A draft invoice for the subscription's current period; `finalizeInvoice`/`payInvoice` move it on. */
 export function buildInvoice(input: InvoiceInput): Invoice {
-  const id = newId('in');
+  const id = input.id ?? newId('in');
   const { customer, subscription } = input;
-  const lines = buildLines(id, subscription, input.free);
+  const specs = input.lines ?? subscription.items.data.map((item) => periodLine(item, input.free));
+  const lines = specs.map((spec) => buildLine(id, subscription.id, spec));
   const total = lines.reduce((sum, line) => sum + line.amount, 0);
   const firstItem = subscription.items.data[0];
   // A subscription's first invoice covers the instant it was created; later ones cover the period just ended.
   const periodStart =
-    input.billingReason === 'subscription_create' ? input.created : (firstItem?.current_period_start ?? input.created);
+    input.period?.start ??
+    (input.billingReason === 'subscription_create'
+      ? input.created
+      : (firstItem?.current_period_start ?? input.created));
   return {
     id,
     object: 'invoice',
@@ -125,7 +164,10 @@ export function buildInvoice(input: InvoiceInput): Invoice {
     },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
     period_end:
-      input.billingReason === 'subscription_create' ? input.created : (firstItem?.current_period_end ?? input.created),
+      input.period?.end ??
+      (input.billingReason === 'subscription_create'
+        ? input.created
+        : (firstItem?.current_period_end ?? input.created)),
     period_start: periodStart,
     post_payment_credit_notes_amount: 0,
     pre_payment_credit_notes_amount: 0,

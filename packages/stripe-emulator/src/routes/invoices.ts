@@ -1,12 +1,44 @@
 import type { ApiRoutes } from '../api';
+import { previewInvoice } from '../billing/preview';
+import { PRORATION_BEHAVIORS, prorationDate } from '../billing/prorations';
 import type { EmulatorContext } from '../context';
+import { invalidRequest } from '../errors';
 import { expand } from '../expand';
 import { paginate } from '../list';
-import { optionalString } from '../params';
+import { oneOf, optionalInteger, optionalParams, optionalString } from '../params';
 import { requireObject } from './lookup';
+import { itemChanges } from './subscriptions';
 
-/** Read-only: invoices are created by subscriptions, never directly. */
+/** Invoices are created by subscriptions, never directly; previews are computed and not stored. */
 export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
+  api.post('/v1/invoices/create_preview', ({ params, expand: paths }) => {
+    const subscriptionId = optionalString(params, 'subscription');
+    if (!subscriptionId) {
+      throw invalidRequest(
+        'The emulator previews the invoices of a subscription: pass `subscription`.',
+        'subscription',
+      );
+    }
+    const subscription = requireObject(ctx.store.subscriptions, 'subscription', subscriptionId, 'subscription');
+    const customer = optionalString(params, 'customer');
+    if (customer !== undefined && customer !== subscription.customer) {
+      throw invalidRequest(`The subscription ${subscription.id} does not belong to customer ${customer}.`, 'customer');
+    }
+    const details = optionalParams(params, 'subscription_details') ?? {};
+    const param = (field: string) => `subscription_details[${field}]`;
+    const preview = previewInvoice(ctx, subscription, {
+      items: itemChanges(ctx, subscription, details, param('items')),
+      prorationDate: prorationDate(
+        subscription,
+        optionalInteger(details, 'proration_date', param('proration_date')),
+        ctx.clock.now(),
+        param('proration_date'),
+      ),
+      prorationBehavior: oneOf(details, 'proration_behavior', PRORATION_BEHAVIORS, param('proration_behavior')),
+    });
+    return expand(ctx, preview, paths);
+  });
+
   api.get('/v1/invoices/:id', ({ id, expand: paths }) =>
     expand(ctx, requireObject(ctx.store.invoices, 'invoice', id), paths),
   );

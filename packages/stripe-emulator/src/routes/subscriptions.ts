@@ -1,10 +1,25 @@
 import type { ApiRoutes } from '../api';
-import { cancelSubscription, type ItemChange, resumeSubscription, updateSubscription } from '../billing/subscriptions';
+import { PRORATION_BEHAVIORS, prorationDate } from '../billing/prorations';
+import {
+  cancelSubscription,
+  type ItemChange,
+  PAYMENT_BEHAVIORS,
+  resumeSubscription,
+  updateSubscription,
+} from '../billing/subscriptions';
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing, resourceMissing } from '../errors';
 import { expand } from '../expand';
 import { paginate } from '../list';
-import { metadataParam, objectList, optionalBoolean, optionalInteger, optionalString, type Params } from '../params';
+import {
+  metadataParam,
+  objectList,
+  oneOf,
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  type Params,
+} from '../params';
 import type { Subscription } from '../wire';
 import { requireObject } from './lookup';
 
@@ -21,6 +36,14 @@ export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext)
       items: itemChanges(ctx, subscription, params),
       metadata: metadataParam(params),
       cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end'),
+      prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
+      prorationDate: prorationDate(
+        subscription,
+        optionalInteger(params, 'proration_date'),
+        ctx.clock.now(),
+        'proration_date',
+      ),
+      paymentBehavior: oneOf(params, 'payment_behavior', PAYMENT_BEHAVIORS),
     };
     return expand(ctx, updateSubscription(ctx, subscription, changes, origin), paths);
   });
@@ -57,9 +80,15 @@ export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext)
  * `items[i]` as Stripe reads it: `id` + `price` swaps an item's price, `id` +
  * `deleted=true` removes it, `price` alone adds a new item.
  */
-function itemChanges(ctx: EmulatorContext, subscription: Subscription, params: Params): ItemChange[] {
+export function itemChanges(
+  ctx: EmulatorContext,
+  subscription: Subscription,
+  params: Params,
+  /** How errors name the list: `items`, or `subscription_details[items]` in an invoice preview. */
+  listName = 'items',
+): ItemChange[] {
   return objectList(params, 'items').map((entry, index): ItemChange => {
-    const param = (field: string) => `items[${index}][${field}]`;
+    const param = (field: string) => `${listName}[${index}][${field}]`;
     const itemId = optionalString(entry, 'id', param('id'));
     const priceId = optionalString(entry, 'price', param('price'));
     const quantity = optionalInteger(entry, 'quantity', param('quantity'));

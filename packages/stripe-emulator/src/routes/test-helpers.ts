@@ -28,6 +28,18 @@ export function registerTestHelperRoutes(api: ApiRoutes, ctx: EmulatorContext): 
     return expand(ctx, subscription, paths);
   });
 
+  /**
+   * The subscription's next payment of any kind fails: the invoice of a plan change made now (which
+   * `pending_if_incomplete` then leaves pending) or, failing that, the next renewal.
+   */
+  api.post('/v1/test_helpers/subscriptions/:id/fail_next_payment', ({ id, expand: paths }) => {
+    const subscription = requireObject(store.subscriptions, 'subscription', id);
+    if (subscription.status === 'canceled')
+      throw invalidRequest('This subscription is canceled and will not be charged.');
+    store.failingPayments.add(subscription.id);
+    return expand(ctx, subscription, paths);
+  });
+
   /** A payment fails right now: `invoice.payment_failed`, then the subscription becomes past_due. */
   api.post('/v1/test_helpers/subscriptions/:id/mark_past_due', ({ id, origin, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);

@@ -1,0 +1,58 @@
+import type { AppServices } from '@subkit/core';
+import { subscriptions } from '@subkit/db';
+import { TRPCError } from '@trpc/server';
+import { and, desc, eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { isOnOffer } from '../catalog/plans';
+import { getPrice, type PriceInfo } from '../catalog/prices';
+import { BILLING_ERROR_CODES } from '../error-codes';
+import { toBillingError } from '../stripe/errors';
+import { isLive, LIVE_STATUSES } from '../subscriptions/current-subscription';
+
+/** The user's live subscription as Stripe has it now (schedule expanded), with its one item. */
+export interface LiveSubscription {
+  subscription: Stripe.Subscription;
+  item: Stripe.SubscriptionItem;
+  price: PriceInfo;
+}
+
+const noLiveSubscription = () => new TRPCError(BILLING_ERROR_CODES.NO_LIVE_SUBSCRIPTION);
+
+/**
+ * Our row names the subscription; Stripe's current state decides. A change is computed from what
+ * Stripe holds now, never from a row a late webhook has yet to update.
+ */
+export async function liveSubscription(
+  services: Pick<AppServices, 'db' | 'stripe' | 'cache'>,
+  userId: string,
+): Promise<LiveSubscription> {
+  const [row] = await services.db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.userId, userId), isLive))
+    .orderBy(desc(subscriptions.createdAt))
+    .limit(1);
+  if (!row) throw noLiveSubscription();
+  const subscription = await services.stripe.subscriptions
+    .retrieve(row.id, { expand: ['schedule'] })
+    .catch((error: unknown) => {
+      throw toBillingError(error);
+    });
+  const item = subscription.items.data[0];
+  if (!(LIVE_STATUSES as readonly string[]).includes(subscription.status) || !item) throw noLiveSubscription();
+  const price = await getPrice(services, item.price.id);
+  if (!price) throw new Error(`Stripe has no price ${item.price.id} for subscription ${subscription.id}`);
+  return { subscription, item, price };
+}
+
+/** A price the pricing page offers, as checkout requires; anything else is "Invalid price ID". */
+export async function offeredPrice(
+  services: Pick<AppServices, 'stripe' | 'cache' | 'settings'>,
+  priceId: string,
+): Promise<PriceInfo> {
+  const price = await getPrice(services, priceId);
+  if (!price?.active || !price.recurring || !(await isOnOffer(services, price.id))) {
+    throw new TRPCError(BILLING_ERROR_CODES.INVALID_PRICE);
+  }
+  return price;
+}

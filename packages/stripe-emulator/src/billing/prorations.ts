@@ -1,0 +1,144 @@
+import type { EmulatorContext } from '../context';
+import { invalidParam } from '../errors';
+import { type LineSpec, periodLine } from '../objects/invoice';
+import { addInterval, planFromPrice } from '../objects/price';
+import type { Price, Subscription, SubscriptionItem } from '../wire';
+import type { ItemChange } from './subscriptions';
+
+/** `proration_behavior` on subscription updates, schedule updates and invoice previews. */
+export type ProrationBehavior = 'create_prorations' | 'always_invoice' | 'none';
+export const PRORATION_BEHAVIORS: readonly ProrationBehavior[] = ['create_prorations', 'always_invoice', 'none'];
+
+/** What a change of items costs, worked out without touching the subscription. */
+export interface PlannedChange {
+  /** The subscription's items after the change (copies; the subscription itself is unchanged). */
+  items: SubscriptionItem[];
+  /** Credit for unused time on the old prices, charge for the remaining time on the new ones. */
+  prorations: LineSpec[];
+  /**
+   * A price with another billing interval restarts the billing cycle at the change (Stripe resets
+   * `billing_cycle_anchor` to now), so the new period is invoiced at once.
+   */
+  resetsCycle: boolean;
+  /** The regular lines of the new period when the cycle restarts; empty otherwise. */
+  newPeriodLines: LineSpec[];
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "01 Sep 2020", the date form of Stripe's proration descriptions. */
+function stripeDate(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return `${String(date.getUTCDate()).padStart(2, '0')} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
+function productName(ctx: EmulatorContext, price: Price): string {
+  const id = typeof price.product === 'string' ? price.product : price.product.id;
+  return ctx.store.products.get(id)?.name ?? id;
+}
+
+const sameInterval = (a: Price, b: Price) =>
+  a.recurring?.interval === b.recurring?.interval && a.recurring?.interval_count === b.recurring?.interval_count;
+
+/**
+ * Stripe's proration for one item changed at `at`, to the second: the unused part of the period
+ * at the old price and quantity is credited, the same part at the new ones is charged
+ * (https://docs.stripe.com/billing/subscriptions/prorations). Each amount is rounded on its own.
+ */
+function prorate(ctx: EmulatorContext, before: SubscriptionItem, after: SubscriptionItem, at: number): LineSpec[] {
+  const start = before.current_period_start;
+  const end = before.current_period_end;
+  const fraction = end > start ? Math.min(1, Math.max(0, (end - at) / (end - start))) : 0;
+  const period = { start: at, end };
+  const lines: LineSpec[] = [];
+  const oldQuantity = before.quantity ?? 1;
+  lines.push({
+    itemId: before.id,
+    price: before.price,
+    quantity: oldQuantity,
+    amount: -Math.round((before.price.unit_amount ?? 0) * oldQuantity * fraction),
+    period,
+    proration: true,
+    description: `Unused time on ${productName(ctx, before.price)} after ${stripeDate(at)}`,
+  });
+  // With a new interval the remaining time is not charged: a whole new period starts now instead.
+  if (sameInterval(before.price, after.price)) {
+    const newQuantity = after.quantity ?? 1;
+    lines.push({
+      itemId: after.id,
+      price: after.price,
+      quantity: newQuantity,
+      amount: Math.round((after.price.unit_amount ?? 0) * newQuantity * fraction),
+      period,
+      proration: true,
+      description: `Remaining time on ${productName(ctx, after.price)} after ${stripeDate(at)}`,
+    });
+  }
+  return lines;
+}
+
+/** Applies `items[]` changes to copies of the subscription's items and prices the change at `at`. */
+export function planItemChanges(
+  ctx: EmulatorContext,
+  subscription: Subscription,
+  changes: readonly ItemChange[],
+  at: number,
+  behavior: ProrationBehavior,
+): PlannedChange {
+  const before = subscription.items.data;
+  const items = structuredClone(before);
+  for (const change of changes) {
+    if (change.kind === 'delete') {
+      const index = items.findIndex((item) => item.id === change.itemId);
+      if (index >= 0) items.splice(index, 1);
+    } else if (change.kind === 'replace') {
+      const item = items.find((candidate) => candidate.id === change.itemId);
+      if (!item) throw new Error(`Item ${change.itemId} was validated but is gone.`);
+      if (change.price) {
+        item.price = change.price;
+        item.plan = planFromPrice(change.price);
+      }
+      if (change.quantity !== undefined) item.quantity = change.quantity;
+    }
+  }
+  const resetsCycle = items.some((item) => {
+    const old = before.find((candidate) => candidate.id === item.id);
+    return old !== undefined && !sameInterval(old.price, item.price);
+  });
+  const prorations =
+    behavior === 'none' || subscription.status === 'trialing'
+      ? []
+      : items.flatMap((item) => {
+          const old = before.find((candidate) => candidate.id === item.id);
+          const changed = old && (old.price.id !== item.price.id || (old.quantity ?? 1) !== (item.quantity ?? 1));
+          return old && changed ? prorate(ctx, old, item, at) : [];
+        });
+  if (resetsCycle) {
+    for (const item of items) {
+      if (!item.price.recurring) continue;
+      item.current_period_start = at;
+      item.current_period_end = addInterval(at, item.price.recurring);
+    }
+  }
+  const newPeriodLines = resetsCycle ? items.map((item) => periodLine(item, subscription.status === 'trialing')) : [];
+  return { items, prorations, resetsCycle, newPeriodLines };
+}
+
+/** `proration_date` must fall in the current period, as Stripe requires. */
+export function prorationDate(
+  subscription: Subscription,
+  value: number | undefined,
+  now: number,
+  param: string,
+): number {
+  if (value === undefined) return now;
+  const item = subscription.items.data[0];
+  if (item && (value < item.current_period_start || value > item.current_period_end)) {
+    throw invalidParam(
+      param,
+      'The proration date must be within the current billing period of the subscription.',
+      'parameter_invalid_integer',
+    );
+  }
+  return value;
+}

@@ -1,0 +1,130 @@
+import type { ApiRoutes } from '../api';
+import type { ProrationBehavior } from '../billing/prorations';
+import { PRORATION_BEHAVIORS } from '../billing/prorations';
+import {
+  cancelSchedule,
+  createScheduleFromSubscription,
+  type PhaseParams,
+  releaseSchedule,
+  updateSchedule,
+} from '../billing/schedules';
+import type { EmulatorContext } from '../context';
+import { invalidParam, invalidRequest } from '../errors';
+import { expand } from '../expand';
+import { paginate } from '../list';
+import { isInterval } from '../objects/price';
+import { objectList, oneOf, optionalInteger, optionalParams, optionalString, type Params } from '../params';
+import type { SubscriptionSchedule } from '../wire';
+import { requireObject } from './lookup';
+
+const END_BEHAVIORS: readonly SubscriptionSchedule['end_behavior'][] = ['release', 'cancel'];
+
+/** Subscription schedules (https://docs.stripe.com/api/subscription_schedules), made from a subscription. */
+export function registerSubscriptionScheduleRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
+  const { store } = ctx;
+
+  api.post('/v1/subscription_schedules', ({ params, origin, expand: paths }) => {
+    const from = optionalString(params, 'from_subscription');
+    if (!from) {
+      throw invalidRequest(
+        'The emulator creates subscription schedules from an existing subscription only: pass `from_subscription`.',
+        'from_subscription',
+      );
+    }
+    if (params.phases !== undefined) {
+      throw invalidRequest('You cannot set `phases` if `from_subscription` is set.', 'phases');
+    }
+    const subscription = requireObject(store.subscriptions, 'subscription', from, 'from_subscription');
+    return expand(ctx, createScheduleFromSubscription(ctx, subscription, origin), paths);
+  });
+
+  api.get('/v1/subscription_schedules/:id', ({ id, expand: paths }) =>
+    expand(ctx, requireObject(store.subscriptionSchedules, 'subscription schedule', id), paths),
+  );
+
+  api.post('/v1/subscription_schedules/:id', ({ id, params, origin, expand: paths }) => {
+    const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
+    const changes = {
+      ...(params.phases !== undefined ? { phases: phaseParams(ctx, params) } : {}),
+      endBehavior: oneOf(params, 'end_behavior', END_BEHAVIORS),
+      prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
+    };
+    return expand(ctx, updateSchedule(ctx, schedule, changes, origin), paths);
+  });
+
+  api.post('/v1/subscription_schedules/:id/release', ({ id, origin, expand: paths }) => {
+    const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
+    return expand(ctx, releaseSchedule(ctx, schedule, origin), paths);
+  });
+
+  api.post('/v1/subscription_schedules/:id/cancel', ({ id, origin, expand: paths }) => {
+    const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
+    return expand(ctx, cancelSchedule(ctx, schedule, origin), paths);
+  });
+
+  api.get('/v1/subscription_schedules', ({ params, expand: paths }) => {
+    const customer = optionalString(params, 'customer');
+    const schedules = store.subscriptionSchedules
+      .newestFirst()
+      .filter((schedule) => customer === undefined || schedule.customer === customer);
+    return expand(ctx, paginate(schedules, params, '/v1/subscription_schedules'), paths);
+  });
+}
+
+/** A timestamp or `now`. */
+function dateParam(params: Params, key: string, param: string): number | 'now' | undefined {
+  if (params[key] === 'now') return 'now';
+  return optionalInteger(params, key, param);
+}
+
+function phaseParams(ctx: EmulatorContext, params: Params): PhaseParams[] {
+  return objectList(params, 'phases').map((phase, index): PhaseParams => {
+    const param = (field: string) => `phases[${index}][${field}]`;
+    const items = objectList(phase, 'items').map((item, itemIndex) => {
+      const itemParam = (field: string) => `${param('items')}[${itemIndex}][${field}]`;
+      const priceId = optionalString(item, 'price', itemParam('price'));
+      if (!priceId) throw invalidParam(itemParam('price'), 'Each phase item needs a `price`.');
+      const price = requireObject(ctx.store.prices, 'price', priceId, itemParam('price'));
+      if (!price.recurring) {
+        throw invalidRequest(`The price specified (\`${price.id}\`) is not recurring.`, itemParam('price'));
+      }
+      const quantity = optionalInteger(item, 'quantity', itemParam('quantity')) ?? 1;
+      if (quantity < 1)
+        throw invalidParam(itemParam('quantity'), 'Quantity must be at least 1.', 'parameter_invalid_integer');
+      return { price, quantity };
+    });
+    const duration = optionalParams(phase, 'duration', param('duration'));
+    const endDate = dateParam(phase, 'end_date', param('end_date'));
+    if (duration && endDate !== undefined) {
+      throw invalidRequest('You cannot set both `end_date` and `duration` on a phase.', param('duration'));
+    }
+    const interval = duration ? optionalString(duration, 'interval', `${param('duration')}[interval]`) : undefined;
+    if (duration && !isInterval(interval)) {
+      throw invalidParam(`${param('duration')}[interval]`, 'Invalid interval: must be one of day, week, month, year');
+    }
+    const startDate = dateParam(phase, 'start_date', param('start_date'));
+    const prorationBehavior: ProrationBehavior | undefined = oneOf(
+      phase,
+      'proration_behavior',
+      PRORATION_BEHAVIORS,
+      param('proration_behavior'),
+    );
+    return {
+      items,
+      ...(startDate !== undefined ? { startDate } : {}),
+      ...(endDate !== undefined ? { endDate } : {}),
+      ...(duration && isInterval(interval)
+        ? {
+            duration: {
+              interval,
+              interval_count: optionalInteger(duration, 'interval_count', `${param('duration')}[interval_count]`) ?? 1,
+              meter: null,
+              trial_period_days: null,
+              usage_type: 'licensed',
+            },
+          }
+        : {}),
+      ...(prorationBehavior ? { prorationBehavior } : {}),
+    };
+  });
+}
