@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../app';
 import {
@@ -110,7 +110,10 @@ describe('the dashboard’s plan actions', () => {
     expect(screen.queryByRole('button', { name: 'Change plan' })).toBeNull();
 
     fireEvent.click(screen.getByRole('button', { name: 'Resume subscription' }));
-    await waitFor(() => expect(screen.queryByText('Cancels at period end')).toBeNull());
+    expect((await screen.findByRole('status')).textContent).toBe(
+      `Your subscription renews on ${formatDate(PERIOD_END)}.`,
+    );
+    expect(screen.queryByText('Cancels at period end')).toBeNull();
     expect(handlers['billing.resumeSubscription']).toHaveBeenCalledOnce();
     expect(screen.getByText('Renews on')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Change plan' })).toBeTruthy();

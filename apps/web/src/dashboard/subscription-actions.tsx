@@ -29,7 +29,13 @@ export function SubscriptionActions({ subscription, plans }: SubscriptionActions
       setOpenDialog(null);
     },
   });
-  const resume = trpc.billing.resumeSubscription.useMutation({ onSuccess });
+  const resume = trpc.billing.resumeSubscription.useMutation({
+    onSuccess: (updated) => {
+      onSuccess(updated);
+      // "You're on Pro monthly" would not say what resuming changed: it renews again.
+      if (updated?.currentPeriodEnd) setOutcome(`Your subscription renews on ${formatDate(updated.currentPeriodEnd)}.`);
+    },
+  });
   const { pendingChange } = subscription;
   const currentName = planName(plans, subscription.priceId);
   // One failure on screen at a time: the latest action's.
