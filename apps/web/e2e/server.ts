@@ -41,6 +41,8 @@ export async function buildWebApp(): Promise<string> {
 
 export interface RunningServer {
   baseUrl: string;
+  /** The server's built-in Stripe emulator, for reading what "Stripe" holds with the real SDK. */
+  emulatorUrl: string;
   stop: () => Promise<void>;
 }
 
@@ -91,7 +93,7 @@ export async function startServer(webDistDir: string): Promise<RunningServer> {
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- server output ---\n${output}`);
   }
-  return { baseUrl, stop };
+  return { baseUrl, emulatorUrl: `http://127.0.0.1:${emulatorPort}`, stop };
 }
 
 async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void> {

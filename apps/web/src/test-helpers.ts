@@ -22,6 +22,15 @@ export const proMonthly: Plan = {
   intervalCount: 1,
 };
 
+export const proYearly: Plan = { ...proMonthly, priceId: 'price_pro_yearly', unitAmount: 29000, interval: 'year' };
+
+export const starterMonthly: Plan = {
+  ...proMonthly,
+  priceId: 'price_starter_monthly',
+  productName: 'Starter',
+  unitAmount: 900,
+};
+
 export const activeSubscription: Subscription = {
   id: 'sub_123',
   status: 'active',

@@ -3,3 +3,15 @@ import { afterEach } from 'vitest';
 
 // Testing Library only cleans up by itself when the test runner exposes globals; ours does not.
 afterEach(cleanup);
+
+// jsdom has the <dialog> element but not its methods; the real ones are covered by the browser tests.
+if (!HTMLDialogElement.prototype.showModal) {
+  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
+    this.setAttribute('open', '');
+  };
+  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
+    if (!this.open) return;
+    this.removeAttribute('open');
+    this.dispatchEvent(new Event('close'));
+  };
+}

@@ -1,10 +1,12 @@
 import { useSignOut } from '../auth/use-sign-out';
+import { isLive } from '../plan-change/subscription-state';
 import { useLocation } from '../router';
 import { trpc } from '../trpc';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { useDocumentTitle } from '../ui/use-document-title';
 import { useOnPageRestore } from '../ui/use-on-page-restore';
+import { SubscriptionActions } from './subscription-actions';
 import { SubscriptionPanel } from './subscription-panel';
 import { useSubscriptionView } from './use-subscription-view';
 
@@ -19,13 +21,17 @@ export function DashboardPage() {
   });
   useOnPageRestore(portal.reset);
   const signOut = useSignOut();
+  // Names the plan a pending change moves to, and lists the plans to change to.
+  const plans = trpc.billing.plans.useQuery();
+  const subscription = view.kind === 'subscribed' ? view.subscription : null;
 
   return (
     <div className="stack">
       <h1>Dashboard</h1>
       <section className="stack" aria-labelledby="subscription-heading">
         <h2 id="subscription-heading">Your subscription</h2>
-        <SubscriptionPanel view={view} onCheckAgain={checkAgain} />
+        <SubscriptionPanel view={view} onCheckAgain={checkAgain} plans={plans.data} />
+        {isLive(subscription) && <SubscriptionActions subscription={subscription} plans={plans.data} />}
       </section>
       {portal.isError && <ErrorMessage error={portal.error} />}
       <div className="actions">

@@ -1,3 +1,4 @@
+import type { Plan } from '../pricing/format-price';
 import { Link } from '../router';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
@@ -15,9 +16,10 @@ export type SubscriptionView =
 interface SubscriptionPanelProps {
   view: SubscriptionView;
   onCheckAgain: () => void;
+  plans?: readonly Plan[] | undefined;
 }
 
-export function SubscriptionPanel({ view, onCheckAgain }: SubscriptionPanelProps) {
+export function SubscriptionPanel({ view, onCheckAgain, plans }: SubscriptionPanelProps) {
   switch (view.kind) {
     case 'loading':
       return <p role="status">Loading your subscription…</p>;
@@ -50,6 +52,6 @@ export function SubscriptionPanel({ view, onCheckAgain }: SubscriptionPanelProps
     case 'failed':
       return <ErrorMessage error={view.error} />;
     case 'subscribed':
-      return <SubscriptionSummary subscription={view.subscription} />;
+      return <SubscriptionSummary subscription={view.subscription} plans={plans} />;
   }
 }

@@ -1,3 +1,4 @@
+import { describePlan, type Plan } from '../pricing/format-price';
 import type { RouterOutputs } from '../trpc';
 
 export type Subscription = NonNullable<RouterOutputs['billing']['subscription']>;
@@ -12,7 +13,22 @@ function periodEndLabel(subscription: Subscription): string {
   return subscription.cancelAtPeriodEnd ? 'Ends on' : 'Renews on';
 }
 
-export function SubscriptionSummary({ subscription }: { subscription: Subscription }) {
+const BILLED: Record<NonNullable<Subscription['interval']>, string> = {
+  day: 'Daily',
+  week: 'Weekly',
+  month: 'Monthly',
+  year: 'Yearly',
+};
+
+interface SubscriptionSummaryProps {
+  subscription: Subscription;
+  /** The plans on offer, to name the plan a pending change moves to. */
+  plans?: readonly Plan[] | undefined;
+}
+
+export function SubscriptionSummary({ subscription, plans }: SubscriptionSummaryProps) {
+  const { pendingChange } = subscription;
+  const pendingPlan = pendingChange && plans?.find((plan) => plan.priceId === pendingChange.priceId);
   return (
     <div className="card stack">
       <dl className="summary">
@@ -20,6 +36,12 @@ export function SubscriptionSummary({ subscription }: { subscription: Subscripti
           <dt>Plan</dt>
           <dd>{subscription.productName ?? subscription.priceId}</dd>
         </div>
+        {subscription.interval && (
+          <div>
+            <dt>Billed</dt>
+            <dd>{BILLED[subscription.interval]}</dd>
+          </div>
+        )}
         <div>
           <dt>Status</dt>
           {/* Stripe's own word, so it matches what support and the Stripe dashboard say. */}
@@ -36,6 +58,12 @@ export function SubscriptionSummary({ subscription }: { subscription: Subscripti
           </div>
         )}
       </dl>
+      {pendingChange && (
+        <p className="notice notice-info pending-change">
+          Changes to {pendingPlan ? describePlan(pendingPlan) : pendingChange.priceId} on{' '}
+          <time dateTime={pendingChange.effectiveAt}>{formatDate(pendingChange.effectiveAt)}</time>
+        </p>
+      )}
       {subscription.cancelAtPeriodEnd && subscription.status !== 'canceled' && (
         <p className="notice notice-warning">Cancels at period end</p>
       )}

@@ -4,9 +4,18 @@ import { proMonthly } from '../test-helpers';
 import { PlanCard } from './plan-card';
 
 function renderCard(props: Partial<Parameters<typeof PlanCard>[0]> = {}) {
-  const onSubscribe = vi.fn();
-  render(<PlanCard plan={proMonthly} onSubscribe={onSubscribe} redirecting={false} disabled={false} {...props} />);
-  return { onSubscribe };
+  const onChoose = vi.fn();
+  render(
+    <PlanCard
+      plan={proMonthly}
+      action="subscribe"
+      onChoose={onChoose}
+      redirecting={false}
+      disabled={false}
+      {...props}
+    />,
+  );
+  return { onChoose };
 }
 
 describe('PlanCard', () => {
@@ -19,24 +28,40 @@ describe('PlanCard', () => {
   });
 
   it('subscribes to its own plan', () => {
-    const { onSubscribe } = renderCard();
+    const { onChoose } = renderCard();
     const button = screen.getByRole('button', { name: 'Subscribe to Pro monthly' });
     expect(button.textContent).toBe('Subscribe');
     fireEvent.click(button);
-    expect(onSubscribe).toHaveBeenCalledWith(proMonthly);
+    expect(onChoose).toHaveBeenCalledWith(proMonthly);
   });
 
   it('says it is redirecting and cannot be clicked twice', () => {
-    const { onSubscribe } = renderCard({ redirecting: true });
+    const { onChoose } = renderCard({ redirecting: true });
     const button = screen.getByRole('button', { name: 'Redirecting to checkout…' });
     expect(button.textContent).toBe('Redirecting…');
     expect(button).toHaveProperty('disabled', true);
     fireEvent.click(button);
-    expect(onSubscribe).not.toHaveBeenCalled();
+    expect(onChoose).not.toHaveBeenCalled();
   });
 
   it('is disabled while another plan redirects', () => {
     renderCard({ disabled: true });
     expect(screen.getByRole('button', { name: 'Subscribe to Pro monthly' })).toHaveProperty('disabled', true);
+  });
+
+  it('marks the plan subscribed to, with nothing to click', () => {
+    renderCard({ action: 'current' });
+    const card = screen.getByRole('article', { name: 'Pro $29.00 per month' });
+    expect(within(card).getByText('Current plan')).toBeTruthy();
+    expect(within(card).queryByRole('button')).toBeNull();
+  });
+
+  it('offers a subscriber a plan change instead of a second checkout', () => {
+    const { onChoose } = renderCard({ action: 'change' });
+    expect(screen.queryByRole('button', { name: /Subscribe/ })).toBeNull();
+    const button = screen.getByRole('button', { name: 'Change plan to Pro monthly' });
+    expect(button.textContent).toBe('Change plan');
+    fireEvent.click(button);
+    expect(onChoose).toHaveBeenCalledWith(proMonthly);
   });
 });

@@ -2,19 +2,27 @@ import { useId } from 'react';
 import { Button } from '../ui/button';
 import { describePlan, formatInterval, formatPrice, type Plan } from './format-price';
 
+/** `subscribe` goes to checkout; with a live subscription, its own plan is `current` and the others `change`. */
+export type PlanCardAction = 'subscribe' | 'change' | 'current';
+
 interface PlanCardProps {
   plan: Plan;
-  onSubscribe: (plan: Plan) => void;
+  action: PlanCardAction;
+  onChoose: (plan: Plan) => void;
   /** This card's checkout is being created. */
   redirecting: boolean;
   /** Another card's checkout is; one checkout at a time. */
   disabled: boolean;
 }
 
-export function PlanCard({ plan, onSubscribe, redirecting, disabled }: PlanCardProps) {
+export function PlanCard({ plan, action, onChoose, redirecting, disabled }: PlanCardProps) {
   const id = useId();
+  const current = action === 'current';
   return (
-    <article className="card plan-card" aria-labelledby={`${id}-name ${id}-price`}>
+    <article
+      className={current ? 'card plan-card plan-card-current' : 'card plan-card'}
+      aria-labelledby={`${id}-name ${id}-price`}
+    >
       <h2 id={`${id}-name`} className="plan-name">
         {plan.productName}
       </h2>
@@ -22,15 +30,23 @@ export function PlanCard({ plan, onSubscribe, redirecting, disabled }: PlanCardP
         <span className="plan-amount">{formatPrice(plan.unitAmount, plan.currency)}</span>{' '}
         <span className="plan-interval">{formatInterval(plan.interval, plan.intervalCount)}</span>
       </p>
-      <Button
-        aria-label={redirecting ? 'Redirecting to checkout…' : `Subscribe to ${describePlan(plan)}`}
-        pending={redirecting}
-        pendingLabel="Redirecting…"
-        disabled={disabled}
-        onClick={() => onSubscribe(plan)}
-      >
-        Subscribe
-      </Button>
+      {current && <p className="badge plan-current">Current plan</p>}
+      {action === 'change' && (
+        <Button variant="secondary" aria-label={`Change plan to ${describePlan(plan)}`} onClick={() => onChoose(plan)}>
+          Change plan
+        </Button>
+      )}
+      {action === 'subscribe' && (
+        <Button
+          aria-label={redirecting ? 'Redirecting to checkout…' : `Subscribe to ${describePlan(plan)}`}
+          pending={redirecting}
+          pendingLabel="Redirecting…"
+          disabled={disabled}
+          onClick={() => onChoose(plan)}
+        >
+          Subscribe
+        </Button>
+      )}
     </article>
   );
 }

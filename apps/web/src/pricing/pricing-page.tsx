@@ -1,17 +1,25 @@
+import { useState } from 'react';
 import { useToken } from '../auth/session';
+import { ChangePlanDialog } from '../plan-change/change-plan-dialog';
+import { describeOutcome, isLive } from '../plan-change/subscription-state';
 import { navigate, useLocation } from '../router';
 import { trpc } from '../trpc';
 import { ErrorMessage } from '../ui/error-message';
 import { useDocumentTitle } from '../ui/use-document-title';
 import { useOnPageRestore } from '../ui/use-on-page-restore';
 import type { Plan } from './format-price';
-import { PlanCard } from './plan-card';
+import { PlanCard, type PlanCardAction } from './plan-card';
 
 export function PricingPage() {
   useDocumentTitle('Pricing');
   const { searchParams } = useLocation();
   const signedIn = useToken() !== null;
   const plans = trpc.billing.plans.useQuery();
+  // A subscriber changes plan instead: a second checkout would only be refused.
+  const subscription = trpc.billing.subscription.useQuery(undefined, { enabled: signedIn });
+  const live = signedIn && isLive(subscription.data) ? subscription.data : undefined;
+  const [changingTo, setChangingTo] = useState<string>();
+  const [outcome, setOutcome] = useState<string>();
   const checkout = trpc.billing.createCheckout.useMutation({
     onSuccess: ({ url }) => {
       window.location.href = url;
@@ -20,9 +28,14 @@ export function PricingPage() {
 
   useOnPageRestore(checkout.reset);
 
-  const subscribe = (plan: Plan) => {
+  const choose = (plan: Plan) => {
     if (!signedIn) {
       navigate('/signup');
+      return;
+    }
+    if (live) {
+      setOutcome(undefined);
+      setChangingTo(plan.priceId);
       return;
     }
     checkout.mutate({
@@ -30,6 +43,11 @@ export function PricingPage() {
       successUrl: `${window.location.origin}/dashboard?checkout=success`,
       cancelUrl: `${window.location.origin}/pricing?checkout=cancelled`,
     });
+  };
+
+  const actionFor = (plan: Plan): PlanCardAction => {
+    if (!live) return 'subscribe';
+    return plan.priceId === live.priceId ? 'current' : 'change';
   };
 
   // A successful mutation is still "redirecting" until the browser leaves the page.
@@ -43,6 +61,11 @@ export function PricingPage() {
           Checkout cancelled — you have not been charged.
         </p>
       )}
+      {outcome && (
+        <p className="notice notice-info" role="status">
+          {outcome}
+        </p>
+      )}
       {checkout.isError && <ErrorMessage error={checkout.error} />}
       {plans.isPending && <p role="status">Loading plans…</p>}
       {plans.isError && <ErrorMessage error={plans.error} />}
@@ -53,13 +76,23 @@ export function PricingPage() {
             <li key={plan.priceId}>
               <PlanCard
                 plan={plan}
-                onSubscribe={subscribe}
+                action={actionFor(plan)}
+                onChoose={choose}
                 redirecting={redirectingTo === plan.priceId}
                 disabled={redirectingTo !== undefined}
               />
             </li>
           ))}
         </ul>
+      )}
+      {live && (
+        <ChangePlanDialog
+          open={changingTo !== undefined}
+          subscription={live}
+          initialPriceId={changingTo}
+          onClose={() => setChangingTo(undefined)}
+          onChanged={(updated) => setOutcome(describeOutcome(updated, plans.data))}
+        />
       )}
     </div>
   );

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { formatDate } from '../src/dashboard/subscription-summary';
+import { formatPrice } from '../src/pricing/format-price';
+import { buildWebApp, type RunningServer, removeTempDirs, startServer, tempDir } from './server';
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM_PATH);
+if (!hasChromium) {
+  console.warn(
+    [
+      '',
+      '='.repeat(78),
+      `  E2E SKIPPED: no Chromium at ${CHROMIUM_PATH}.`,
+      "  The billing browser tests did NOT run. Install Debian's `chromium` package",
+      '  or set CHROMIUM_PATH to a Chromium/Chrome executable.',
+      '='.repeat(78),
+      '',
+    ].join('\n'),
+  );
+}
+
+const ARTIFACTS_DIR = fileURLToPath(new URL('../test-artifacts', import.meta.url));
+const STEP_TIMEOUT_MS = 15_000;
+const PASSWORD = 'correct horse battery';
+const CONFIRMING_TEXT = 'Confirming your subscription…';
+
+describe.skipIf(!hasChromium)('billing in a real browser', () => {
+  let server: RunningServer | undefined;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    server = await startServer(await buildWebApp());
+    context = await chromium.launchPersistentContext(tempDir('chromium'), {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      locale: 'en-US',
+      viewport: { width: 1280, height: 800 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+    removeTempDirs();
+  });
+
+  /** A tab on the app with nothing left over from another scenario (the context is shared). */
+  async function openApp(name: string): Promise<Page> {
+    if (!context || !server) throw new Error('beforeAll did not finish');
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+    onTestFailed(async () => {
+      await screenshot(page, `${name}-failure`);
+      await page.close();
+    });
+    await page.goto(`${server.baseUrl}/signin`);
+    await page.evaluate(() => window.localStorage.clear());
+    return page;
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    const path = `${ARTIFACTS_DIR}/${name}.png`;
+    await page.screenshot({ path, fullPage: true });
+    console.log(`screenshot: ${path}`);
+  }
+
+  function appUrl(path: string): string {
+    if (!server) throw new Error('beforeAll did not finish');
+    return `${server.baseUrl}${path}`;
+  }
+
+  async function fillCredentials(page: Page, email: string, password: string): Promise<void> {
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+  }
+
+  async function signUp(page: Page): Promise<string> {
+    const email = `e2e-${randomUUID()}@example.com`;
+    await page.goto(appUrl('/signup'));
+    await fillCredentials(page, email, PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(appUrl('/pricing'));
+    return email;
+  }
+
+  async function subscribeToProMonthly(page: Page): Promise<void> {
+    const card = page.locator('article').filter({ hasText: 'Pro' }).filter({ hasText: '$29.00' });
+    await card.getByText('per month').waitFor();
+    await card.getByRole('button', { name: /^Subscribe/ }).click();
+    await page.waitForURL(/\/c\/pay\/cs_test_/);
+  }
+
+  it('(a) subscribes through checkout and sees the subscription confirmed', async () => {
+    const page = await openApp('a');
+    // Records whether the waiting state was ever on screen, however briefly the webhook took.
+    await page.addInitScript((text) => {
+      new MutationObserver(() => {
+        if (document.body?.textContent?.includes(text)) sessionStorage.setItem('e2e.sawConfirming', 'yes');
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    }, CONFIRMING_TEXT);
+
+    const email = await signUp(page);
+    await page.getByText(email).waitFor();
+    // The plans, not the loading state, are what the screenshot should show.
+    await page.locator('article').filter({ hasText: '$29.00' }).first().waitFor();
+    await screenshot(page, 'a-1-pricing');
+
+    await subscribeToProMonthly(page);
+    await screenshot(page, 'a-2-checkout');
+
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.waitForURL(appUrl('/dashboard?checkout=success'));
+    const main = page.getByRole('main');
+    await main.getByText('active', { exact: true }).waitFor();
+    await main.getByText('Pro', { exact: true }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('e2e.sawConfirming'))).toBe('yes');
+    await screenshot(page, 'a-3-dashboard');
+
+    // The same page at a phone's width: nothing may force sideways scrolling.
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(page, 'a-4-dashboard-375px');
+    await page.close();
+  });
+
+  it('(b) comes back from a cancelled checkout with a notice', async () => {
+    const page = await openApp('b');
+    await signUp(page);
+    await subscribeToProMonthly(page);
+
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await page.waitForURL(appUrl('/pricing?checkout=cancelled'));
+    await page.getByRole('status').filter({ hasText: 'Checkout cancelled' }).waitFor();
+    await screenshot(page, 'b-1-cancelled');
+    await page.close();
+  });
+
+  it('(c) shows the server’s message for a wrong password and a taken email', async () => {
+    const page = await openApp('c');
+    const email = await signUp(page);
+    await page.goto(appUrl('/dashboard'));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(appUrl('/signin'));
+
+    await fillCredentials(page, email, 'not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid email or password' }).waitFor();
+    await screenshot(page, 'c-1-wrong-password');
+
+    await page.getByRole('main').getByRole('link', { name: 'Create an account' }).click();
+    await fillCredentials(page, email, PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('alert').filter({ hasText: 'An account with this email already exists' }).waitFor();
+    await screenshot(page, 'c-2-email-taken');
+
+    await page.getByRole('main').getByRole('link', { name: 'Sign in' }).click();
+    await fillCredentials(page, email, PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(appUrl('/pricing'));
+    await page.close();
+  });
+
+  describe('plan changes', () => {
+    let stripe: Stripe;
+    beforeAll(() => {
+      if (!server) throw new Error('beforeAll did not finish');
+      const emulator = new URL(server.emulatorUrl);
+      // Any test key: the emulator is one account, the same one the server talks to.
+      stripe = new Stripe('sk_test_e2e', { host: emulator.hostname, port: Number(emulator.port), protocol: 'http' });
+    });
+
+    /** A new account subscribed to Pro monthly through checkout, on its dashboard. */
+    async function subscriber(name: string): Promise<Page> {
+      const page = await openApp(name);
+      await signUp(page);
+      await subscribeToProMonthly(page);
+      await page.getByRole('button', { name: 'Pay' }).click();
+      await page.waitForURL(appUrl('/dashboard?checkout=success'));
+      await page.getByRole('main').getByText('active', { exact: true }).waitFor();
+      return page;
+    }
+
+    /** The subscription as the app's API answers the signed-in browser (the dashboard does not show its ID). */
+    async function subscriptionId(page: Page): Promise<string> {
+      const token = await page.evaluate(() => window.localStorage.getItem('subkit.token'));
+      const response = await fetch(appUrl('/api/billing/subscription'), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await response.json()) as { data: { id: string } };
+      return body.data.id;
+    }
+
+    it('(d) upgrades with its preview, and is charged exactly the previewed amount', async () => {
+      const page = await subscriber('d');
+      const changePlan = page.getByRole('button', { name: 'Change plan' });
+      const dialog = page.getByRole('dialog', { name: 'Change plan' });
+
+      // The platform dialog: Esc closes it and focus goes back to the button that opened it.
+      await changePlan.click();
+      await dialog.waitFor();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      expect(await changePlan.evaluate((button) => button === document.activeElement)).toBe(true);
+
+      await changePlan.click();
+      await dialog.getByRole('radio', { name: /Pro yearly/ }).check();
+      const charge = dialog.getByText(/^You'll be charged \S+ now\.$/);
+      await charge.waitFor();
+      const shownAmount = /charged (\S+) now/.exec((await charge.textContent()) ?? '')?.[1];
+      await screenshot(page, 'd-1-upgrade-preview');
+      await page.setViewportSize({ width: 375, height: 800 });
+      await screenshot(page, 'd-2-upgrade-preview-375px');
+      await page.setViewportSize({ width: 1280, height: 800 });
+
+      await dialog.getByRole('button', { name: 'Confirm change' }).click();
+      await page.getByRole('status').filter({ hasText: "You're on Pro yearly." }).waitFor();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('main').getByText('Yearly', { exact: true }).waitFor();
+      await screenshot(page, 'd-3-upgraded');
+
+      const subscription = await stripe.subscriptions.retrieve(await subscriptionId(page), {
+        expand: ['latest_invoice'],
+      });
+      const invoice = subscription.latest_invoice as Stripe.Invoice;
+      expect(invoice).toMatchObject({ billing_reason: 'subscription_update', status: 'paid' });
+      expect(invoice.amount_paid).toBeGreaterThan(0);
+      expect(shownAmount).toBe(formatPrice(invoice.amount_paid, invoice.currency, 'en-US'));
+      expect(subscription.items.data[0]?.price.id).toBe('price_pro_yearly');
+      await page.close();
+    });
+
+    it('(e) marks the current plan on the pricing page and shows a downgrade as pending', async () => {
+      const page = await subscriber('e');
+      const renewsOn = await page.locator('dt:has-text("Renews on") + dd').textContent();
+
+      await page.getByRole('link', { name: 'Pricing' }).click();
+      const current = page.locator('article').filter({ hasText: 'Current plan' });
+      await current.waitFor();
+      expect(await current.getByText('$29.00').count()).toBe(1);
+      expect(await page.getByRole('button', { name: /^Subscribe/ }).count()).toBe(0);
+      await screenshot(page, 'e-1-pricing-current-plan');
+
+      await page.getByRole('button', { name: 'Change plan to Starter monthly' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Change plan' });
+      await dialog.getByText(`Starts on ${renewsOn}, no charge now.`).waitFor();
+      await dialog.getByRole('button', { name: 'Confirm change' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Your plan changes to Starter monthly on ${renewsOn}.` })
+        .waitFor();
+
+      // The pending change is the server's, not only this page's: it survives a fresh load.
+      await page.goto(appUrl('/dashboard'));
+      const pending = page.getByText(`Changes to Starter monthly on ${renewsOn}`, { exact: true });
+      await pending.waitFor();
+      await page.getByRole('main').getByText('Pro', { exact: true }).waitFor();
+      await screenshot(page, 'e-2-dashboard-pending');
+      await page.setViewportSize({ width: 375, height: 800 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await screenshot(page, 'e-3-dashboard-pending-375px');
+      await page.setViewportSize({ width: 1280, height: 800 });
+
+      const id = await subscriptionId(page);
+      await expect
+        .poll(async () => (await stripe.subscriptions.retrieve(id)).schedule, { timeout: STEP_TIMEOUT_MS })
+        .not.toBeNull();
+
+      await page.getByRole('button', { name: 'Keep Pro monthly' }).click();
+      await page.getByRole('status').filter({ hasText: "You're on Pro monthly." }).waitFor();
+      await pending.waitFor({ state: 'detached' });
+      expect((await stripe.subscriptions.retrieve(id)).schedule).toBeNull();
+      await page.close();
+    });
+
+    it('(f) cancels at period end after confirming, then resumes', async () => {
+      const page = await subscriber('f');
+      const id = await subscriptionId(page);
+      const periodEnd = (await stripe.subscriptions.retrieve(id)).items.data[0]?.current_period_end ?? 0;
+      const endsOn = formatDate(new Date(periodEnd * 1000).toISOString(), 'en-US');
+
+      await page.getByRole('button', { name: 'Cancel subscription' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Cancel your subscription?' });
+      await dialog.getByText(`You keep Pro monthly until ${endsOn}`, { exact: false }).waitFor();
+      await screenshot(page, 'f-1-cancel-confirmation');
+      await dialog.getByRole('button', { name: 'Cancel at period end' }).click();
+
+      const main = page.getByRole('main');
+      await main.getByText('Cancels at period end').waitFor();
+      await main.getByText('Ends on', { exact: true }).waitFor();
+      expect((await stripe.subscriptions.retrieve(id)).cancel_at_period_end).toBe(true);
+      await page.reload();
+      const resume = page.getByRole('button', { name: 'Resume subscription' });
+      await resume.waitFor();
+      await screenshot(page, 'f-2-cancelling');
+
+      await resume.click();
+      await main.getByText('Renews on', { exact: true }).waitFor();
+      await main.getByText('Cancels at period end').waitFor({ state: 'detached' });
+      expect((await stripe.subscriptions.retrieve(id)).cancel_at_period_end).toBe(false);
+      await page.getByRole('button', { name: 'Change plan' }).waitFor();
+      await screenshot(page, 'f-3-resumed');
+      await page.close();
+    });
+  });
+});
