@@ -43,9 +43,11 @@ function exitOnStartupFailure(error: unknown): never {
 
 const app = await buildApp({ config }).catch(exitOnStartupFailure);
 
+// Ctrl-C reaches this process twice under `pnpm dev` (from the terminal, and relayed by tsx watch):
+// the handler stays installed so a repeat is ignored instead of killing a server that is closing.
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
+  process.on(signal, async () => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
