@@ -26,12 +26,12 @@ const { dependencies, scripts } = JSON.parse(readFileSync(join(SERVER_DIR, 'pack
 };
 
 /**
- * The node flags of the `start` script (`node <flags> dist/main.js`), for what starts the bundle
+ * The node flags of the `start` script (`exec node <flags> dist/main.js`), for what starts the bundle
  * itself (tests, the benchmark) and must run it exactly as `pnpm start` does.
  */
 export function startFlags(): string[] {
-  const flags = /^node\s+(.*?)\s*dist\/main\.js$/.exec(scripts.start ?? '')?.[1];
-  if (flags === undefined) throw new Error(`apps/server's start script is not "node [flags] dist/main.js"`);
+  const flags = /^exec node\s+(.*?)\s*dist\/main\.js$/.exec(scripts.start ?? '')?.[1];
+  if (flags === undefined) throw new Error(`apps/server's start script is not "exec node [flags] dist/main.js"`);
   return flags.split(/\s+/).filter(Boolean);
 }
 

@@ -1,12 +1,33 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 // In development the API runs on its own port; proxying keeps the app same-origin, exactly as in
 // production where the server serves the built files itself.
 const apiTarget = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
+/**
+ * Ctrl-C on `pnpm dev`: Vite closes gracefully on SIGTERM only, and a dev server killed by SIGINT
+ * makes pnpm print "Command failed". Close it and exit 0 instead.
+ */
+const closeOnCtrlC: Plugin = {
+  name: 'subkit:close-on-ctrl-c',
+  apply: 'serve',
+  configureServer(server) {
+    let closing = false;
+    const close = async () => {
+      if (closing) return;
+      closing = true;
+      await server.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', close);
+    // A config change restarts Vite with a new server, which registers its own handler.
+    server.httpServer?.once('close', () => process.off('SIGINT', close));
+  },
+};
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), closeOnCtrlC],
   server: {
     port: 5173,
     proxy: {

@@ -142,6 +142,7 @@ export interface Config {
     | { mode: 'emulator'; emulatorPort: number; webhookSecret: string | undefined; allowProduction: boolean }
     | { mode: 'stripe'; secretKey: string; apiBase: string | undefined; webhookSecret: string | undefined };
   publicUrl: string;
+  /** Exact origins, or `http://localhost:*` (any port) for the unconfigured development server. */
   allowedRedirectOrigins: string[];
   /** Price ids or lookup keys on offer; `all-active`: every active recurring price (a real key, PLANS unset). */
   plans: string[] | 'all-active';
@@ -163,6 +164,20 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Where the app is when PUBLIC_URL is unset: this server, as localhost or 127.0.0.1. Under
+ * `pnpm dev` it is also the Vite dev server, whose port Vite picks when it starts (5174 when 5173
+ * is busy) and which the browser sends redirect URLs from; the API cannot learn that port before
+ * it is asked, so development allows any loopback port. Nothing but the developer's own machine
+ * serves those origins; NODE_ENV=production and test keep to the exact list.
+ */
+function localAppOrigins(port: number, nodeEnv: Config['nodeEnv']): string[] {
+  const ownPort = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  return nodeEnv === 'development'
+    ? [...ownPort, 'http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']
+    : ownPort;
+}
+
 /** Reads and validates the environment once; every problem is listed, not just the first. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // `KEY=` (as in a copied .env.example) means unset, not an empty value.
@@ -172,10 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
-  // Unconfigured, the app is reached as localhost or 127.0.0.1, and under `pnpm dev` through Vite.
-  const localOrigins = e.PUBLIC_URL
-    ? [publicUrl]
-    : [publicUrl, `http://127.0.0.1:${e.PORT}`, 'http://localhost:5173', 'http://127.0.0.1:5173'];
+  // The web app's own origins are always allowed; ALLOWED_REDIRECT_ORIGINS adds to them.
+  const appOrigins = e.PUBLIC_URL ? [publicUrl] : localAppOrigins(e.PORT, e.NODE_ENV);
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
@@ -197,7 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           allowProduction: e.STRIPE_EMULATOR_ALLOW_PRODUCTION,
         },
     publicUrl,
-    allowedRedirectOrigins: e.ALLOWED_REDIRECT_ORIGINS ?? localOrigins,
+    allowedRedirectOrigins: [...new Set([...appOrigins, ...(e.ALLOWED_REDIRECT_ORIGINS ?? [])])],
     // The emulator's ids mean nothing in a real account, whose own active prices are the sane default.
     plans: e.PLANS ?? (e.STRIPE_SECRET_KEY ? 'all-active' : EMULATOR_PLANS),
     redisUrl: e.REDIS_URL,

@@ -1,30 +1,15 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DotEnvError, loadDotEnv } from '@subkit/db';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { startupFailureMessage } from './startup-failure';
 
-/**
- * A `.env` in the working directory, else at the repository root, fills in what the environment
- * leaves unset (the environment wins). Tests never read it: they call loadConfig with their own env.
- */
-function loadDotEnv(): void {
-  const candidates = [resolve('.env'), fileURLToPath(new URL('../../../.env', import.meta.url))];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) return;
-  try {
-    process.loadEnvFile(found);
-  } catch (error) {
-    throw new ConfigError([`${found} could not be read: ${error instanceof Error ? error.message : String(error)}`]);
-  }
-}
-
 function readConfig() {
   try {
+    // Tests never read .env: they call loadConfig with their own env.
     loadDotEnv();
     return loadConfig();
-  } catch (error) {
+  } catch (caught) {
+    const error = caught instanceof DotEnvError ? new ConfigError([caught.message]) : caught;
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(1);
@@ -43,9 +28,11 @@ function exitOnStartupFailure(error: unknown): never {
 
 const app = await buildApp({ config }).catch(exitOnStartupFailure);
 
+// Ctrl-C reaches this process twice under `pnpm dev` (from the terminal, and relayed by tsx watch):
+// the handler stays installed so a repeat is ignored instead of killing a server that is closing.
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
+  process.on(signal, async () => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');

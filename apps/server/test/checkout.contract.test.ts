@@ -123,7 +123,8 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
     [{ cancelUrl: 42 }, 'cancelUrl must be a string'],
     [
       { successUrl: 'https://evil.example.net/dashboard' },
-      BILLING_ERROR_CODES.REDIRECT_NOT_ALLOWED('successUrl').message,
+      // The web app's origin (PUBLIC_URL) first, then ALLOWED_REDIRECT_ORIGINS: the caller learns where to point.
+      'successUrl must be on one of these origins: https://app.example.com, http://localhost:5173',
     ],
     [{ cancelUrl: 'https://app.example.com@evil.example.net/' }, 'cancelUrl must not contain credentials'],
     [{ priceId: 42 }, 'priceId must be a string'],

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isOriginAllowed } from '@subkit/core';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ENV_VARIABLES, loadConfig } from '../src/config';
 
@@ -57,7 +58,64 @@ describe('configuration', () => {
     });
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/app');
     expect(config.stripe.mode).toBe('stripe');
-    expect(config.allowedRedirectOrigins).toEqual(['https://app.example.com', 'https://www.example.com']);
+    expect(config.allowedRedirectOrigins).toEqual([
+      'http://localhost:3000',
+      'http://127.0.0.1:3000',
+      'http://localhost:*',
+      'http://127.0.0.1:*',
+      'http://[::1]:*',
+      'https://app.example.com',
+      'https://www.example.com',
+    ]);
+  });
+});
+
+describe('redirect origins', () => {
+  const allows = (env: Record<string, string>, origin: string) =>
+    isOriginAllowed(origin, loadConfig(env).allowedRedirectOrigins);
+
+  it('keeps the web app’s own origin when ALLOWED_REDIRECT_ORIGINS adds others', () => {
+    const env = { PUBLIC_URL: 'https://app.example.com', ALLOWED_REDIRECT_ORIGINS: 'https://partner.example.org' };
+    expect(loadConfig(env).allowedRedirectOrigins).toEqual(['https://app.example.com', 'https://partner.example.org']);
+    expect(allows(env, 'https://app.example.com')).toBe(true);
+    expect(allows(env, 'https://partner.example.org')).toBe(true);
+    expect(allows(env, 'https://evil.example.net')).toBe(false);
+  });
+
+  it('lists an origin named twice once', () => {
+    const env = { PUBLIC_URL: 'https://app.example.com', ALLOWED_REDIRECT_ORIGINS: 'https://app.example.com' };
+    expect(loadConfig(env).allowedRedirectOrigins).toEqual(['https://app.example.com']);
+  });
+
+  // `pnpm dev`: Vite takes 5174 (or the next free port) when 5173 is busy, after the API started.
+  it.each(['http://localhost:5173', 'http://localhost:5174', 'http://127.0.0.1:5199', 'http://[::1]:5174'])(
+    'allows the unconfigured development server on any loopback port: %s',
+    (origin) => {
+      expect(allows({}, origin)).toBe(true);
+      expect(allows({ ALLOWED_REDIRECT_ORIGINS: 'https://partner.example.org' }, origin)).toBe(true);
+    },
+  );
+
+  it.each([
+    'https://localhost:5174',
+    'http://localhost.evil.example.net:5174',
+    'http://evil.example.net',
+    'http://192.168.1.7:5174',
+  ])('allows no other origin in development: %s', (origin) => {
+    expect(allows({}, origin)).toBe(false);
+  });
+
+  it.each([
+    ['production', { NODE_ENV: 'production', STRIPE_EMULATOR_ALLOW_PRODUCTION: 'true' }],
+    ['test', { NODE_ENV: 'test' }],
+    ['development with PUBLIC_URL', { PUBLIC_URL: 'https://app.example.com' }],
+  ])('keeps to the exact origins under %s', (_why, env: Record<string, string>) => {
+    expect(allows(env, 'http://localhost:5174')).toBe(false);
+  });
+
+  it('allows the server’s own port under production without PUBLIC_URL', () => {
+    const env = { NODE_ENV: 'production', STRIPE_EMULATOR_ALLOW_PRODUCTION: 'true', PORT: '8080' };
+    expect(loadConfig(env).allowedRedirectOrigins).toEqual(['http://localhost:8080', 'http://127.0.0.1:8080']);
   });
 });
 

@@ -30,7 +30,8 @@ export async function startTestServer(
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
-    ALLOWED_REDIRECT_ORIGINS: `${SEED_ORIGIN},http://localhost:5173`,
+    PUBLIC_URL: SEED_ORIGIN,
+    ALLOWED_REDIRECT_ORIGINS: 'http://localhost:5173',
     // Suites sign up and check out far faster than a person; the rate-limit suite sets its own.
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_CHECKOUT_PER_MIN: '100000',

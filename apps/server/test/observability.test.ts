@@ -3,10 +3,13 @@
  * secrets never in the log, metrics that move when a checkout is created and a webhook arrives,
  * and readiness that fails when a dependency does.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createStripeClient } from '@subkit/billing';
 import { CORE_ERROR_CODES } from '@subkit/core';
-import { createDatabase, type DatabaseHandle } from '@subkit/db';
-import { createTestDatabase, testDatabaseKinds } from '@subkit/db/testing';
+import { createDatabase, type DatabaseHandle, migrationsFolder } from '@subkit/db';
+import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +17,55 @@ import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { loggerOptions } from '../src/logging';
 import { request, SEED_ORIGIN, type Stack, signUp, startStack, startTestServer } from './harness';
+
+describe.each(testDatabaseKinds())('start-up log of migrations on %s', (kind) => {
+  let emulator: StripeEmulator;
+  let directory: string;
+  let unmigrated: TestDatabase | undefined;
+  beforeAll(async () => {
+    emulator = await startStripeEmulator({ port: 0 });
+    directory = mkdtempSync(join(tmpdir(), 'subkit-migration-log-'));
+    // Postgres: an empty database of its own; PGlite: a data directory the server creates.
+    if (kind === 'postgres') unmigrated = await createTestDatabase(kind, { migrate: false });
+  });
+  afterAll(async () => {
+    await Promise.all([emulator.close(), unmigrated?.destroy()]);
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  /** Starts and stops a server that opens the database itself, as `start` does; its info log lines. */
+  async function startUpLog(): Promise<{ msg: string; migrations?: string[] }[]> {
+    const lines: string[] = [];
+    const app = await buildApp({
+      config: loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        PGLITE_DIR: join(directory, 'pglite'),
+        ...(unmigrated?.url && { DATABASE_URL: unmigrated.url }),
+      }),
+      stripe: {
+        client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url }),
+        mode: 'emulator',
+        webhookSecret: emulator.webhookSecret,
+      },
+      logStream: { write: (line: string) => lines.push(line) },
+    });
+    await app.close();
+    return lines.map((line) => JSON.parse(line));
+  }
+
+  it('names the migrations it applied, then says the schema is up to date', async () => {
+    const committed = (
+      JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] }
+    ).entries.map((entry) => entry.tag);
+    expect(await startUpLog()).toContainEqual(
+      expect.objectContaining({ msg: `applied ${committed.length} database migrations`, migrations: committed }),
+    );
+    expect(await startUpLog()).toContainEqual(
+      expect.objectContaining({ msg: 'database schema up to date', migrations: [] }),
+    );
+  });
+});
 
 const CHECKOUT_BODY = {
   priceId: 'price_1ABC123XYZ',

@@ -34,7 +34,11 @@ export const BILLING_ERROR_CODES = defineErrorCodes({
     code: 'CONFLICT',
     message: 'This Idempotency-Key was already used with a different request',
   },
-  REDIRECT_NOT_ALLOWED: (field: string) => ({ code: 'BAD_REQUEST', message: `${field} must be on an allowed origin` }),
+  /** Names the allowed origins (public anyway: they are where the app lives) so a caller can fix the URL. */
+  REDIRECT_NOT_ALLOWED: (field: string, allowed: readonly string[]) => ({
+    code: 'BAD_REQUEST',
+    message: `${field} must be on one of these origins: ${allowed.join(', ')}`,
+  }),
   TOO_MANY_METADATA_KEYS: (maxKeys: number) => ({
     code: 'BAD_REQUEST',
     message: `metadata can have at most ${maxKeys} keys`,

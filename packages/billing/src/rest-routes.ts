@@ -68,7 +68,7 @@ export const billingRestRoutes = {
         '- Customers without a Stripe customer ID will have one created automatically.',
         '- Metadata is passed through to the subscription for tracking (plus `userId`, which callers cannot set).',
         '- Webhook events handle the actual subscription creation after checkout completes.',
-        '- `successUrl` and `cancelUrl` must be on an allowed origin (`ALLOWED_REDIRECT_ORIGINS`).',
+        "- `successUrl` and `cancelUrl` must be on the web app's origin (`PUBLIC_URL`) or one in `ALLOWED_REDIRECT_ORIGINS`.",
         '- A user with a live subscription gets 409 and manages it in the billing portal instead.',
         "- A new checkout expires the user's earlier open checkout sessions: only the newest can be paid. Of two",
         '  checkouts in flight at once, the older one gets 409.',

@@ -20,6 +20,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseKind;
+  /** The migrations applied when this handle was created, by tag, oldest first; none when up to date. */
+  appliedMigrations: readonly string[];
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -49,7 +51,7 @@ export interface CreateDatabaseOptions {
 export async function createDatabase(options: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
   const migrate = options.migrate ?? true;
   if (options.url) {
-    if (migrate) await applyMigrationsPostgres(options.url);
+    const appliedMigrations = migrate ? await applyMigrationsPostgres(options.url) : [];
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
@@ -61,6 +63,7 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
     return {
       db,
       kind: 'postgres',
+      appliedMigrations,
       ping: async () => {
         await client`select 1`;
       },
@@ -75,11 +78,12 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
     unlock();
     throw error;
   });
-  if (migrate) await applyMigrationsPglite(client);
+  const appliedMigrations = migrate ? await applyMigrationsPglite(client) : [];
   const db = drizzlePglite({ client: options.onQuery ? countingPglite(client, options.onQuery) : client, schema });
   return {
     db,
     kind: 'pglite',
+    appliedMigrations,
     ping: async () => {
       await client.query('select 1');
     },

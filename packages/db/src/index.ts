@@ -1,5 +1,6 @@
 export * from './batched-delete';
 export * from './client';
+export { DotEnvError, loadDotEnv } from './dot-env';
 export * from './errors';
 export { applyMigrationsPostgres, migrationsFolder, pendingMigrations } from './migrate';
 export * from './prepared';

@@ -24,24 +24,31 @@ export const migrationsFolder = join(
 const MIGRATION_LOCK_KEY = 727_274_001;
 
 /**
- * Applies committed migrations to Postgres. Several server processes may start at once on a fresh
+ * Applies committed migrations to Postgres and answers the tags of those it applied, oldest first
+ * (none when the schema was up to date). Several server processes may start at once on a fresh
  * database, so the work runs on one connection holding a session advisory lock: the first process
  * migrates, the others wait and then find nothing left to do.
  */
-export async function applyMigrationsPostgres(url: string): Promise<void> {
+export async function applyMigrationsPostgres(url: string): Promise<string[]> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-    await migratePostgres(drizzle({ client }), { migrationsFolder });
+    const db = drizzle({ client });
+    const pending = await pendingMigrations(db);
+    await migratePostgres(db, { migrationsFolder });
     await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    return pending;
   } finally {
     await client.end({ timeout: 5 });
   }
 }
 
-/** PGlite belongs to one process, so no lock is needed. */
-export async function applyMigrationsPglite(client: PGlite): Promise<void> {
-  await migratePglite(drizzlePglite({ client }), { migrationsFolder });
+/** PGlite belongs to one process, so no lock is needed. Answers the tags applied, as above. */
+export async function applyMigrationsPglite(client: PGlite): Promise<string[]> {
+  const db = drizzlePglite({ client });
+  const pending = await pendingMigrations(db);
+  await migratePglite(db, { migrationsFolder });
+  return pending;
 }
 
 interface JournalEntry {
@@ -63,7 +70,7 @@ function sqlState(error: unknown): string | undefined {
  * is at least as recent as the journal entry. A database that was never migrated lacks that table,
  * so everything is pending; any other failure (database down) is thrown.
  */
-export async function pendingMigrations(db: Database): Promise<string[]> {
+export async function pendingMigrations(db: Pick<Database, 'execute'>): Promise<string[]> {
   const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as {
     entries: JournalEntry[];
   };

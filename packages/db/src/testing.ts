@@ -18,12 +18,12 @@ export interface TestDatabase extends DatabaseHandle {
 }
 
 /**
- * A fresh, migrated database. For Postgres, a new database is created next to DATABASE_URL's so
- * test files running in parallel never see each other's rows.
+ * A fresh database, migrated unless `migrate` is false. For Postgres, a new database is created next
+ * to DATABASE_URL's so test files running in parallel never see each other's rows.
  */
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DatabaseKind, { migrate = true } = {}): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    const handle = await createDatabase();
+    const handle = await createDatabase({ migrate });
     return { ...handle, url: undefined, destroy: () => handle.close() };
   }
   const adminUrl = process.env.DATABASE_URL;
@@ -33,7 +33,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   await admin.unsafe(`create database "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const handle = await createDatabase({ url: url.toString() });
+  const handle = await createDatabase({ url: url.toString(), migrate });
   return {
     ...handle,
     url: url.toString(),

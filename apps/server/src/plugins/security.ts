@@ -1,5 +1,6 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import { isOriginAllowed } from '@subkit/core';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -11,7 +12,8 @@ import fp from 'fastify-plugin';
 async function security(app: FastifyInstance, options: { allowedOrigins: readonly string[] }) {
   await app.register(helmet);
   await app.register(cors, {
-    origin: [...options.allowedOrigins],
+    origin: (origin, callback) =>
+      callback(null, origin !== undefined && isOriginAllowed(origin, options.allowedOrigins)),
     methods: ['GET', 'POST'],
     allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'trpc-accept'],
     exposedHeaders: ['retry-after', 'x-request-id'],

@@ -76,7 +76,14 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
   const database =
     options.database ??
     (await createDatabase({ url: config.database.url, pgliteDataDir: resolve(config.database.pgliteDir) }));
-  if (!options.database) app.addHook('onClose', () => database.close());
+  if (!options.database) {
+    app.addHook('onClose', () => database.close());
+    const migrations = database.appliedMigrations;
+    app.log.info(
+      { migrations },
+      migrations.length === 0 ? 'database schema up to date' : `applied ${migrations.length} database migrations`,
+    );
+  }
 
   const stripe = options.stripe ?? (await connectStripe(app, config));
   const rateLimiter = await createRateLimiter({

@@ -1,4 +1,4 @@
-import { CORE_ERROR_CODES } from '@subkit/core';
+import { CORE_ERROR_CODES, isOriginAllowed } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { PRICE_ID_PATTERN } from '../catalog/prices';
@@ -71,8 +71,8 @@ export const redirectUrl = (field: string) =>
 
 /** Redirects only to our own web app: an open redirect through Stripe's page is a phishing tool. */
 export function assertAllowedRedirect(field: string, value: string, allowed: readonly string[]): void {
-  if (!allowed.includes(new URL(value).origin)) {
-    throw new TRPCError(BILLING_ERROR_CODES.REDIRECT_NOT_ALLOWED(field));
+  if (!isOriginAllowed(new URL(value).origin, allowed)) {
+    throw new TRPCError(BILLING_ERROR_CODES.REDIRECT_NOT_ALLOWED(field, allowed));
   }
 }
 
