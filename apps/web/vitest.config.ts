@@ -7,5 +7,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.tsx', 'src/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
+    // The same budget as the other packages: a busy 2-core CI machine runs every package at once.
+    testTimeout: 30_000,
   },
 });
