@@ -1,53 +1,15 @@
-/**
- * Logs, metrics and probes, over real HTTP: a request id on every log line and in the response,
- * secrets never in the log, metrics that move when a checkout is created and a webhook arrives,
- * and readiness that fails when a dependency does.
- */
-import { createStripeClient } from '@subkit/billing';
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { createDatabase, type DatabaseHandle } from '@subkit/db';
 import { createTestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { loggerOptions } from '../src/logging';
-import { request, SEED_ORIGIN, type Stack, signUp, startStack, startTestServer } from './harness';
+import { checkoutBody, request, type Stack, signUp, startLoggedServer, startStack, startTestServer } from './harness';
 
-const CHECKOUT_BODY = {
-  priceId: 'price_1ABC123XYZ',
-  successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-  cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-  metadata: { plan: 'pro', referralCode: 'FRIEND20' },
-};
+const CHECKOUT_BODY = { ...checkoutBody(), metadata: { plan: 'pro', referralCode: 'FRIEND20' } };
 const PASSWORD = 'hunter2-correct-horse-battery';
-
-/** A server with the production logger settings, writing JSON lines into `lines`. */
-async function startLoggedServer(database: DatabaseHandle, emulator: StripeEmulator) {
-  const lines: string[] = [];
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'debug',
-    ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
-    RATE_LIMIT_AUTH_PER_MIN: '100000',
-    RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
-    RATE_LIMIT_STRIPE_PER_MIN: '100000',
-  });
-  const app = await buildApp({
-    config,
-    database,
-    stripe: {
-      client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url }),
-      mode: 'emulator',
-      webhookSecret: emulator.webhookSecret,
-    },
-    logStream: { write: (line: string) => lines.push(line) },
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url, lines };
-}
 
 /** One sample of the Prometheus text, e.g. `metric('x_total', {type: 'a'})`; 0 when absent. */
 async function scrape(url: string, headers: Record<string, string> = {}) {
@@ -76,7 +38,7 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
 
   beforeAll(async () => {
     stack = await startStack(kind);
-    logged = await startLoggedServer(stack.database, stack.emulator);
+    logged = await startLoggedServer(stack.database, stack.emulator, { LOG_LEVEL: 'debug' });
   });
   afterAll(async () => {
     await logged.app.close();
