@@ -5,7 +5,7 @@
 import { BILLING_ERROR_CODES, CHECKOUT_VALIDITY_SECONDS } from '@subkit/billing';
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ERROR_CODES } from '../src/http/error-codes';
 import { request, SEED_ORIGIN, type Stack, signUp, startStack } from './harness';
@@ -25,11 +25,7 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
 
   beforeAll(async () => {
     stack = await startStack(kind);
-    stripe = new Stripe(stack.emulator.secretKey, {
-      host: stack.emulator.host,
-      port: stack.emulator.port,
-      protocol: 'http',
-    });
+    stripe = stack.stripe;
     user = await signUp(stack.server.url);
   });
   afterAll(() => stack.close());

@@ -7,30 +7,16 @@ import { users } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type JsonResponse,
-  request,
-  SEED_ORIGIN,
-  type Stack,
-  signUp,
-  startStack,
-  startTestServer,
-  type TestServer,
-} from './harness';
+import { type JsonResponse, request, SEED_ORIGIN, signUp, startTwoServerStack, type TwoServerStack } from './harness';
 
 const CONCURRENT_CHECKOUTS = 20;
 
 describe.each(testDatabaseKinds())('a customer Stripe no longer has (%s)', (kind) => {
-  let stack: Stack;
-  let second: TestServer;
+  let stack: TwoServerStack;
   beforeAll(async () => {
-    stack = await startStack(kind);
-    second = await startTestServer(await stack.openSecondHandle(), stack.emulator);
+    stack = await startTwoServerStack(kind);
   });
-  afterAll(async () => {
-    await second.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   const checkout = (url: string, token: string, headers: Record<string, string> = {}) =>
     request(url, 'POST', '/api/billing/checkout', {
@@ -92,7 +78,7 @@ describe.each(testDatabaseKinds())('a customer Stripe no longer has (%s)', (kind
     const headers = { 'Idempotency-Key': `after-delete-${user.userId}` };
 
     const first = await checkout(stack.server.url, user.token, headers);
-    const again = await checkout(second.url, user.token, headers);
+    const again = await checkout(stack.second.url, user.token, headers);
 
     expect(await sessionCustomer(first)).toBe(await storedCustomer(user.userId));
     expect(again.body).toEqual(first.body);
@@ -100,7 +86,7 @@ describe.each(testDatabaseKinds())('a customer Stripe no longer has (%s)', (kind
 
   it(`relinks exactly one new customer when ${CONCURRENT_CHECKOUTS} checkouts race on two servers`, async () => {
     const user = await userWithDeletedCustomer();
-    const servers = [stack.server.url, second.url];
+    const servers = [stack.server.url, stack.second.url];
 
     const responses = await Promise.all(
       Array.from({ length: CONCURRENT_CHECKOUTS }, (_, i) => checkout(servers[i % 2]!, user.token)),

@@ -1,36 +1,26 @@
 import { users } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { eq } from 'drizzle-orm';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, SEED_ORIGIN, type Stack, signUp, startStack, startTestServer, type TestServer } from './harness';
+import { checkoutBody, request, signUp, startTwoServerStack, type TwoServerStack } from './harness';
 
 const CONCURRENT_CHECKOUTS = 20;
 
 describe.each(testDatabaseKinds())('first checkouts racing on two servers (%s)', (kind) => {
-  let stack: Stack;
-  let second: TestServer;
+  let stack: TwoServerStack;
   beforeAll(async () => {
-    stack = await startStack(kind);
-    second = await startTestServer(await stack.openSecondHandle(), stack.emulator);
+    stack = await startTwoServerStack(kind);
   });
-  afterAll(async () => {
-    await second.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   it(`leaves exactly one Stripe customer after ${CONCURRENT_CHECKOUTS} concurrent first checkouts`, async () => {
     const user = await signUp(stack.server.url);
-    const servers = [stack.server.url, second.url];
+    const servers = [stack.server.url, stack.second.url];
     const responses = await Promise.all(
       Array.from({ length: CONCURRENT_CHECKOUTS }, (_, i) =>
         request(servers[i % 2]!, 'POST', '/api/billing/checkout', {
           token: user.token,
-          body: {
-            priceId: 'price_1ABC123XYZ',
-            successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-            cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-          },
+          body: checkoutBody(),
         }),
       ),
     );
@@ -38,11 +28,7 @@ describe.each(testDatabaseKinds())('first checkouts racing on two servers (%s)',
     expect(responses.every((response) => response.status === 200 || response.status === 409)).toBe(true);
     expect(responses.some((response) => response.status === 200)).toBe(true);
 
-    const stripe = new Stripe(stack.emulator.secretKey, {
-      host: stack.emulator.host,
-      port: stack.emulator.port,
-      protocol: 'http',
-    });
+    const { stripe } = stack;
     const customers = await stripe.customers.list({ email: user.email, limit: 100 });
     expect(customers.data).toHaveLength(1);
     const open = await stripe.checkout.sessions.list({ customer: customers.data[0]!.id, status: 'open' });

@@ -18,15 +18,26 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real server on a real port, wired to the given database and emulator, as `start` wires it. */
-export async function startTestServer(
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  stripeOptions?: Partial<StripeClientOptions>;
+  /** Receives the server's log lines (at LOG_LEVEL) instead of discarding them. */
+  logStream?: { write(line: string): void };
+  /** Default: not during a test file, as the housekeeping suite runs its own and no other may lose rows to it. */
+  housekeeping?: { firstRunAfterMs: number; everyMs: number };
+}
+
+/** The app wired to the given database and emulator, as `start` wires it, not yet listening. */
+export function buildTestApp(
   database: DatabaseHandle,
   emulator: StripeEmulator,
-  env: Record<string, string> = {},
-  stripeOptions: Partial<StripeClientOptions> = {},
-  /** Receives the server's log lines (at LOG_LEVEL) instead of discarding them. */
-  logStream?: { write(line: string): void },
-): Promise<TestServer> {
+  {
+    env = {},
+    stripeOptions = {},
+    logStream,
+    housekeeping = { firstRunAfterMs: DAY_MS, everyMs: DAY_MS },
+  }: TestAppOptions = {},
+): Promise<FastifyInstance> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -38,7 +49,7 @@ export async function startTestServer(
     RATE_LIMIT_STRIPE_PER_MIN: '100000',
     ...env,
   });
-  const app = await buildApp({
+  return buildApp({
     config,
     database,
     stripe: {
@@ -47,11 +58,38 @@ export async function startTestServer(
       webhookSecret: emulator.webhookSecret,
     },
     ...(logStream ? { logStream } : { logger: false }),
-    // Not during a test file: the housekeeping suite runs its own, and no other may lose rows to it.
-    housekeeping: { firstRunAfterMs: DAY_MS, everyMs: DAY_MS },
+    housekeeping,
   });
+}
+
+/** A real server on a real port, wired to the given database and emulator, as `start` wires it. */
+export async function startTestServer(
+  database: DatabaseHandle,
+  emulator: StripeEmulator,
+  env: Record<string, string> = {},
+  stripeOptions: Partial<StripeClientOptions> = {},
+  /** Receives the server's log lines (at LOG_LEVEL) instead of discarding them. */
+  logStream?: { write(line: string): void },
+): Promise<TestServer> {
+  const app = await buildTestApp(database, emulator, { env, stripeOptions, logStream });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, close: () => app.close() };
+}
+
+/** A test server whose JSON log lines (production logger settings, at LOG_LEVEL) the test reads. */
+export async function startLoggedServer(
+  database: DatabaseHandle,
+  emulator: StripeEmulator,
+  env: Record<string, string> = {},
+): Promise<TestServer & { lines: string[] }> {
+  const lines: string[] = [];
+  const server = await startTestServer(database, emulator, env, {}, { write: (line) => lines.push(line) });
+  return { ...server, lines };
+}
+
+/** The real SDK pointed at the emulator, to check what Stripe holds. */
+export function emulatorSdk(emulator: StripeEmulator): Stripe {
+  return new Stripe(emulator.secretKey, { host: emulator.host, port: emulator.port, protocol: 'http' });
 }
 
 /** One emulator, one fresh database and one server for a test file; shared because PGlite is slow to start. */
@@ -72,7 +110,7 @@ export async function startStack(kind: DatabaseKind, env: Record<string, string>
   const extraHandles: DatabaseHandle[] = [];
   return {
     emulator,
-    stripe: new Stripe(emulator.secretKey, { host: emulator.host, port: emulator.port, protocol: 'http' }),
+    stripe: emulatorSdk(emulator),
     database,
     server,
     async openSecondHandle() {
@@ -87,6 +125,27 @@ export async function startStack(kind: DatabaseKind, env: Record<string, string>
       await server.close();
       await Promise.all(extraHandles.map((handle) => handle.close()));
       await Promise.all([database.destroy(), emulator.close()]);
+    },
+  };
+}
+
+/** A stack with a second server on its own database handle, as a fleet of two processes. */
+export interface TwoServerStack extends Stack {
+  second: TestServer;
+}
+
+export async function startTwoServerStack(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+): Promise<TwoServerStack> {
+  const stack = await startStack(kind, env);
+  const second = await startTestServer(await stack.openSecondHandle(), stack.emulator, env);
+  return {
+    ...stack,
+    second,
+    async close() {
+      await second.close();
+      await stack.close();
     },
   };
 }
@@ -141,4 +200,13 @@ export async function signUp(
   if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${response.text}`);
   const { data } = response.body as { data: { token: string; user: { id: string } } };
   return { token: data.token, userId: data.user.id, email };
+}
+
+/** A checkout request for the seed's Pro monthly price, returning to the seed's dashboard or pricing page. */
+export function checkoutBody(priceId = 'price_1ABC123XYZ') {
+  return {
+    priceId,
+    successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
+    cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
+  };
 }

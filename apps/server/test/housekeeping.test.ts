@@ -6,14 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { runHousekeeping } from '@subkit/api';
 import { hashSessionToken } from '@subkit/auth';
-import { createStripeClient, PROCESSED_EVENT_RETENTION_DAYS } from '@subkit/billing';
+import { PROCESSED_EVENT_RETENTION_DAYS } from '@subkit/billing';
 import { checkoutRequests, checkoutSessions, type DatabaseHandle, sessions, stripeEvents, users } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { request, type Stack, signUp, startStack } from './harness';
+import { buildTestApp, request, type Stack, signUp, startStack } from './harness';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ago = (ms: number) => new Date(Date.now() - ms);
@@ -77,14 +75,8 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
     };
     const sessionExists = async (id: string) =>
       (await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, id))).length === 1;
-    const app = await buildApp({
-      config: loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info' }),
-      database: stack.database,
-      stripe: {
-        client: createStripeClient({ secretKey: stack.emulator.secretKey, apiBase: stack.emulator.url }),
-        mode: 'emulator',
-        webhookSecret: stack.emulator.webhookSecret,
-      },
+    const app = await buildTestApp(stack.database, stack.emulator, {
+      env: { LOG_LEVEL: 'info' },
       logStream: { write: (line: string) => lines.push(line) },
       housekeeping: { firstRunAfterMs: 0, everyMs: 100 },
     });

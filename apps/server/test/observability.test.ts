@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { loggerOptions } from '../src/logging';
-import { request, SEED_ORIGIN, type Stack, signUp, startStack, startTestServer } from './harness';
+import { checkoutBody, request, type Stack, signUp, startLoggedServer, startStack, startTestServer } from './harness';
 
 describe.each(testDatabaseKinds())('start-up log of migrations on %s', (kind) => {
   let emulator: StripeEmulator;
@@ -67,39 +67,8 @@ describe.each(testDatabaseKinds())('start-up log of migrations on %s', (kind) =>
   });
 });
 
-const CHECKOUT_BODY = {
-  priceId: 'price_1ABC123XYZ',
-  successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-  cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-  metadata: { plan: 'pro', referralCode: 'FRIEND20' },
-};
+const CHECKOUT_BODY = { ...checkoutBody(), metadata: { plan: 'pro', referralCode: 'FRIEND20' } };
 const PASSWORD = 'hunter2-correct-horse-battery';
-
-/** A server with the production logger settings, writing JSON lines into `lines`. */
-async function startLoggedServer(database: DatabaseHandle, emulator: StripeEmulator) {
-  const lines: string[] = [];
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'debug',
-    ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
-    RATE_LIMIT_AUTH_PER_MIN: '100000',
-    RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
-    RATE_LIMIT_STRIPE_PER_MIN: '100000',
-  });
-  const app = await buildApp({
-    config,
-    database,
-    stripe: {
-      client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url }),
-      mode: 'emulator',
-      webhookSecret: emulator.webhookSecret,
-    },
-    logStream: { write: (line: string) => lines.push(line) },
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url, lines };
-}
 
 /** One sample of the Prometheus text, e.g. `metric('x_total', {type: 'a'})`; 0 when absent. */
 async function scrape(url: string, headers: Record<string, string> = {}) {
@@ -128,7 +97,7 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
 
   beforeAll(async () => {
     stack = await startStack(kind);
-    logged = await startLoggedServer(stack.database, stack.emulator);
+    logged = await startLoggedServer(stack.database, stack.emulator, { LOG_LEVEL: 'debug' });
   });
   afterAll(async () => {
     await logged.app.close();

@@ -3,16 +3,23 @@
  * unset every active recurring price in the account. PLANS is checked at start-up and by
  * /api/ready, naming a bad entry. Real HTTP, the real SDK against the emulator, a real database.
  */
-import { BILLING_ERROR_CODES, createStripeClient } from '@subkit/billing';
+import { BILLING_ERROR_CODES } from '@subkit/billing';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { request, SEED_ORIGIN, type Stack, signUp, startStack, startTestServer, type TestServer } from './harness';
+import {
+  emulatorSdk,
+  request,
+  SEED_ORIGIN,
+  type Stack,
+  signUp,
+  startLoggedServer,
+  startStack,
+  startTestServer,
+  type TestServer,
+} from './harness';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const redirects = { successUrl: `${SEED_ORIGIN}/ok`, cancelUrl: `${SEED_ORIGIN}/no` };
 const sessionsCreated = (emulator: StripeEmulator) => emulator.stats().byEndpoint['POST /v1/checkout/sessions'] ?? 0;
 
@@ -50,20 +57,10 @@ describe.each(testDatabaseKinds())('prices on offer from PLANS (%s)', (kind) => 
   });
 
   it('names the bad entry in the start-up log, and starts anyway', async () => {
-    const lines: string[] = [];
-    const app = await buildApp({
-      config: loadConfig({ NODE_ENV: 'test', PORT: '0', PLANS: 'price_starter_monthly,price_typo_monthly' }),
-      database: stack.database,
-      stripe: {
-        client: createStripeClient({ secretKey: stack.emulator.secretKey, apiBase: stack.emulator.url }),
-        mode: 'emulator',
-        webhookSecret: stack.emulator.webhookSecret,
-      },
-      logStream: { write: (line: string) => lines.push(line) },
-      housekeeping: { firstRunAfterMs: DAY_MS, everyMs: DAY_MS },
+    const { url, lines, close } = await startLoggedServer(stack.database, stack.emulator, {
+      PLANS: 'price_starter_monthly,price_typo_monthly',
     });
     try {
-      const url = await app.listen({ host: '127.0.0.1', port: 0 });
       const named = () => lines.map((line) => JSON.parse(line)).find((entry) => entry.check === 'plans');
       const deadline = Date.now() + 20_000;
       while (!named() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -73,7 +70,7 @@ describe.each(testDatabaseKinds())('prices on offer from PLANS (%s)', (kind) => 
       });
       expect((await request(url, 'GET', '/api/health')).status).toBe(200);
     } finally {
-      await app.close();
+      await close();
     }
   });
 
@@ -121,7 +118,7 @@ describe.each(testDatabaseKinds())('with a real key and PLANS unset (%s)', (kind
 
   beforeAll(async () => {
     [emulator, database] = await Promise.all([startStripeEmulator({ port: 0, catalog }), createTestDatabase(kind)]);
-    stripe = new Stripe(emulator.secretKey, { host: emulator.host, port: emulator.port, protocol: 'http' });
+    stripe = emulatorSdk(emulator);
     for (let index = 0; index < EXTRA_PRICES; index++) {
       await stripe.prices.create({
         product: 'prod_team',

@@ -1,59 +1,30 @@
-import { createStripeClient } from '@subkit/billing';
-import { type DatabaseHandle, duplicateSubscriptions, subscriptions } from '@subkit/db';
+import { duplicateSubscriptions, subscriptions } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
-import type { StripeEmulator } from '@subkit/stripe-emulator';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { request, SEED_ORIGIN, type Stack, signUp, startStack, startTestServer, type TestServer } from './harness';
-
-const checkoutBody = (priceId: string) => ({
-  priceId,
-  successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-  cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-});
-
-/** A server whose log lines (production settings, level warn) the test can read. */
-async function startLoggedServer(database: DatabaseHandle, emulator: StripeEmulator) {
-  const lines: string[] = [];
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
-    RATE_LIMIT_AUTH_PER_MIN: '100000',
-    RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
-  });
-  const app = await buildApp({
-    config,
-    database,
-    stripe: {
-      client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url }),
-      mode: 'emulator',
-      webhookSecret: emulator.webhookSecret,
-    },
-    logStream: { write: (line: string) => lines.push(line) },
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, lines, close: () => app.close() };
-}
+import {
+  checkoutBody,
+  request,
+  SEED_ORIGIN,
+  signUp,
+  startLoggedServer,
+  startTwoServerStack,
+  type TwoServerStack,
+} from './harness';
 
 describe.each(testDatabaseKinds())('at most one live subscription per user (%s)', (kind) => {
-  let stack: Stack;
-  let second: TestServer;
+  let stack: TwoServerStack;
   let receivers: Awaited<ReturnType<typeof startLoggedServer>>[];
   let stripe: Stripe;
 
   beforeAll(async () => {
-    stack = await startStack(kind);
+    stack = await startTwoServerStack(kind);
     stripe = stack.stripe;
-    second = await startTestServer(await stack.openSecondHandle(), stack.emulator);
     // Every event goes to two servers at once, as a fleet behind one endpoint may see it.
     receivers = [
-      await startLoggedServer(await stack.openSecondHandle(), stack.emulator),
-      await startLoggedServer(await stack.openSecondHandle(), stack.emulator),
+      await startLoggedServer(await stack.openSecondHandle(), stack.emulator, { LOG_LEVEL: 'warn' }),
+      await startLoggedServer(await stack.openSecondHandle(), stack.emulator, { LOG_LEVEL: 'warn' }),
     ];
     for (const receiver of receivers) stack.emulator.addWebhookEndpoint(`${receiver.url}/api/billing/webhook`);
   });
@@ -63,7 +34,6 @@ describe.each(testDatabaseKinds())('at most one live subscription per user (%s)'
   });
   afterAll(async () => {
     await Promise.all(receivers.map((receiver) => receiver.close()));
-    await second.close();
     await stack.close();
   });
 
@@ -122,7 +92,7 @@ describe.each(testDatabaseKinds())('at most one live subscription per user (%s)'
 
   it('leaves exactly one payable session when checkouts race on two servers', async () => {
     const user = await signUp(stack.server.url);
-    const servers = [stack.server.url, second.url];
+    const servers = [stack.server.url, stack.second.url];
     const responses = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
         checkout(servers[i % 2]!, user.token, i % 2 ? 'price_pro_yearly' : 'price_starter_monthly'),

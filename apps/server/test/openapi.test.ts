@@ -4,7 +4,7 @@
  * seed's examples validate against it, and what the server really answers does too.
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { BILLING_ERROR_CODES } from '@subkit/billing';
+import { BILLING_ERROR_CODES, SEED_CHECKOUT_EXAMPLES } from '@subkit/billing';
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import Ajv2020 from 'ajv/dist/2020';
@@ -29,31 +29,15 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
 }
 
-// The contract's examples (../shared/seed/000_fd7f9450a0f5cfe6.txt), verbatim; the TypeScript
-// example's `${window.location.origin}` rendered as the seed's own app origin.
+// The contract's examples, as the API document carries them, and the answers the contract lists.
 const SEED = {
-  requests: {
-    curl: {
-      priceId: 'price_1ABC123XYZ',
-      successUrl: 'https://app.example.com/dashboard?checkout=success',
-      cancelUrl: 'https://app.example.com/pricing?checkout=cancelled',
-      metadata: { plan: 'pro', referralCode: 'FRIEND20' },
-    },
-    typescript: {
-      priceId: 'price_1ABC123XYZ',
-      successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-      cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-    },
-  },
+  requests: { curl: SEED_CHECKOUT_EXAMPLES.curl, typescript: SEED_CHECKOUT_EXAMPLES.typescript },
   responses: [
     {
       status: '200',
       body: {
         success: true,
-        data: {
-          sessionId: 'cs_test_1234567890abcdef',
-          url: 'https://checkout.stripe.com/pay/cs_test_1234567890abcdef',
-        },
+        data: SEED_CHECKOUT_EXAMPLES.success,
       },
     },
     { status: '400', body: { success: false, error: BILLING_ERROR_CODES.PRICE_ID_REQUIRED } },

@@ -5,14 +5,9 @@ import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_ORIGIN, type Stack, startStack, uniqueEmail } from './harness';
+import { checkoutBody, type Stack, startStack, uniqueEmail } from './harness';
 
-const input = {
-  priceId: 'price_1ABC123XYZ',
-  successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-  cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-  metadata: { plan: 'pro', referralCode: 'FRIEND20' },
-};
+const input = { ...checkoutBody(), metadata: { plan: 'pro', referralCode: 'FRIEND20' } };
 
 describe.each(testDatabaseKinds())('typed tRPC client over HTTP on %s', (kind) => {
   let stack: Stack;

@@ -3,10 +3,10 @@ import { stripeEvents, subscriptions } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { startStripeEmulator } from '@subkit/stripe-emulator';
 import { eq } from 'drizzle-orm';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HTTP_ERROR_CODES } from '../src/http/error-codes';
-import { request, SEED_ORIGIN, type Stack, signUp, startStack, startTestServer, type TestServer } from './harness';
+import { emulatorSdk, request, SEED_ORIGIN, signUp, startTwoServerStack, type TwoServerStack } from './harness';
 
 const CHECKOUT_BODY = {
   priceId: 'price_1ABC123XYZ',
@@ -26,28 +26,19 @@ type SubscriptionData = {
 } | null;
 
 describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
-  let stack: Stack;
-  let second: TestServer;
+  let stack: TwoServerStack;
   let stripe: Stripe;
 
   beforeAll(async () => {
-    stack = await startStack(kind);
-    second = await startTestServer(await stack.openSecondHandle(), stack.emulator);
+    stack = await startTwoServerStack(kind);
     stack.emulator.addWebhookEndpoint(`${stack.server.url}/api/billing/webhook`);
-    stripe = new Stripe(stack.emulator.secretKey, {
-      host: stack.emulator.host,
-      port: stack.emulator.port,
-      protocol: 'http',
-    });
+    stripe = stack.stripe;
   });
   afterEach(() => {
     stack.emulator.setDelivery({});
     stack.emulator.setFaults([]);
   });
-  afterAll(async () => {
-    await second.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   async function subscriptionOf(token: string): Promise<SubscriptionData> {
     const response = await request(stack.server.url, 'GET', '/api/billing/subscription', { token });
@@ -268,7 +259,7 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
     const elsewhere = await startStripeEmulator({ port: 0, webhookSecret: stack.emulator.webhookSecret });
     try {
       elsewhere.addWebhookEndpoint(`${stack.server.url}/api/billing/webhook`);
-      const other = new Stripe(elsewhere.secretKey, { host: elsewhere.host, port: elsewhere.port, protocol: 'http' });
+      const other = emulatorSdk(elsewhere);
       const session = await other.checkout.sessions.create({
         mode: 'subscription',
         line_items: [{ price: 'price_1ABC123XYZ', quantity: 1 }],
@@ -310,7 +301,7 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
     });
     const header = stripe.webhooks.generateTestHeaderString({ payload, secret: stack.emulator.webhookSecret });
     const deliveries = await Promise.all(
-      [stack.server.url, second.url, stack.server.url, second.url].map((base) =>
+      [stack.server.url, stack.second.url, stack.server.url, stack.second.url].map((base) =>
         request(base, 'POST', '/api/billing/webhook', {
           rawBody: payload,
           headers: { 'content-type': 'application/json', 'stripe-signature': header },

@@ -9,7 +9,7 @@ export { BILLING_ERROR_CODES } from './error-codes';
 export { deleteExpiredRequestClaims } from './idempotency/idempotent-mutation';
 export * from './plan-changes/schemas';
 export { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
-export { billingRestRoutes } from './rest-routes';
+export { billingRestRoutes, SEED_CHECKOUT_EXAMPLES } from './rest-routes';
 export { billingRouter } from './router';
 export type { BillingSettings } from './settings';
 export { createStripeClient, type StripeClientOptions } from './stripe/client';

@@ -1,4 +1,4 @@
-import { CORE_ERROR_CODES, type RestRoutesOf } from '@subkit/core';
+import { CORE_ERROR_CODES, type DocumentedStatus, type RestRoutesOf } from '@subkit/core';
 import { plansOutput } from './catalog/plans';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
 import { BILLING_ERROR_CODES } from './error-codes';
@@ -7,8 +7,12 @@ import { createPortalSessionInput, createPortalSessionOutput } from './portal/cr
 import type { billingRouter } from './router';
 import { subscriptionOutput } from './subscriptions/current-subscription';
 
-// The contract's examples (../shared/seed), verbatim.
-const seedCheckout = {
+/**
+ * The contract's checkout examples (../shared/seed), verbatim: the OpenAPI document carries them,
+ * and the API tests check that they pass its schemas. The TypeScript example's
+ * `${window.location.origin}` is rendered as the seed's own app origin.
+ */
+export const SEED_CHECKOUT_EXAMPLES = {
   curl: {
     priceId: 'price_1ABC123XYZ',
     successUrl: 'https://app.example.com/dashboard?checkout=success',
@@ -51,6 +55,17 @@ const planChangeErrors = {
   },
 };
 
+const unauthorizedExample = {
+  unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED },
+};
+
+/** The signed-in JSON-body POSTs that honour Idempotency-Key and can conflict, so answer the same statuses. */
+const idempotentJsonMutation = {
+  auth: true,
+  errors: [400, 401, 409, 413, 415, 429, 502, 503] satisfies DocumentedStatus[],
+  idempotent: true,
+};
+
 /** The REST twins of the billing procedures (served and documented by the server). */
 export const billingRestRoutes = {
   createCheckout: {
@@ -73,21 +88,19 @@ export const billingRestRoutes = {
         "- A new checkout expires the user's earlier open checkout sessions: only the newest can be paid. Of two",
         '  checkouts in flight at once, the older one gets 409.',
       ].join('\n'),
-      auth: true,
-      errors: [400, 401, 409, 413, 415, 429, 502, 503],
-      idempotent: true,
+      ...idempotentJsonMutation,
       examples: {
         request: {
-          curl: { summary: 'Example Request (curl)', value: seedCheckout.curl },
-          typescript: { summary: 'TypeScript Example (no metadata)', value: seedCheckout.typescript },
+          curl: { summary: 'Example Request (curl)', value: SEED_CHECKOUT_EXAMPLES.curl },
+          typescript: { summary: 'TypeScript Example (no metadata)', value: SEED_CHECKOUT_EXAMPLES.typescript },
         },
         responses: {
-          200: { success: { summary: 'Success Response', value: seedCheckout.success } },
+          200: { success: { summary: 'Success Response', value: SEED_CHECKOUT_EXAMPLES.success } },
           400: {
             missingPriceId: { summary: 'Missing Price ID', value: BILLING_ERROR_CODES.PRICE_ID_REQUIRED },
             invalidPrice: { summary: 'Invalid Price', value: BILLING_ERROR_CODES.INVALID_PRICE },
           },
-          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
+          401: unauthorizedExample,
           409: {
             live: { value: BILLING_ERROR_CODES.SUBSCRIPTION_EXISTS },
             superseded: { value: BILLING_ERROR_CODES.CHECKOUT_SUPERSEDED },
@@ -197,7 +210,7 @@ export const billingRestRoutes = {
             samePlan: { summary: 'Already on this plan', value: BILLING_ERROR_CODES.ALREADY_ON_PLAN },
             noSubscription: planChangeErrors.noSubscription,
           },
-          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
+          401: unauthorizedExample,
         },
       },
     },
@@ -221,9 +234,7 @@ export const billingRestRoutes = {
         '- Choosing the current price while a change is pending cancels the pending change.',
         '- Choosing another price while a change is pending replaces it.',
       ].join('\n'),
-      auth: true,
-      errors: [400, 401, 409, 413, 415, 429, 502, 503],
-      idempotent: true,
+      ...idempotentJsonMutation,
       examples: {
         request: {
           downgrade: { value: { priceId: 'price_starter_monthly' } },
@@ -237,7 +248,7 @@ export const billingRestRoutes = {
             paymentFailed: { summary: 'Upgrade payment declined', value: BILLING_ERROR_CODES.UPGRADE_PAYMENT_FAILED },
             noSubscription: planChangeErrors.noSubscription,
           },
-          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
+          401: unauthorizedExample,
           409: { keyReused: planChangeErrors.keyReused },
         },
       },
@@ -259,7 +270,7 @@ export const billingRestRoutes = {
         responses: {
           200: { canceling: { value: { ...subscriptionExample, cancelAtPeriodEnd: true, pendingChange: null } } },
           400: { noSubscription: planChangeErrors.noSubscription },
-          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
+          401: unauthorizedExample,
         },
       },
     },
@@ -280,7 +291,7 @@ export const billingRestRoutes = {
         responses: {
           200: { resumed: { value: { ...subscriptionExample, pendingChange: null } } },
           400: { noSubscription: planChangeErrors.noSubscription },
-          401: { unauthorized: { summary: 'Unauthorized', value: CORE_ERROR_CODES.UNAUTHENTICATED } },
+          401: unauthorizedExample,
         },
       },
     },

@@ -1,19 +1,8 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  completeSession,
-  createSubscriptionSession,
-  eventsSince,
-  latestEventId,
-  startTestEmulator,
-  type TestEmulator,
-} from './helpers';
+import { describe, expect, it } from 'vitest';
+import { completeSession, createSubscriptionSession, emulatorForFile, eventsSince, latestEventId } from './helpers';
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator();
-});
-afterAll(() => t.emulator.close());
+const t = emulatorForFile();
 
 /** Submits the hosted page's form the way a browser without JavaScript would. */
 function submitPayForm(url: string, fields: Record<string, string> = {}): Promise<Response> {

@@ -1,20 +1,8 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiFetch,
-  createSubscriptionSession,
-  eventsSince,
-  latestEventId,
-  startTestEmulator,
-  subscribe,
-  type TestEmulator,
-} from './helpers';
+import { describe, expect, it } from 'vitest';
+import { apiFetch, createSubscriptionSession, emulatorForFile, eventsSince, latestEventId, subscribe } from './helpers';
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator();
-});
-afterAll(() => t.emulator.close());
+const t = emulatorForFile();
 
 const DAY = 86_400;
 

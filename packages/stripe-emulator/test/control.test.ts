@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG, parseCatalog } from '../src/index';
-import { apiFetch, createSubscriptionSession, startTestEmulator, type TestEmulator } from './helpers';
+import { apiFetch, createSubscriptionSession, emulatorForFile } from './helpers';
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator({
-    publicUrl: 'https://pay.example.test/',
-    catalog: [
-      ...DEFAULT_CATALOG,
-      {
-        product: { id: 'prod_custom', name: 'Custom' },
-        prices: [
-          { id: 'price_custom', unit_amount: 100, currency: 'eur', recurring: { interval: 'week', interval_count: 2 } },
-        ],
-      },
-    ],
-  });
+const t = emulatorForFile({
+  publicUrl: 'https://pay.example.test/',
+  catalog: [
+    ...DEFAULT_CATALOG,
+    {
+      product: { id: 'prod_custom', name: 'Custom' },
+      prices: [
+        { id: 'price_custom', unit_amount: 100, currency: 'eur', recurring: { interval: 'week', interval_count: 2 } },
+      ],
+    },
+  ],
 });
-afterAll(() => t.emulator.close());
 
 function control(path: string, body?: object): Promise<Response> {
   return fetch(`${t.emulator.url}/_emulator/${path}`, {

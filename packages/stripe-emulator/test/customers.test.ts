@@ -1,19 +1,8 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  completeSession,
-  createSubscriptionSession,
-  eventsSince,
-  latestEventId,
-  startTestEmulator,
-  type TestEmulator,
-} from './helpers';
+import { describe, expect, it } from 'vitest';
+import { completeSession, createSubscriptionSession, emulatorForFile, eventsSince, latestEventId } from './helpers';
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator();
-});
-afterAll(() => t.emulator.close());
+const t = emulatorForFile();
 
 async function stripeError(call: Promise<unknown>): Promise<Stripe.errors.StripeError> {
   const error = await call.then(

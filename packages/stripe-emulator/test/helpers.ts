@@ -1,5 +1,6 @@
 import http from 'node:http';
 import Stripe from 'stripe';
+import { afterAll, beforeAll } from 'vitest';
 import { type StripeEmulator, type StripeEmulatorOptions, startStripeEmulator } from '../src/index';
 
 export interface TestEmulator {
@@ -14,6 +15,19 @@ export async function startTestEmulator(
 ): Promise<TestEmulator> {
   const emulator = await startStripeEmulator({ port: 0, ...options });
   return { emulator, stripe: sdkFor(emulator, client) };
+}
+
+/**
+ * One emulator for the whole test file: started before its first test, closed after its last. The
+ * returned handle is filled in by then, so tests read `t.emulator` and `t.stripe` as usual.
+ */
+export function emulatorForFile(options: StripeEmulatorOptions = {}, client: Stripe.StripeConfig = {}): TestEmulator {
+  const handle = {} as TestEmulator;
+  beforeAll(async () => {
+    Object.assign(handle, await startTestEmulator(options, client));
+  });
+  afterAll(() => handle.emulator.close());
+  return handle;
 }
 
 export function sdkFor(emulator: StripeEmulator, client: Stripe.StripeConfig = {}): Stripe {

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Clock } from '../src/clock';
 import { IdempotencyCache } from '../src/idempotency';
-import { apiFetch, startTestEmulator, type TestEmulator } from './helpers';
+import { apiFetch, emulatorForFile } from './helpers';
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator();
-});
-afterAll(() => t.emulator.close());
+const t = emulatorForFile();
 beforeEach(() => t.emulator.setLatency(0));
 
 const customersWithTag = async (tag: string) =>

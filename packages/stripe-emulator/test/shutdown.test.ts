@@ -1,13 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile, startTestEmulator } from './helpers';
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator({ webhookEndpoints: ['http://127.0.0.1:9/webhooks'], delivery: { retryBaseMs: 60_000 } });
-});
-afterAll(() => t.emulator.close());
+const t = emulatorForFile({ webhookEndpoints: ['http://127.0.0.1:9/webhooks'], delivery: { retryBaseMs: 60_000 } });
 
 describe('shutdown', () => {
   it('close() returns promptly with retries pending and releases flushWebhooks()', async () => {

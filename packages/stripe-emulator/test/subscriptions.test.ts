@@ -1,12 +1,8 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiFetch, eventsSince, latestEventId, startTestEmulator, subscribe, type TestEmulator } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { apiFetch, emulatorForFile, eventsSince, latestEventId, subscribe } from './helpers';
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator();
-});
-afterAll(() => t.emulator.close());
+const t = emulatorForFile();
 
 async function testHelper(path: string): Promise<Response> {
   return apiFetch(t.emulator, 'POST', `/v1/test_helpers/subscriptions/${path}`, '');

@@ -1,12 +1,8 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiFetch, createSubscriptionSession, startTestEmulator, type TestEmulator } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { apiFetch, createSubscriptionSession, emulatorForFile } from './helpers';
 
-let t: TestEmulator;
-beforeAll(async () => {
-  t = await startTestEmulator();
-});
-afterAll(() => t.emulator.close());
+const t = emulatorForFile();
 
 interface ErrorBody {
   error: { type: string; code?: string; message: string; param?: string; doc_url?: string };

@@ -4,14 +4,9 @@ import { checkoutRequests } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, SEED_ORIGIN, type Stack, signUp, startStack } from '../harness';
+import { checkoutBody, request, type Stack, signUp, startStack } from '../harness';
 
-const BODY = {
-  priceId: 'price_1ABC123XYZ',
-  successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-  cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-  metadata: { plan: 'pro' },
-};
+const BODY = { ...checkoutBody(), metadata: { plan: 'pro' } };
 
 describe.each(testDatabaseKinds())('Idempotency-Key on POST /api/billing/checkout (%s)', (kind) => {
   let stack: Stack;

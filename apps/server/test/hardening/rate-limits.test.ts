@@ -3,13 +3,14 @@ import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trp
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  checkoutBody,
   request,
   SEED_ORIGIN,
   type Stack,
   signUp,
   startStack,
-  startTestServer,
-  type TestServer,
+  startTwoServerStack,
+  type TwoServerStack,
   uniqueEmail,
 } from '../harness';
 
@@ -20,11 +21,7 @@ const LIMITS = {
   RATE_LIMIT_STRIPE_PER_MIN: '6',
   TRUST_PROXY: 'loopback',
 };
-const CHECKOUT = {
-  priceId: 'price_1ABC123XYZ',
-  successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-  cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-};
+const CHECKOUT = checkoutBody();
 
 describe('rate limits (in-memory store)', () => {
   let stack: Stack;
@@ -129,28 +126,22 @@ const redisUrl = process.env.REDIS_URL;
 // Only with a Redis to share: the point is two processes counting against one budget.
 if (redisUrl) {
   describe('rate limits shared through Redis', () => {
-    let stack: Stack;
-    let second: TestServer;
+    let stack: TwoServerStack;
     beforeAll(async () => {
       // A clean slate: earlier runs may have left counters for these test addresses.
       const redis = new Redis(redisUrl);
       const keys = await redis.keys('subkit:rl:*');
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();
-      const env = { ...LIMITS, REDIS_URL: redisUrl };
-      stack = await startStack('pglite', env);
-      second = await startTestServer(stack.database, stack.emulator, env);
+      stack = await startTwoServerStack('pglite', { ...LIMITS, REDIS_URL: redisUrl });
     });
-    afterAll(async () => {
-      await second.close();
-      await stack.close();
-    });
+    afterAll(() => stack.close());
 
     it('holds one sign-in budget across two server processes', async () => {
       const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
       const statuses: number[] = [];
       for (let attempt = 0; attempt < 8; attempt++) {
-        const base = attempt % 2 === 0 ? stack.server.url : second.url;
+        const base = attempt % 2 === 0 ? stack.server.url : stack.second.url;
         const response = await request(base, 'POST', '/api/auth/login', {
           body: { email: uniqueEmail(), password: 'wrong password' },
           headers: { 'x-forwarded-for': address },

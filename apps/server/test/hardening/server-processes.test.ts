@@ -10,9 +10,9 @@ import { stripeEvents, users } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import { eq } from 'drizzle-orm';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, SEED_ORIGIN, signUp } from '../harness';
+import { checkoutBody, emulatorSdk, request, SEED_ORIGIN, signUp } from '../harness';
 import { emulatorEnv, type ServerProcess, spawnServer } from '../processes';
 
 const CONCURRENT_FIRST_CHECKOUTS = 50;
@@ -50,7 +50,7 @@ describe.each(testDatabaseKinds())('several server processes (%s)', (kind) => {
       [emulator, database] = await Promise.all([startStripeEmulator({ port: 0 }), createTestDatabase('postgres')]);
       const env = { ...emulatorEnv(emulator), DATABASE_URL: database.url! };
       servers = await Promise.all([spawnServer(env), spawnServer(env)]);
-      stripe = new Stripe(emulator.secretKey, { host: emulator.host, port: emulator.port, protocol: 'http' });
+      stripe = emulatorSdk(emulator);
     }, 90_000);
     afterAll(async () => {
       await Promise.all(servers.map((server) => server.stop()));
@@ -63,11 +63,7 @@ describe.each(testDatabaseKinds())('several server processes (%s)', (kind) => {
         Array.from({ length: CONCURRENT_FIRST_CHECKOUTS }, (_, i) =>
           request(servers[i % 2]!.url, 'POST', '/api/billing/checkout', {
             token: user.token,
-            body: {
-              priceId: 'price_1ABC123XYZ',
-              successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-              cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-            },
+            body: checkoutBody(),
           }),
         ),
       );

@@ -8,9 +8,17 @@ import { checkoutRequests, users } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import { isNotNull } from 'drizzle-orm';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JsonResponse, request, SEED_ORIGIN, signUp, startTestServer, type TestServer } from '../harness';
+import {
+  checkoutBody,
+  emulatorSdk,
+  type JsonResponse,
+  request,
+  signUp,
+  startTestServer,
+  type TestServer,
+} from '../harness';
 
 const USERS = 100;
 const CHECKOUTS_PER_USER = 5;
@@ -39,7 +47,7 @@ describe.each(testDatabaseKinds())('checkout under 30 %% transient Stripe faults
     [emulator, database] = await Promise.all([startStripeEmulator({ port: 0 }), createTestDatabase(kind)]);
     // A short timeout keeps the "timeout" fault (Stripe never answers) from dominating the run time.
     server = await startTestServer(database, emulator, {}, { timeoutMs: 1_000 });
-    stripe = new Stripe(emulator.secretKey, { host: emulator.host, port: emulator.port, protocol: 'http' });
+    stripe = emulatorSdk(emulator);
   });
   afterAll(async () => {
     await server.close();
@@ -60,11 +68,7 @@ describe.each(testDatabaseKinds())('checkout under 30 %% transient Stripe faults
       request(server.url, 'POST', '/api/billing/checkout', {
         token,
         headers: { 'idempotency-key': key },
-        body: {
-          priceId: 'price_1ABC123XYZ',
-          successUrl: `${SEED_ORIGIN}/dashboard?checkout=success`,
-          cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
-        },
+        body: checkoutBody(),
       });
     const started = Date.now();
     await inPool(people, CONCURRENCY, async (person) => {

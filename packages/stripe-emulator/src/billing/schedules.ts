@@ -41,6 +41,24 @@ function subscriptionOf(ctx: EmulatorContext, schedule: SubscriptionSchedule): S
   return subscription;
 }
 
+/**
+ * Attaches the subscription to a schedule (or detaches it, with null) and tells of it in Stripe's
+ * order: the schedule's own event, then `customer.subscription.updated` with the old `schedule`.
+ */
+function linkSubscription(
+  ctx: EmulatorContext,
+  subscription: Subscription,
+  scheduleId: string | null,
+  scheduleEvent: 'subscription_schedule.created' | 'subscription_schedule.released',
+  schedule: SubscriptionSchedule,
+  origin: EventOrigin,
+): void {
+  const before = structuredClone(subscription);
+  subscription.schedule = scheduleId;
+  ctx.events.emit(scheduleEvent, schedule, origin);
+  ctx.events.emit('customer.subscription.updated', subscription, origin, changedAttributes(before, subscription));
+}
+
 /** `POST /v1/subscription_schedules` with `from_subscription`: the schedule takes the subscription over. */
 export function createScheduleFromSubscription(
   ctx: EmulatorContext,
@@ -59,11 +77,8 @@ export function createScheduleFromSubscription(
       'from_subscription',
     );
   }
-  const before = structuredClone(subscription);
   const schedule = ctx.store.subscriptionSchedules.insert(buildScheduleFromSubscription(subscription, ctx.clock.now()));
-  subscription.schedule = schedule.id;
-  ctx.events.emit('subscription_schedule.created', schedule, origin);
-  ctx.events.emit('customer.subscription.updated', subscription, origin, changedAttributes(before, subscription));
+  linkSubscription(ctx, subscription, schedule.id, 'subscription_schedule.created', schedule, origin);
   return schedule;
 }
 
@@ -172,15 +187,12 @@ export function releaseSchedule(
 ): SubscriptionSchedule {
   assertModifiable(schedule, 'release');
   const subscription = subscriptionOf(ctx, schedule);
-  const before = structuredClone(subscription);
   schedule.status = 'released';
   schedule.released_at = ctx.clock.now();
   schedule.released_subscription = subscription.id;
   schedule.subscription = null;
   schedule.current_phase = null;
-  subscription.schedule = null;
-  ctx.events.emit('subscription_schedule.released', schedule, origin);
-  ctx.events.emit('customer.subscription.updated', subscription, origin, changedAttributes(before, subscription));
+  linkSubscription(ctx, subscription, null, 'subscription_schedule.released', schedule, origin);
   return schedule;
 }
 
