@@ -53,7 +53,8 @@ export type ResourceName =
   | 'invoice'
   | 'credit_note'
   | 'event'
-  | 'billing portal session';
+  | 'billing portal session'
+  | 'configuration';
 
 export function resourceMissing(resource: ResourceName, id: string, param = 'id', status = 404): StripeApiError {
   return new StripeApiError(status, 'invalid_request_error', `No such ${resource}: '${id}'`, 'resource_missing', param);

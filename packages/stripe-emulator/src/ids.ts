@@ -23,6 +23,7 @@ export type IdPrefix =
   | 'il'
   | 'evt'
   | 'bps'
+  | 'bpc'
   | 'pi'
   | 'li'
   | 'req'

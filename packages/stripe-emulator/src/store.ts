@@ -11,6 +11,7 @@ import type {
   CustomerBalanceTransaction,
   DeletedCustomer,
   Invoice,
+  PortalConfiguration,
   PortalSession,
   Price,
   Product,
@@ -76,6 +77,9 @@ export class Store {
   readonly pendingProrations = new Map<string, LineSpec[]>();
   readonly invoices = new Collection<Invoice>();
   readonly portalSessions = new Collection<PortalSession>();
+  readonly portalConfigurations = new Collection<PortalConfiguration>();
+  /** Portal sessions whose `flow` the customer finished; their page shows the portal home from then on. */
+  readonly completedPortalFlows = new Set<string>();
   readonly creditNotes = new Collection<CreditNote>();
   readonly customerBalanceTransactions = new Collection<CustomerBalanceTransaction>();
   readonly events = new Collection<StripeEvent>();
@@ -95,6 +99,7 @@ export class Store {
       this.invoices.get(id) ??
       this.checkoutSessions.get(id) ??
       this.portalSessions.get(id) ??
+      this.portalConfigurations.get(id) ??
       this.creditNotes.get(id) ??
       this.customerBalanceTransactions.get(id)
     );

@@ -30,6 +30,8 @@ export type SubscriptionSchedule = Wire<Stripe.SubscriptionSchedule>;
 export type SchedulePhase = Wire<Stripe.SubscriptionSchedule.Phase>;
 export type InvoiceLineItem = Wire<Stripe.InvoiceLineItem>;
 export type PortalSession = Wire<Stripe.BillingPortal.Session>;
+export type PortalFlow = Wire<Stripe.BillingPortal.Session.Flow>;
+export type PortalConfiguration = Wire<Stripe.BillingPortal.Configuration>;
 export type CreditNote = Wire<Stripe.CreditNote>;
 export type CustomerBalanceTransaction = Wire<Stripe.CustomerBalanceTransaction>;
 
@@ -43,6 +45,7 @@ export type StripeObject =
   | SubscriptionSchedule
   | Invoice
   | PortalSession
+  | PortalConfiguration
   | CreditNote
   | CustomerBalanceTransaction;
 

@@ -50,17 +50,7 @@ function prorate(ctx: EmulatorContext, before: SubscriptionItem, after: Subscrip
   const end = before.current_period_end;
   const fraction = end > start ? Math.min(1, Math.max(0, (end - at) / (end - start))) : 0;
   const period = { start: at, end };
-  const lines: LineSpec[] = [];
-  const oldQuantity = before.quantity ?? 1;
-  lines.push({
-    itemId: before.id,
-    price: before.price,
-    quantity: oldQuantity,
-    amount: -Math.round((before.price.unit_amount ?? 0) * oldQuantity * fraction),
-    period,
-    proration: true,
-    description: `Unused time on ${productName(ctx, before.price)} after ${stripeDate(at)}`,
-  });
+  const lines: LineSpec[] = [unusedTimeCredit(ctx, before, at)];
   // With a new interval the remaining time is not charged: a whole new period starts now instead.
   if (sameInterval(before.price, after.price)) {
     const newQuantity = after.quantity ?? 1;
@@ -75,6 +65,23 @@ function prorate(ctx: EmulatorContext, before: SubscriptionItem, after: Subscrip
     });
   }
   return lines;
+}
+
+/** The credit for an item's paid time from `at` to the end of its period, as a proration line. */
+export function unusedTimeCredit(ctx: EmulatorContext, item: SubscriptionItem, at: number): LineSpec {
+  const start = item.current_period_start;
+  const end = item.current_period_end;
+  const fraction = end > start ? Math.min(1, Math.max(0, (end - at) / (end - start))) : 0;
+  const quantity = item.quantity ?? 1;
+  return {
+    itemId: item.id,
+    price: item.price,
+    quantity,
+    amount: -Math.round((item.price.unit_amount ?? 0) * quantity * fraction),
+    period: { start: at, end },
+    proration: true,
+    description: `Unused time on ${productName(ctx, item.price)} after ${stripeDate(at)}`,
+  };
 }
 
 /** Applies `items[]` changes to copies of the subscription's items and prices the change at `at`. */

@@ -1,13 +1,13 @@
 import type { EmulatorContext } from '../context';
 import { cardDeclined, invalidRequest } from '../errors';
 import { AUTOMATIC, changedAttributes, type EventOrigin } from '../events';
-import { periodLine } from '../objects/invoice';
+import { type LineSpec, periodLine } from '../objects/invoice';
 import { addInterval } from '../objects/price';
 import { buildSubscriptionItem } from '../objects/subscription';
 import { type Metadata, mergeMetadata } from '../params';
 import type { Price, Subscription } from '../wire';
 import { collectInvoice, draftInvoice } from './invoicing';
-import { type ProrationBehavior, planItemChanges } from './prorations';
+import { type ProrationBehavior, planItemChanges, unusedTimeCredit } from './prorations';
 import { enterScheduledPhase } from './schedules';
 
 const idOf = (value: string | { id: string }) => (typeof value === 'string' ? value : value.id);
@@ -33,6 +33,8 @@ export const PAYMENT_BEHAVIORS: readonly PaymentBehavior[] = [
 
 export interface SubscriptionChanges {
   cancelAtPeriodEnd?: boolean;
+  /** `cancel_at`: when the subscription ends; `null` (`cancel_at=""`) clears a scheduled end. */
+  cancelAt?: number | null;
   items: ItemChange[];
   metadata?: Metadata | null;
   prorationBehavior?: ProrationBehavior;
@@ -63,20 +65,18 @@ export function updateSubscription(
   changes: SubscriptionChanges,
   origin: EventOrigin,
 ): Subscription {
-  const touchesBilling = changes.cancelAtPeriodEnd !== undefined || changes.items.length > 0;
+  const changesCancellation = changes.cancelAtPeriodEnd !== undefined || changes.cancelAt !== undefined;
+  const touchesBilling = changesCancellation || changes.items.length > 0;
   if (subscription.status === 'canceled' && touchesBilling) {
     throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
   }
-  if (subscription.schedule && changes.cancelAtPeriodEnd !== undefined) {
+  if (subscription.schedule && changesCancellation) {
     throw invalidRequest(
       `The subscription is managed by the subscription schedule \`${idOf(subscription.schedule)}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
     );
   }
   const paymentBehavior = changes.paymentBehavior ?? 'allow_incomplete';
-  if (
-    paymentBehavior === 'pending_if_incomplete' &&
-    (changes.metadata !== undefined || changes.cancelAtPeriodEnd !== undefined)
-  ) {
+  if (paymentBehavior === 'pending_if_incomplete' && (changes.metadata !== undefined || changesCancellation)) {
     throw invalidRequest(
       'When `payment_behavior` is `pending_if_incomplete`, you can only update `items`, `proration_behavior`, `proration_date`, `billing_cycle_anchor`, `trial_end`, `trial_from_plan` and `expand`.',
       'payment_behavior',
@@ -92,6 +92,7 @@ export function updateSubscription(
     changes.prorationDate ?? now,
     behavior,
   );
+  if (changes.cancelAt != null) plan.prorations.push(...cancelAtCredit(ctx, subscription, changes.cancelAt, behavior));
   for (const change of changes.items) {
     if (change.kind !== 'add') continue;
     const first = plan.items[0];
@@ -153,6 +154,7 @@ export function updateSubscription(
 
 function applyOtherChanges(subscription: Subscription, changes: SubscriptionChanges, now: number): void {
   if (changes.cancelAtPeriodEnd !== undefined) setCancelAtPeriodEnd(subscription, changes.cancelAtPeriodEnd, now);
+  if (changes.cancelAt !== undefined) setCancelAt(subscription, changes.cancelAt, now);
   subscription.metadata = mergeMetadata(subscription.metadata, changes.metadata);
 }
 
@@ -181,6 +183,39 @@ function setCancelAtPeriodEnd(subscription: Subscription, cancel: boolean, now: 
     feedback_option: null,
     reason: cancel ? 'cancellation_requested' : null,
   };
+}
+
+/**
+ * `cancel_at` on update: the subscription ends at that moment (a mid-period end included), and
+ * `cancel_at_period_end` stays false; `null` clears any scheduled end, whichever parameter set it.
+ */
+function setCancelAt(subscription: Subscription, cancelAt: number | null, now: number): void {
+  subscription.cancel_at_period_end = false;
+  subscription.cancel_at = cancelAt;
+  subscription.canceled_at = cancelAt === null ? null : now;
+  subscription.cancellation_details = {
+    comment: null,
+    feedback: null,
+    feedback_option: null,
+    reason: cancelAt === null ? null : 'cancellation_requested',
+  };
+}
+
+/**
+ * Stripe: "If set to a date before the current period ends, this will cause a proration if
+ * prorations have been enabled using `proration_behavior`" (stripe-node `SubscriptionUpdateParams.cancel_at`):
+ * the time from `cancel_at` to the period end, already paid, is credited.
+ */
+function cancelAtCredit(
+  ctx: EmulatorContext,
+  subscription: Subscription,
+  cancelAt: number,
+  behavior: ProrationBehavior,
+): LineSpec[] {
+  if (behavior === 'none' || subscription.status === 'trialing') return [];
+  return subscription.items.data.flatMap((item) =>
+    cancelAt < item.current_period_end ? [unusedTimeCredit(ctx, item, cancelAt)] : [],
+  );
 }
 
 /** `DELETE /v1/subscriptions/:id`: ends the subscription now. */
@@ -273,7 +308,14 @@ export function markPastDue(ctx: EmulatorContext, subscription: Subscription, or
 export function settlePeriodEnd(ctx: EmulatorContext, subscription: Subscription): boolean {
   const now = ctx.clock.now();
   const periodEnd = currentPeriodEnd(subscription);
-  if (periodEnd > now || !LIVE_STATUSES.includes(subscription.status)) return false;
+  if (!LIVE_STATUSES.includes(subscription.status)) return false;
+  const cancelAt = subscription.cancel_at;
+  if (cancelAt !== null && cancelAt < periodEnd && cancelAt <= now) {
+    endSubscription(subscription, cancelAt, now);
+    ctx.events.emit('customer.subscription.deleted', subscription, AUTOMATIC);
+    return false;
+  }
+  if (periodEnd > now) return false;
 
   const origin = AUTOMATIC;
   const before = structuredClone(subscription);

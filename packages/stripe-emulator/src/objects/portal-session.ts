@@ -1,8 +1,10 @@
 import { newId } from '../ids';
-import type { PortalSession } from '../wire';
+import type { PortalFlow, PortalSession } from '../wire';
 
 export interface PortalSessionInput {
   customer: string;
+  configuration: string;
+  flow: PortalFlow | null;
   returnUrl: string | null;
   publicUrl: string;
   created: number;
@@ -13,11 +15,11 @@ export function buildPortalSession(input: PortalSessionInput): PortalSession {
   return {
     id,
     object: 'billing_portal.session',
-    configuration: 'bpc_emulator_default',
+    configuration: input.configuration,
     created: input.created,
     customer: input.customer,
     customer_account: null,
-    flow: null,
+    flow: input.flow,
     livemode: false,
     locale: null,
     on_behalf_of: null,

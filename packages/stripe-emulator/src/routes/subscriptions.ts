@@ -36,6 +36,7 @@ export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext)
       items: itemChanges(ctx, subscription, params),
       metadata: metadataParam(params),
       cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end'),
+      cancelAt: cancelAtParam(subscription, params, ctx.clock.now()),
       prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
       prorationDate: prorationDate(
         subscription,
@@ -74,6 +75,28 @@ export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext)
       );
     return expand(ctx, paginate(subscriptions, params, '/v1/subscriptions'), paths);
   });
+}
+
+/**
+ * `cancel_at` on update (stripe-node `SubscriptionUpdateParams.cancel_at`: a timestamp,
+ * `min_period_end` / `max_period_end`, or `""` to clear). Stripe refuses it together with
+ * `cancel_at_period_end`, with this message and neither `code` nor `param`.
+ */
+function cancelAtParam(subscription: Subscription, params: Params, now: number): number | null | undefined {
+  const value = optionalString(params, 'cancel_at');
+  if (value === undefined) return undefined;
+  if (params.cancel_at_period_end !== undefined) {
+    throw invalidRequest('Received both cancel_at_period_end and cancel_at parameters. Please pass in only one.');
+  }
+  if (value === '') return null;
+  const periodEnds = subscription.items.data.map((item) => item.current_period_end);
+  if (value === 'min_period_end' && periodEnds.length > 0) return Math.min(...periodEnds);
+  if (value === 'max_period_end' && periodEnds.length > 0) return Math.max(...periodEnds);
+  const timestamp = optionalInteger(params, 'cancel_at');
+  if (timestamp === undefined || timestamp <= now) {
+    throw invalidParam('cancel_at', 'The cancel_at date must be in the future.', 'parameter_invalid_integer');
+  }
+  return timestamp;
 }
 
 /**
