@@ -33,6 +33,8 @@ export const PAYMENT_BEHAVIORS: readonly PaymentBehavior[] = [
 
 export interface SubscriptionChanges {
   cancelAtPeriodEnd?: boolean;
+  /** A time to end at (`cancel_at`), or null to clear it. */
+  cancelAt?: number | null;
   items: ItemChange[];
   metadata?: Metadata | null;
   prorationBehavior?: ProrationBehavior;
@@ -63,20 +65,18 @@ export function updateSubscription(
   changes: SubscriptionChanges,
   origin: EventOrigin,
 ): Subscription {
-  const touchesBilling = changes.cancelAtPeriodEnd !== undefined || changes.items.length > 0;
+  const touchesCancellation = changes.cancelAtPeriodEnd !== undefined || changes.cancelAt !== undefined;
+  const touchesBilling = touchesCancellation || changes.items.length > 0;
   if (subscription.status === 'canceled' && touchesBilling) {
     throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
   }
-  if (subscription.schedule && changes.cancelAtPeriodEnd !== undefined) {
+  if (subscription.schedule && touchesCancellation) {
     throw invalidRequest(
       `The subscription is managed by the subscription schedule \`${idOf(subscription.schedule)}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
     );
   }
   const paymentBehavior = changes.paymentBehavior ?? 'allow_incomplete';
-  if (
-    paymentBehavior === 'pending_if_incomplete' &&
-    (changes.metadata !== undefined || changes.cancelAtPeriodEnd !== undefined)
-  ) {
+  if (paymentBehavior === 'pending_if_incomplete' && (changes.metadata !== undefined || touchesCancellation)) {
     throw invalidRequest(
       'When `payment_behavior` is `pending_if_incomplete`, you can only update `items`, `proration_behavior`, `proration_date`, `billing_cycle_anchor`, `trial_end`, `trial_from_plan` and `expand`.',
       'payment_behavior',
@@ -153,6 +153,7 @@ export function updateSubscription(
 
 function applyOtherChanges(subscription: Subscription, changes: SubscriptionChanges, now: number): void {
   if (changes.cancelAtPeriodEnd !== undefined) setCancelAtPeriodEnd(subscription, changes.cancelAtPeriodEnd, now);
+  if (changes.cancelAt !== undefined) setCancelAt(subscription, changes.cancelAt, now);
   subscription.metadata = mergeMetadata(subscription.metadata, changes.metadata);
 }
 
@@ -174,13 +175,29 @@ export function expirePendingUpdate(ctx: EmulatorContext, subscription: Subscrip
 function setCancelAtPeriodEnd(subscription: Subscription, cancel: boolean, now: number): void {
   subscription.cancel_at_period_end = cancel;
   subscription.cancel_at = cancel ? currentPeriodEnd(subscription) : null;
-  subscription.canceled_at = cancel ? now : null;
+  recordCancellationRequest(subscription, cancel, now);
+}
+
+/** A dated cancellation: `cancel_at` alone, `cancel_at_period_end` false (https://docs.stripe.com/api/subscriptions/update#update_subscription-cancel_at). */
+function setCancelAt(subscription: Subscription, cancelAt: number | null, now: number): void {
+  subscription.cancel_at_period_end = false;
+  subscription.cancel_at = cancelAt;
+  recordCancellationRequest(subscription, cancelAt !== null, now);
+}
+
+function recordCancellationRequest(subscription: Subscription, requested: boolean, now: number): void {
+  subscription.canceled_at = requested ? now : null;
   subscription.cancellation_details = {
     comment: null,
     feedback: null,
     feedback_option: null,
-    reason: cancel ? 'cancellation_requested' : null,
+    reason: requested ? 'cancellation_requested' : null,
   };
+}
+
+/** The latest period end among the items: where flexible billing puts an end-of-period cancellation. */
+export function latestPeriodEnd(subscription: Subscription): number {
+  return Math.max(...subscription.items.data.map((item) => item.current_period_end), subscription.created);
 }
 
 /** `DELETE /v1/subscriptions/:id`: ends the subscription now. */
@@ -264,25 +281,28 @@ export function markPastDue(ctx: EmulatorContext, subscription: Subscription, or
 }
 
 /**
- * What happens when the clock passes a subscription's period end: it ends if
- * it was set to cancel at period end, otherwise it renews (new period on the
- * items, `customer.subscription.updated`, then the invoice events). Returns
- * whether a new period started, so the caller can repeat for clock jumps
- * spanning several periods.
+ * What happens when the clock passes a subscription's `cancel_at` or its period end. At `cancel_at`
+ * (which may fall inside a period) it ends. At the period end it ends if it was set to cancel at
+ * period end, otherwise it renews (new period on the items, `customer.subscription.updated`, then
+ * the invoice events). Returns whether a new period started, so the caller can repeat for clock
+ * jumps spanning several periods.
  */
 export function settlePeriodEnd(ctx: EmulatorContext, subscription: Subscription): boolean {
   const now = ctx.clock.now();
   const periodEnd = currentPeriodEnd(subscription);
-  if (periodEnd > now || !LIVE_STATUSES.includes(subscription.status)) return false;
-
+  if (!LIVE_STATUSES.includes(subscription.status)) return false;
   const origin = AUTOMATIC;
+  const cancelAt = subscription.cancel_at;
+  if (cancelAt !== null && cancelAt <= now && cancelAt <= periodEnd) {
+    endSubscription(subscription, cancelAt, now);
+    ctx.events.emit('customer.subscription.deleted', subscription, origin);
+    return false;
+  }
+  if (periodEnd > now) return false;
+
   const before = structuredClone(subscription);
   const scheduleEndsIt = enterScheduledPhase(ctx, subscription, periodEnd);
-  if (
-    scheduleEndsIt ||
-    subscription.cancel_at_period_end ||
-    (subscription.cancel_at !== null && subscription.cancel_at <= periodEnd)
-  ) {
+  if (scheduleEndsIt || subscription.cancel_at_period_end) {
     endSubscription(subscription, periodEnd, now);
     ctx.events.emit('customer.subscription.deleted', subscription, origin);
     return false;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { updateSubscription } from '../billing/subscriptions';
+import { latestPeriodEnd, type SubscriptionChanges, updateSubscription } from '../billing/subscriptions';
 import type { EmulatorContext } from '../context';
 import { isParams, optionalString } from '../params';
 import type { PortalSession, Subscription } from '../wire';
@@ -22,16 +22,26 @@ export function registerPortalPage(app: FastifyInstance, ctx: EmulatorContext): 
     if (!subscription || subscription.customer !== session.customer) {
       return sendErrorPage(reply, 404, 'This subscription does not exist.');
     }
-    if (subscription.status !== 'canceled' && !subscription.cancel_at_period_end) {
-      updateSubscription(
-        ctx,
-        subscription,
-        { cancelAtPeriodEnd: true, items: [] },
-        { requestId: request.id, idempotencyKey: null },
-      );
+    if (subscription.status !== 'canceled' && subscription.cancel_at === null) {
+      updateSubscription(ctx, subscription, portalCancellation(subscription), {
+        requestId: request.id,
+        idempotencyKey: null,
+      });
     }
     return reply.redirect(`/p/session/${encodeURIComponent(session.id)}`, 303);
   });
+}
+
+/**
+ * "Cancel at the end of the billing period", as the portal records it in each billing mode
+ * (https://docs.stripe.com/billing/subscriptions/billing-mode/compare, scheduled cancellation):
+ * classic sets `cancel_at_period_end`; flexible sets `cancel_at` to the latest item period end
+ * and leaves `cancel_at_period_end` false.
+ */
+function portalCancellation(subscription: Subscription): SubscriptionChanges {
+  return subscription.billing_mode.type === 'flexible'
+    ? { cancelAt: latestPeriodEnd(subscription), items: [] }
+    : { cancelAtPeriodEnd: true, items: [] };
 }
 
 function renderPortal(ctx: EmulatorContext, session: PortalSession): string {
@@ -54,14 +64,14 @@ function renderSubscription(ctx: EmulatorContext, session: PortalSession, subscr
   const productId = item && typeof item.price.product === 'string' ? item.price.product : undefined;
   const name = (productId && ctx.store.products.get(productId)?.name) || 'Subscription';
   const periodEnd = item?.current_period_end;
-  const renewal = periodEnd
-    ? subscription.cancel_at_period_end
-      ? `Cancels on ${formatDate(periodEnd)}`
-      : `Renews on ${formatDate(periodEnd)}`
-    : '';
-  const cancelForm = subscription.cancel_at_period_end
-    ? ''
-    : `<form method="post" action="/p/session/${encodeURIComponent(session.id)}/cancel">
+  // Either mode's scheduled cancellation has a `cancel_at`.
+  const endsAt = subscription.cancel_at;
+  const renewal =
+    endsAt !== null ? `Cancels on ${formatDate(endsAt)}` : periodEnd ? `Renews on ${formatDate(periodEnd)}` : '';
+  const cancelForm =
+    endsAt !== null
+      ? ''
+      : `<form method="post" action="/p/session/${encodeURIComponent(session.id)}/cancel">
 <input type="hidden" name="subscription" value="${escapeHtml(subscription.id)}">
 <button type="submit">Cancel subscription</button>
 </form>`;

@@ -36,6 +36,8 @@ export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext)
       items: itemChanges(ctx, subscription, params),
       metadata: metadataParam(params),
       cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end'),
+      // A timestamp, or "" to clear it.
+      cancelAt: params.cancel_at === '' ? null : optionalInteger(params, 'cancel_at'),
       prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
       prorationDate: prorationDate(
         subscription,
