@@ -118,15 +118,30 @@ describe.each(testDatabaseKinds())('plan changes on %s', (kind) => {
     return response.json() as Promise<Record<string, unknown>>;
   }
 
-  /** A new user subscribed to `priceId` through checkout, with the webhooks applied. */
-  async function subscriber(priceId: string) {
+  /**
+   * A new user subscribed to `priceId` through checkout, with the webhooks applied. Subkit's checkout
+   * takes Stripe's default billing mode, flexible; `classic` stands for a subscription made before
+   * that default (or by another integration): the same checkout, asked for classic billing.
+   */
+  async function subscriber(priceId: string, billingMode: 'flexible' | 'classic' = 'flexible') {
     const user = await signUp(stack.server.url);
     const checkout = await request(stack.server.url, 'POST', '/api/billing/checkout', {
       token: user.token,
       body: { priceId, successUrl: `${SEED_ORIGIN}/dashboard`, cancelUrl: `${SEED_ORIGIN}/pricing` },
     });
     expect(checkout.status).toBe(200);
-    const { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
+    let { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
+    if (billingMode === 'classic') {
+      const ours = await stripe.checkout.sessions.retrieve(sessionId);
+      const classic = await stripe.checkout.sessions.create({
+        mode: 'subscription',
+        customer: String(ours.customer),
+        line_items: [{ price: priceId, quantity: 1 }],
+        subscription_data: { metadata: { userId: user.userId }, billing_mode: { type: 'classic' } },
+        success_url: `${SEED_ORIGIN}/dashboard`,
+      });
+      sessionId = classic.id;
+    }
     const session = await emulatorHelper(`checkout/sessions/${sessionId}/complete`);
     await stack.emulator.flushWebhooks();
     await expect.poll(() => view(user.token).then((current) => current?.priceId), { timeout: 10_000 }).toBe(priceId);
@@ -323,6 +338,70 @@ describe.each(testDatabaseKinds())('plan changes on %s', (kind) => {
       const invoice = (await stripe.subscriptions.retrieve(user.subscriptionId, { expand: ['latest_invoice'] }))
         .latest_invoice as Stripe.Invoice;
       expect(invoice).toMatchObject({ billing_reason: 'subscription_cycle', amount_paid: 900 });
+    });
+  });
+
+  describe.each(['flexible', 'classic'] as const)('in %s billing mode', (billingMode) => {
+    /** The customer cancels in Stripe's portal, as Subkit's "Manage billing" sends them to. */
+    async function cancelInPortal(token: string, subscriptionId: string) {
+      const portal = await request(stack.server.url, 'POST', '/api/billing/portal', {
+        token,
+        body: { returnUrl: `${SEED_ORIGIN}/dashboard` },
+      });
+      expect(portal.status).toBe(200);
+      const { url } = (portal.body as { data: { url: string } }).data;
+      const cancelled = await fetch(`${url}/cancel`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ subscription: subscriptionId }),
+      });
+      expect(cancelled.status).toBe(303);
+      await stack.emulator.flushWebhooks();
+    }
+
+    it('shows a portal cancellation as ending at the period end, and resumes it', async () => {
+      const user = await subscriber(PRO, billingMode);
+      const periodEnd = (await view(user.token)).currentPeriodEnd;
+      await cancelInPortal(user.token, user.subscriptionId);
+      const inStripe = await stripe.subscriptions.retrieve(user.subscriptionId);
+      expect(inStripe.billing_mode.type).toBe(billingMode);
+      // Flexible billing records the portal's cancellation as a date only.
+      expect(inStripe.cancel_at_period_end).toBe(billingMode === 'classic');
+      expect(inStripe.cancel_at).toBe(Date.parse(periodEnd ?? '') / 1000);
+      await expect
+        .poll(() => view(user.token).then((current) => current.cancelAtPeriodEnd), { timeout: 10_000 })
+        .toBe(true);
+      expect(await view(user.token)).toMatchObject({ status: 'active', currentPeriodEnd: periodEnd });
+
+      const resumed = await request(stack.server.url, 'POST', '/api/billing/subscription/resume', {
+        token: user.token,
+      });
+      expect(resumed.status).toBe(200);
+      expect((resumed.body as { data: View }).data).toMatchObject({ cancelAtPeriodEnd: false });
+      expect(await stripe.subscriptions.retrieve(user.subscriptionId)).toMatchObject({
+        cancel_at_period_end: false,
+        cancel_at: null,
+      });
+    });
+
+    it('cancels through Subkit and resumes, and a second cancel of a portal cancellation changes nothing', async () => {
+      const user = await subscriber(PRO, billingMode);
+      const cancel = () => request(stack.server.url, 'POST', '/api/billing/subscription/cancel', { token: user.token });
+      const canceled = await cancel();
+      expect((canceled.body as { data: View }).data).toMatchObject({ cancelAtPeriodEnd: true });
+      expect((await stripe.subscriptions.retrieve(user.subscriptionId)).cancel_at_period_end).toBe(true);
+      const resumed = await request(stack.server.url, 'POST', '/api/billing/subscription/resume', {
+        token: user.token,
+      });
+      expect((resumed.body as { data: View }).data).toMatchObject({ cancelAtPeriodEnd: false });
+      expect((await stripe.subscriptions.retrieve(user.subscriptionId)).cancel_at).toBeNull();
+
+      await cancelInPortal(user.token, user.subscriptionId);
+      const before = await stripe.subscriptions.retrieve(user.subscriptionId);
+      expect((await cancel()).body).toMatchObject({ success: true, data: { cancelAtPeriodEnd: true } });
+      const after = await stripe.subscriptions.retrieve(user.subscriptionId);
+      expect(after).toMatchObject({ cancel_at: before.cancel_at, cancel_at_period_end: before.cancel_at_period_end });
     });
   });
 

@@ -1,9 +1,22 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from './context';
-import { StripeApiError } from './errors';
+import { StripeApiError, unrecognizedUrl } from './errors';
 import type { EventOrigin } from './events';
 import type { ApiResponse, IdempotentResult } from './idempotency';
 import { isParams, type Params, stringList } from './params';
+
+/**
+ * Stripe's routes whose last segment sits where an id would, by collection (stripe-node 23.1.0's
+ * resources: `GET /v1/customers/search`, `POST /v1/invoices/create_preview`, …).
+ */
+const STRIPE_ROUTES_IN_PLACE_OF_AN_ID: Record<string, readonly string[]> = {
+  '/v1/credit_notes/': ['preview'],
+  '/v1/customers/': ['search'],
+  '/v1/invoices/': ['search', 'create_preview'],
+  '/v1/prices/': ['search'],
+  '/v1/products/': ['search'],
+  '/v1/subscriptions/': ['search'],
+};
 
 export interface ApiRequest {
   /** Body parameters for POST, query parameters otherwise. */
@@ -32,10 +45,18 @@ export interface ApiRoutes {
  */
 export function apiRoutes(app: FastifyInstance, ctx: EmulatorContext): ApiRoutes {
   const register = (method: 'GET' | 'POST' | 'DELETE') => (url: string, handler: ApiHandler) => {
+    const takenNames = STRIPE_ROUTES_IN_PLACE_OF_AN_ID[url.split(':id')[0] ?? ''] ?? [];
     app.route<{ Params: Record<string, string> }>({
       method,
       url,
-      handler: (request, reply) => respond(ctx, request, reply, handler),
+      handler: (request, reply) => {
+        // A route the emulator serves is static and wins in the router; one it does not serve must
+        // not be read as an id ("No such customer: 'search'"): Stripe does not know that URL here.
+        const { id } = request.params;
+        if (id !== undefined && takenNames.includes(id))
+          throw unrecognizedUrl(request.method, request.url.split('?')[0] ?? '');
+        return respond(ctx, request, reply, handler);
+      },
     });
   };
   return { get: register('GET'), post: register('POST'), delete: register('DELETE') };

@@ -60,6 +60,11 @@ export function resourceMissing(resource: ResourceName, id: string, param = 'id'
   return new StripeApiError(status, 'invalid_request_error', `No such ${resource}: '${id}'`, 'resource_missing', param);
 }
 
+/** https://docs.stripe.com/error-codes/resource-already-exists: an id chosen on create is taken. */
+export function resourceAlreadyExists(message: string, param: string): StripeApiError {
+  return new StripeApiError(400, 'invalid_request_error', message, 'resource_already_exists', param);
+}
+
 export function parameterMissing(param: string): StripeApiError {
   return new StripeApiError(
     400,

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from './catalog';
+import type { BillingModeChoice } from './objects/billing-mode';
 import type { LineSpec } from './objects/invoice';
 import { buildPrice } from './objects/price';
 import { buildProduct } from './objects/product';
@@ -70,7 +71,10 @@ export class Store {
   /** Line items are not part of the session object; Stripe returns them only when expanded or listed. */
   readonly checkoutLineItems = new Map<string, CheckoutLineItem[]>();
   /** `subscription_data` given at session creation, applied when the session completes. */
-  readonly checkoutSubscriptionData = new Map<string, { metadata: Metadata; trialPeriodDays: number | null }>();
+  readonly checkoutSubscriptionData = new Map<
+    string,
+    { metadata: Metadata; trialPeriodDays: number | null; billingMode: BillingModeChoice }
+  >();
   readonly subscriptions = new Collection<Subscription>();
   readonly subscriptionSchedules = new Collection<SubscriptionSchedule>();
   /** Prorations (`create_prorations`) waiting for the subscription's next invoice, by subscription id. */

@@ -36,6 +36,7 @@ describe('checkout sessions', () => {
       currency: 'usd',
       subscription: null,
       livemode: false,
+      ui_mode: 'hosted_page',
       url: `${t.emulator.url}/c/pay/${session.id}`,
     });
     expect(session.expires_at - session.created).toBe(24 * 3600);

@@ -74,6 +74,45 @@ describe('test clock', () => {
     expect(mine.map((event) => event.type)).toEqual(['customer.subscription.deleted']);
   });
 
+  it('ends a flexible-billing subscription at the cancel_at the portal set', async () => {
+    const subscription = await subscribe(t, { customer_email: 'clock-portal@example.com' });
+    const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
+    const portal = await t.stripe.billingPortal.sessions.create({ customer: String(subscription.customer) });
+    const cancel = await fetch(`${portal.url}/cancel`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ subscription: subscription.id }).toString(),
+    });
+    expect(cancel.status).toBe(303);
+    // Only the date marks it: the clock must not wait for cancel_at_period_end.
+    expect(await t.stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+      cancel_at_period_end: false,
+      cancel_at: periodEnd,
+    });
+    const marker = await latestEventId(t.stripe);
+    await t.emulator.advanceClock(periodEnd - t.emulator.now() + 60);
+    const ended = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(ended).toMatchObject({ status: 'canceled', ended_at: periodEnd, cancel_at: periodEnd });
+    const mine = (await eventsSince(t.stripe, marker)).filter(
+      (event) => (event.data.object as { id: string }).id === subscription.id,
+    );
+    expect(mine.map((event) => event.type)).toEqual(['customer.subscription.deleted']);
+  });
+
+  it('ends a subscription at a cancel_at inside its period, not at the period end', async () => {
+    const subscription = await subscribe(t);
+    const cancelAt = t.emulator.now() + 10 * DAY;
+    await t.stripe.subscriptions.update(subscription.id, { cancel_at: cancelAt });
+    await t.emulator.advanceClock(9 * DAY);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
+    await t.emulator.advanceClock(2 * DAY);
+    expect(await t.stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+      status: 'canceled',
+      ended_at: cancelAt,
+    });
+  });
+
   it('ends a trial with the first paid period', async () => {
     const subscription = await subscribe(t, { subscription_data: { trial_period_days: 7 } });
     expect(subscription.status).toBe('trialing');

@@ -32,6 +32,27 @@ describe('subscriptions', () => {
     expect(subscription.latest_invoice).toMatch(/^in_/);
   });
 
+  it('bills in flexible mode by default, in classic mode when checkout asks for it, and a schedule follows suit', async () => {
+    const flexible = await subscribe(t);
+    expect(flexible.billing_mode).toEqual({
+      flexible: { proration_discounts: 'included' },
+      type: 'flexible',
+      updated_at: flexible.created,
+    });
+    const itemized = await subscribe(t, {
+      subscription_data: { billing_mode: { type: 'flexible', flexible: { proration_discounts: 'itemized' } } },
+    });
+    expect(itemized.billing_mode.flexible).toEqual({ proration_discounts: 'itemized' });
+    const classic = await subscribe(t, { subscription_data: { billing_mode: { type: 'classic' } } });
+    expect(classic.billing_mode).toEqual({ flexible: null, type: 'classic' });
+    const schedule = await t.stripe.subscriptionSchedules.create({ from_subscription: classic.id });
+    expect(schedule.billing_mode.type).toBe('classic');
+
+    await expect(
+      subscribe(t, { subscription_data: { billing_mode: { type: 'hybrid' as 'classic' } } }),
+    ).rejects.toMatchObject({ statusCode: 400, param: 'subscription_data[billing_mode][type]' });
+  });
+
   it('sets cancel_at_period_end with customer.subscription.updated and previous_attributes', async () => {
     const subscription = await subscribe(t);
     const marker = await latestEventId(t.stripe);
@@ -147,8 +168,21 @@ describe('subscriptions', () => {
 });
 
 describe('billing portal', () => {
-  it('creates a session whose page lists subscriptions and cancels at period end', async () => {
-    const subscription = await subscribe(t, { customer_email: 'portal@example.com' });
+  async function cancelInPortal(subscription: Stripe.Subscription): Promise<Response> {
+    const session = await t.stripe.billingPortal.sessions.create({ customer: String(subscription.customer) });
+    return fetch(`${session.url}/cancel`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ subscription: subscription.id }).toString(),
+    });
+  }
+
+  it('creates a session whose page lists subscriptions and cancels at period end (classic billing)', async () => {
+    const subscription = await subscribe(t, {
+      customer_email: 'portal@example.com',
+      subscription_data: { billing_mode: { type: 'classic' } },
+    });
     const customer = String(subscription.customer);
     const session = await t.stripe.billingPortal.sessions.create({ customer, return_url: 'http://app.test/account' });
     expect(session).toMatchObject({
@@ -175,9 +209,39 @@ describe('billing portal', () => {
     });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/p/session/${session.id}`);
-    expect((await t.stripe.subscriptions.retrieve(subscription.id)).cancel_at_period_end).toBe(true);
+    expect(await t.stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+      cancel_at_period_end: true,
+      cancel_at: subscription.items.data[0]?.current_period_end,
+    });
     expect((await eventsSince(t.stripe, marker)).map((event) => event.type)).toEqual(['customer.subscription.updated']);
     expect(await (await fetch(session.url)).text()).toContain('Cancels on');
+  });
+
+  it('cancels a flexible-billing subscription with cancel_at at the period end, cancel_at_period_end left false', async () => {
+    const subscription = await subscribe(t, { customer_email: 'flexible@example.com' });
+    const periodEnd = subscription.items.data[0]?.current_period_end;
+    const marker = await latestEventId(t.stripe);
+    expect((await cancelInPortal(subscription)).status).toBe(303);
+    const cancelled = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(cancelled).toMatchObject({
+      status: 'active',
+      cancel_at_period_end: false,
+      cancel_at: periodEnd,
+      canceled_at: expect.any(Number),
+      cancellation_details: { reason: 'cancellation_requested' },
+    });
+    const events = await eventsSince(t.stripe, marker);
+    expect(events.map((event) => event.type)).toEqual(['customer.subscription.updated']);
+    expect(events[0]?.data.previous_attributes).toMatchObject({ cancel_at: null, canceled_at: null });
+
+    const session = await t.stripe.billingPortal.sessions.create({ customer: String(subscription.customer) });
+    const html = await (await fetch(session.url)).text();
+    expect(html).toContain('Cancels on');
+    expect(html).not.toContain('Cancel subscription</button>');
+
+    // Clearing cancel_at, as an app's "keep my subscription" does, lets it renew again.
+    const kept = await t.stripe.subscriptions.update(subscription.id, { cancel_at: '' });
+    expect(kept).toMatchObject({ cancel_at: null, cancel_at_period_end: false, canceled_at: null });
   });
 
   it('requires an existing customer', async () => {

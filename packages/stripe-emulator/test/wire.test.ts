@@ -226,6 +226,22 @@ describe('errors in Stripe shape', () => {
     expect(error.message).toMatch(/^Unrecognized request URL \(GET: \/v1\/nope\/123\)\./);
   });
 
+  it("answers Stripe's routes it does not serve as unrecognised URLs, not as ids of missing objects", async () => {
+    // The SDK's own search call: Stripe has the route, the emulator does not.
+    const error = await sdkError(t.stripe.customers.search({ query: "email:'ada@example.com'" }));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error.statusCode).toBe(404);
+    expect(error.code).toBeUndefined();
+    expect(error.message).toBe(
+      'Unrecognized request URL (GET: /v1/customers/search). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.',
+    );
+    const preview = await errorOf(await apiFetch(t.emulator, 'GET', '/v1/invoices/create_preview'));
+    expect(preview.message).toMatch(/^Unrecognized request URL \(GET: \/v1\/invoices\/create_preview\)\./);
+    // An id that merely is not one of those names is still looked up.
+    const missing = await errorOf(await apiFetch(t.emulator, 'GET', '/v1/customers/searching'));
+    expect(missing).toMatchObject({ code: 'resource_missing', message: "No such customer: 'searching'" });
+  });
+
   it('404s a missing object with resource_missing on param id', async () => {
     const error = await sdkError(t.stripe.customers.retrieve('cus_missing'));
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
@@ -243,6 +259,14 @@ describe('errors in Stripe shape', () => {
       param: 'id',
       doc_url: 'https://stripe.com/docs/error-codes/resource-missing',
     });
+  });
+
+  it('400s a product id that is taken with resource_already_exists', async () => {
+    await t.stripe.products.create({ id: 'prod_taken', name: 'First' });
+    const error = await sdkError(t.stripe.products.create({ id: 'prod_taken', name: 'Second' }));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error).toMatchObject({ statusCode: 400, code: 'resource_already_exists', param: 'id' });
+    expect((await t.stripe.products.retrieve('prod_taken')).name).toBe('First');
   });
 
   it('400s a missing required param with parameter_missing', async () => {

@@ -276,7 +276,11 @@ class PortalResume implements Command {
     if (!expected) return;
     const subscription = await real.system.subscriptionAtStripe(expected.id);
     if (subscription.status === 'canceled') return;
-    await real.system.stripe.subscriptions.update(expected.id, { cancel_at_period_end: false });
+    // The portal takes back whichever field its cancellation set (flexible billing: only `cancel_at`).
+    await real.system.stripe.subscriptions.update(
+      expected.id,
+      subscription.cancel_at_period_end ? { cancel_at_period_end: false } : { cancel_at: '' },
+    );
     real.trace.push(`    resumed ${expected.id}`);
     expected.cancelAtPeriodEnd = false;
     model.unsettled = true;

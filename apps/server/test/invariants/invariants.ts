@@ -88,7 +88,7 @@ async function checkUser(user: ModelUser, real: Real): Promise<void> {
     id: subscription.id,
     status: subscription.status as string,
     priceId: subscription.items.data[0]?.price.id ?? '?',
-    cancelAtPeriodEnd: subscription.cancel_at_period_end,
+    cancelAtPeriodEnd: isCancelling(subscription),
   }));
   const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
   check(
@@ -119,17 +119,22 @@ function checkExpectation(user: ModelUser, live: Stripe.Subscription[], who: str
       id: only.id,
       priceId: only.items.data[0]?.price.id ?? '?',
       periodEnd: only.items.data[0]?.current_period_end ?? 0,
-      cancelAtPeriodEnd: only.cancel_at_period_end,
+      cancelAtPeriodEnd: isCancelling(only),
     };
     return;
   }
   check(
-    only.cancel_at_period_end === expected.cancelAtPeriodEnd,
+    isCancelling(only) === expected.cancelAtPeriodEnd,
     () =>
-      `${who}: ${only.id} cancel_at_period_end is ${only.cancel_at_period_end}, the model expects ${expected.cancelAtPeriodEnd}`,
+      `${who}: ${only.id} cancel_at_period_end is ${only.cancel_at_period_end} and cancel_at ${only.cancel_at}, the model expects ${expected.cancelAtPeriodEnd ? 'a' : 'no'} cancellation`,
   );
 }
 
 function ids(list: { id: string }[]): string {
   return list.map((item) => item.id).join(', ');
+}
+
+/** A scheduled cancellation in either billing mode: classic sets the flag, flexible's portal only the date. */
+export function isCancelling(subscription: Pick<Stripe.Subscription, 'cancel_at' | 'cancel_at_period_end'>): boolean {
+  return subscription.cancel_at_period_end || subscription.cancel_at !== null;
 }

@@ -9,6 +9,7 @@ import { BILLING_ERROR_CODES } from '../error-codes';
 import { idempotentMutation, type StripeKeyFor } from '../idempotency/idempotent-mutation';
 import { toBillingError } from '../stripe/errors';
 import { currentSubscription, type SubscriptionSummary } from '../subscriptions/current-subscription';
+import { endsAtPeriodEnd, withdrawCancellation } from '../subscriptions/scheduled-cancellation';
 import { scheduledChangeOf } from '../subscriptions/scheduled-change';
 import { refreshSubscription } from '../subscriptions/sync-subscription';
 import { isUpgrade } from './compare-prices';
@@ -220,6 +221,8 @@ export async function releaseSchedule(
 /**
  * Cancel at period end, or undo that. Stripe refuses `cancel_at_period_end` on a subscription a
  * schedule manages, and a cancellation makes a pending plan change moot, so the schedule is released.
+ * A cancellation set in the portal counts whichever way Stripe recorded it (`endsAtPeriodEnd`), and
+ * resuming takes back that way's field.
  */
 export function setCancelAtPeriodEnd(
   services: AppServices,
@@ -232,10 +235,13 @@ export function setCancelAtPeriodEnd(
     const { subscription } = await liveSubscription(services, user.id);
     const { scheduleId } = scheduledChangeOf(subscription);
     if (cancel && scheduleId) await releaseSchedule(services, scheduleId, stripeKeyFor);
-    if (subscription.cancel_at_period_end !== cancel) {
-      await services.stripe.subscriptions
-        .update(subscription.id, { cancel_at_period_end: cancel }, stripeKeyFor(operation))
-        .catch(stripeFailure);
+    const update = cancel
+      ? endsAtPeriodEnd(subscription)
+        ? null
+        : { cancel_at_period_end: true }
+      : withdrawCancellation(subscription);
+    if (update) {
+      await services.stripe.subscriptions.update(subscription.id, update, stripeKeyFor(operation)).catch(stripeFailure);
     }
     await refreshSubscription(services, subscription.id);
     return currentSubscription(services, user.id);

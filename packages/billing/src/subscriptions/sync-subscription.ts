@@ -8,6 +8,7 @@ import type { AfterCommit, ApplyEvent, LedgerEntry } from '../webhooks/handler';
 import { IgnoredEvent } from '../webhooks/ignored-event';
 import { LIVE_STATUSES } from './current-subscription';
 import { flagDuplicateSubscriptions } from './duplicate-subscriptions';
+import { endsAtPeriodEnd } from './scheduled-cancellation';
 import { scheduledChangeOf } from './scheduled-change';
 
 const fromUnix = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
@@ -79,7 +80,7 @@ export async function storeSubscription(
     quantity: item.quantity ?? 1,
     // Since API 2025-03-31 the billing period lives on the item, not the subscription.
     currentPeriodEnd: fromUnix(item.current_period_end),
-    cancelAtPeriodEnd: subscription.cancel_at_period_end,
+    cancelAtPeriodEnd: endsAtPeriodEnd(subscription),
     canceledAt: fromUnix(subscription.canceled_at),
     endedAt: fromUnix(subscription.ended_at),
     trialEnd: fromUnix(subscription.trial_end),

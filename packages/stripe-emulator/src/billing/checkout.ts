@@ -2,6 +2,7 @@ import type { EmulatorContext } from '../context';
 import { invalidRequest } from '../errors';
 import type { EventOrigin } from '../events';
 import { newId } from '../ids';
+import { DEFAULT_BILLING_MODE } from '../objects/billing-mode';
 import { buildCustomer } from '../objects/customer';
 import { addInterval } from '../objects/price';
 import { buildSubscription, type Period } from '../objects/subscription';
@@ -88,6 +89,8 @@ function startSubscription(
 
   const subscription = ctx.store.subscriptions.insert(
     buildSubscription({
+      // Sessions saved by an older emulator carry no billing mode; they get Stripe's default.
+      billingMode: subscriptionData?.billingMode ?? DEFAULT_BILLING_MODE,
       customer: customer.id,
       lines,
       metadata: { ...(subscriptionData?.metadata ?? {}) },

@@ -176,28 +176,26 @@ export function expirePendingUpdate(ctx: EmulatorContext, subscription: Subscrip
 function setCancelAtPeriodEnd(subscription: Subscription, cancel: boolean, now: number): void {
   subscription.cancel_at_period_end = cancel;
   subscription.cancel_at = cancel ? currentPeriodEnd(subscription) : null;
-  subscription.canceled_at = cancel ? now : null;
-  subscription.cancellation_details = {
-    comment: null,
-    feedback: null,
-    feedback_option: null,
-    reason: cancel ? 'cancellation_requested' : null,
-  };
+  recordCancellationRequest(subscription, cancel, now);
 }
 
 /**
- * `cancel_at` on update: the subscription ends at that moment (a mid-period end included), and
- * `cancel_at_period_end` stays false; `null` clears any scheduled end, whichever parameter set it.
+ * A dated cancellation: `cancel_at` alone, `cancel_at_period_end` false; `null` clears any scheduled
+ * end, whichever parameter set it (https://docs.stripe.com/api/subscriptions/update#update_subscription-cancel_at).
  */
 function setCancelAt(subscription: Subscription, cancelAt: number | null, now: number): void {
   subscription.cancel_at_period_end = false;
   subscription.cancel_at = cancelAt;
-  subscription.canceled_at = cancelAt === null ? null : now;
+  recordCancellationRequest(subscription, cancelAt !== null, now);
+}
+
+function recordCancellationRequest(subscription: Subscription, requested: boolean, now: number): void {
+  subscription.canceled_at = requested ? now : null;
   subscription.cancellation_details = {
     comment: null,
     feedback: null,
     feedback_option: null,
-    reason: cancelAt === null ? null : 'cancellation_requested',
+    reason: requested ? 'cancellation_requested' : null,
   };
 }
 
@@ -216,6 +214,11 @@ function cancelAtCredit(
   return subscription.items.data.flatMap((item) =>
     cancelAt < item.current_period_end ? [unusedTimeCredit(ctx, item, cancelAt)] : [],
   );
+}
+
+/** The latest period end among the items: where flexible billing puts an end-of-period cancellation. */
+export function latestPeriodEnd(subscription: Subscription): number {
+  return Math.max(...subscription.items.data.map((item) => item.current_period_end), subscription.created);
 }
 
 /** `DELETE /v1/subscriptions/:id`: ends the subscription now. */
@@ -299,32 +302,28 @@ export function markPastDue(ctx: EmulatorContext, subscription: Subscription, or
 }
 
 /**
- * What happens when the clock passes a subscription's period end: it ends if
- * it was set to cancel at period end, otherwise it renews (new period on the
- * items, `customer.subscription.updated`, then the invoice events). Returns
- * whether a new period started, so the caller can repeat for clock jumps
- * spanning several periods.
+ * What happens when the clock passes a subscription's `cancel_at` or its period end. At `cancel_at`
+ * (which may fall inside a period) it ends. At the period end it ends if it was set to cancel at
+ * period end, otherwise it renews (new period on the items, `customer.subscription.updated`, then
+ * the invoice events). Returns whether a new period started, so the caller can repeat for clock
+ * jumps spanning several periods.
  */
 export function settlePeriodEnd(ctx: EmulatorContext, subscription: Subscription): boolean {
   const now = ctx.clock.now();
   const periodEnd = currentPeriodEnd(subscription);
   if (!LIVE_STATUSES.includes(subscription.status)) return false;
+  const origin = AUTOMATIC;
   const cancelAt = subscription.cancel_at;
-  if (cancelAt !== null && cancelAt < periodEnd && cancelAt <= now) {
+  if (cancelAt !== null && cancelAt <= now && cancelAt <= periodEnd) {
     endSubscription(subscription, cancelAt, now);
-    ctx.events.emit('customer.subscription.deleted', subscription, AUTOMATIC);
+    ctx.events.emit('customer.subscription.deleted', subscription, origin);
     return false;
   }
   if (periodEnd > now) return false;
 
-  const origin = AUTOMATIC;
   const before = structuredClone(subscription);
   const scheduleEndsIt = enterScheduledPhase(ctx, subscription, periodEnd);
-  if (
-    scheduleEndsIt ||
-    subscription.cancel_at_period_end ||
-    (subscription.cancel_at !== null && subscription.cancel_at <= periodEnd)
-  ) {
+  if (scheduleEndsIt || subscription.cancel_at_period_end) {
     endSubscription(subscription, periodEnd, now);
     ctx.events.emit('customer.subscription.deleted', subscription, origin);
     return false;

@@ -124,7 +124,8 @@ export function buildCheckoutSession(input: CheckoutSessionInput): CheckoutSessi
     subscription: null,
     success_url: input.successUrl,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: 'hosted',
+    // Since API 2026-03-25.dahlia the page Stripe hosts is `hosted_page`, no longer `hosted` (stripe-node 21.0.0 changelog).
+    ui_mode: 'hosted_page',
     url: `${input.publicUrl}/c/pay/${id}`,
     wallet_options: null,
   };

@@ -67,7 +67,8 @@ export function buildScheduleFromSubscription(subscription: Subscription, create
     id: newId('sub_sched'),
     object: 'subscription_schedule',
     application: null,
-    billing_mode: { flexible: null, type: 'classic' },
+    // A schedule takes the billing mode of the subscription it manages.
+    billing_mode: structuredClone(subscription.billing_mode),
     canceled_at: null,
     completed_at: null,
     created,

@@ -1,6 +1,7 @@
 import { newId } from '../ids';
 import type { Metadata } from '../params';
 import type { Price, Subscription, SubscriptionItem } from '../wire';
+import { type BillingModeChoice, billingModeObject } from './billing-mode';
 import { planFromPrice } from './price';
 
 export interface Period {
@@ -35,6 +36,7 @@ export function buildSubscriptionItem(
 }
 
 export interface SubscriptionInput {
+  billingMode: BillingModeChoice;
   customer: string;
   lines: { price: Price; quantity: number }[];
   metadata: Metadata;
@@ -56,7 +58,7 @@ export function buildSubscription(input: SubscriptionInput): Subscription {
     automatic_tax: { disabled_reason: null, enabled: false, liability: null },
     billing_cycle_anchor: input.period.end === input.trial?.end ? input.trial.end : input.period.start,
     billing_cycle_anchor_config: null,
-    billing_mode: { flexible: null, type: 'classic' },
+    billing_mode: billingModeObject(input.billingMode, input.created),
     billing_schedules: [],
     billing_thresholds: null,
     cancel_at: null,

@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultPortalConfiguration, switchablePrices } from '../billing/portal-configurations';
 import type { ProrationBehavior } from '../billing/prorations';
-import { cancelSubscription, updateSubscription } from '../billing/subscriptions';
+import {
+  cancelSubscription,
+  latestPeriodEnd,
+  type SubscriptionChanges,
+  updateSubscription,
+} from '../billing/subscriptions';
 import type { EmulatorContext } from '../context';
 import { StripeApiError } from '../errors';
 import type { EventOrigin } from '../events';
@@ -75,13 +80,14 @@ export function registerPortalPage(app: FastifyInstance, ctx: EmulatorContext): 
     const { session, subscription } = target;
     const cancel = configurationOf(ctx, session).features.subscription_cancel;
     if (!cancel.enabled) return sendErrorPage(reply, 400, 'Cancelling is not available here.');
-    if (subscription.status === 'canceled' || subscription.cancel_at_period_end) {
+    // Either billing mode's scheduled cancellation sets `cancel_at`.
+    if (subscription.status === 'canceled' || subscription.cancel_at !== null) {
       return completeFlow(ctx, session, reply);
     }
     return applyThenComplete(ctx, session, reply, () =>
       cancel.mode === 'immediately'
         ? cancelSubscription(ctx, subscription, pageOrigin(request))
-        : updateSubscription(ctx, subscription, { cancelAtPeriodEnd: true, items: [] }, pageOrigin(request)),
+        : updateSubscription(ctx, subscription, portalCancellation(subscription), pageOrigin(request)),
     );
   });
 
@@ -192,6 +198,18 @@ function returnLink(session: PortalSession): string {
 function productName(ctx: EmulatorContext, price: Price): string {
   const productId = typeof price.product === 'string' ? price.product : price.product.id;
   return ctx.store.products.get(productId)?.name || 'Subscription';
+}
+
+/**
+ * "Cancel at the end of the billing period", as the portal records it in each billing mode
+ * (https://docs.stripe.com/billing/subscriptions/billing-mode/compare, scheduled cancellation):
+ * classic sets `cancel_at_period_end`; flexible sets `cancel_at` to the latest item period end
+ * and leaves `cancel_at_period_end` false.
+ */
+function portalCancellation(subscription: Subscription): SubscriptionChanges {
+  return subscription.billing_mode.type === 'flexible'
+    ? { cancelAt: latestPeriodEnd(subscription), items: [] }
+    : { cancelAtPeriodEnd: true, items: [] };
 }
 
 function renderSubscription(ctx: EmulatorContext, session: PortalSession, subscription: Subscription): string {

@@ -4,6 +4,7 @@ import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing } from '../errors';
 import { checkoutLineItems, expand } from '../expand';
 import { paginate } from '../list';
+import { billingModeParam, DEFAULT_BILLING_MODE } from '../objects/billing-mode';
 import { buildCheckoutSession, buildLineItem } from '../objects/checkout-session';
 import {
   metadataParam,
@@ -50,6 +51,9 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
         'parameter_invalid_integer',
       );
     }
+    const billingMode = subscriptionData
+      ? billingModeParam(subscriptionData, 'billing_mode', 'subscription_data[billing_mode]')
+      : undefined;
     const subscriptionMetadata = subscriptionData
       ? metadataParam(subscriptionData, 'metadata', 'subscription_data[metadata]')
       : undefined;
@@ -95,6 +99,7 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
       store.checkoutSubscriptionData.set(session.id, {
         metadata: subscriptionMetadata ?? {},
         trialPeriodDays: trialPeriodDays ?? null,
+        billingMode: billingMode ?? DEFAULT_BILLING_MODE,
       });
     }
     // Stripe sends no event for a new session.

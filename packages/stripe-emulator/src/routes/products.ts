@@ -1,6 +1,6 @@
 import type { ApiRoutes } from '../api';
 import type { EmulatorContext } from '../context';
-import { invalidRequest } from '../errors';
+import { resourceAlreadyExists } from '../errors';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
 import { paginate } from '../list';
@@ -15,7 +15,7 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     const name = requiredString(params, 'name');
     // Stripe lets you choose a product's id; the seeded catalog relies on that too.
     const id = optionalString(params, 'id');
-    if (id && store.products.get(id)) throw invalidRequest(`Product already exists.`, 'id');
+    if (id && store.products.get(id)) throw resourceAlreadyExists('Product already exists.', 'id');
     const description = optionalString(params, 'description') ?? null;
     const active = optionalBoolean(params, 'active') ?? true;
     const metadata = metadataParam(params) ?? {};
