@@ -64,7 +64,8 @@ describe.each(testDatabaseKinds())('start-up log of migrations on %s', (kind) =>
     expect(await startUpLog()).toContainEqual(
       expect.objectContaining({ msg: 'database schema up to date', migrations: [] }),
     );
-  });
+    // Two starts on a PGlite data directory created on disk: 20 s each on a loaded 2-core machine.
+  }, 120_000);
 });
 
 const CHECKOUT_BODY = { ...checkoutBody(), metadata: { plan: 'pro', referralCode: 'FRIEND20' } };

@@ -34,7 +34,8 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     } finally {
       await created?.destroy();
     }
-  });
+    // A PGlite data directory created on disk, then reopened: 20 s each on a loaded 2-core machine.
+  }, 120_000);
 });
 
 /** Runs `pnpm db:migrate`'s script from `cwd`, with DATABASE_URL unset in the environment. */
