@@ -150,7 +150,7 @@ function sorted(record: Record<string, string>): [string, string][] {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** A caller that sends JSON labelled text/plain: the caller's mistake, so a 4xx in the envelope. */
+/** A caller that sends JSON labelled text/plain: the caller's mistake, so a 415 in its shape. */
 class MislabelledCheckout implements Command {
   constructor(
     readonly user: number,
@@ -172,7 +172,8 @@ class MislabelledCheckout implements Command {
       { token: user.token, rawBody: body, headers: { 'content-type': 'text/plain' } },
       real.record,
     );
-    expectStatus(real, `text/plain checkout over ${this.via}`, response.status, [400, 415]);
+    // The README's contract: any content type but JSON is a 415, whatever the body looks like.
+    expectStatus(real, `text/plain checkout over ${this.via}`, response.status, [415]);
   }
   toString = () => `mislabelled(u${this.user}, ${this.instance}, ${this.via})`;
 }
