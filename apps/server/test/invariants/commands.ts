@@ -80,6 +80,7 @@ class SignUp implements Command {
       expected: null,
       customerForgotten: false,
       stripeCalls: [0, 0],
+      endedUnsettled: false,
     });
   }
   toString = () => `signup(${this.instance}, ${this.via})`;
@@ -109,7 +110,7 @@ class Checkout implements Command {
       real.record,
     );
     const spentBefore = spendBudget(user, this.instance);
-    const live = user.expected !== null;
+    const live = user.expected !== null || user.endedUnsettled;
     // Stripe refuses an `expires_at` under 30 minutes after *its* clock; a day ahead of ours (after
     // the clock command), the checkout honestly fails, but never with a 500.
     const stripeTooFarAhead = real.system.stripeAheadSeconds() > 23 * 60 * 60;
@@ -476,6 +477,7 @@ class Clock implements Command {
       if (!expected || now < expected.periodEnd) continue;
       if (expected.cancelAtPeriodEnd) {
         user.expected = null;
+        user.endedUnsettled = true;
         continue;
       }
       const renewed = await real.system.subscriptionAtStripe(expected.id);
@@ -526,6 +528,7 @@ class Settle implements Command {
 export async function settleAndCheck(model: Model, real: Real): Promise<void> {
   await real.system.settle();
   model.unsettled = false;
+  for (const user of model.users) user.endedUnsettled = false;
   await checkSettled(model, real);
 }
 

@@ -32,6 +32,8 @@ export interface ModelUser {
    * upper bound of what that server's in-memory budget counted, so a 429 below the budget is a bug.
    */
   stripeCalls: [number, number];
+  /** Stripe ended this user's subscription since the last settle: our database may still show it live. */
+  endedUnsettled: boolean;
 }
 
 export interface Model {
