@@ -1,5 +1,6 @@
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { figures } from './invariants/figures';
 import { runModel, runOptionsFromEnv } from './invariants/runner';
 import { BillingSystem } from './invariants/system';
 
@@ -17,7 +18,18 @@ describe.each(testDatabaseKinds())(
 
     it(
       `hold for ${options.runs} sequences of up to ${options.maxCommands} steps`,
-      () => runModel(system, options),
+      async () => {
+        for (const name of Object.keys(figures) as (keyof typeof figures)[]) figures[name] = 0;
+        const started = Date.now();
+        let violations = 1;
+        try {
+          await runModel(system, options);
+          violations = 0;
+        } finally {
+          const seconds = Math.round((Date.now() - started) / 1000);
+          console.log(`RELIABILITY invariants ${JSON.stringify({ database: kind, ...figures, violations, seconds })}`);
+        }
+      },
       // Room for the time limit, a failing sequence's last steps and its report.
       options.timeLimitMs + 120_000,
     );

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -35,9 +36,30 @@ async function requestBodies(app: FastifyInstance) {
     if (request.raw.complete) return;
     request.raw.pause();
     reply.header('connection', 'close');
-    // Node's own close on `Connection: close` comes a tick later, after it resumed the body to drain it.
-    reply.raw.once('finish', () => request.raw.socket.destroy());
+    // Runs after Node's own close on `Connection: close`, which resumed the body to drain it.
+    reply.raw.once('finish', () => closeLingering(request.raw));
   });
+}
+
+/** How long a refused client gets to read its answer before the connection is reset. */
+const LINGER_MS = 2_000;
+
+/**
+ * Closes a connection whose body was left unread without losing the answer: a close with unread
+ * bytes makes the kernel send a reset, and a client that gets the reset before it read the answer
+ * sees ECONNRESET instead of the refusal (RFC 9112 §9.6, "the TCP reset problem"). So, as the RFC
+ * advises, only the write side closes now (Node's `destroySoon` sent FIN after the answer); the
+ * socket stops reading, so the body stays unread, and is destroyed once the client has had time to
+ * read the answer.
+ */
+function closeLingering(body: IncomingMessage): void {
+  const { socket } = body;
+  socket.removeListener('finish', socket.destroy);
+  // Paused again, the body fills its small buffer and Node stops reading the socket.
+  body.pause();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 export default fp(requestBodies, { name: 'request-bodies' });

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import type Stripe from 'stripe';
 import { SEED_ORIGIN, uniqueEmail } from '../harness';
+import { OFFERED_BYTES, streamBody } from '../streamed-body';
+import { countCheck, figures } from './figures';
 import { checkCreatedSession, checkSettled, InvariantViolation } from './invariants';
-import { type Model, type ModelUser, pickUser, type Real } from './model';
-import { PLANS } from './system';
+import { type Model, type ModelUser, pickUser, type Real, spendBudget } from './model';
+import { assertAnswerShape, PLANS, STRIPE_BUDGET } from './system';
 
 type Command = fc.AsyncCommand<Model, Real>;
 type Via = 'rest' | 'trpc';
@@ -34,6 +36,7 @@ const FAULT_ENDPOINTS = [
 const FAULT_KINDS = ['500', '503', '429', 'reset', '409'] as const;
 
 function expectStatus(real: Real, what: string, status: number, allowed: number[]): void {
+  countCheck();
   const faulted = real.system.faultsArmed ? [500, 502, 503] : [];
   if (![...allowed, ...faulted].includes(status))
     throw new InvariantViolation(`${what} answered ${status}; the model allows ${allowed.join(' or ')}`);
@@ -76,6 +79,8 @@ class SignUp implements Command {
       sessions: [],
       expected: null,
       customerForgotten: false,
+      stripeCalls: [0, 0],
+      endedUnsettled: false,
     });
   }
   toString = () => `signup(${this.instance}, ${this.via})`;
@@ -104,25 +109,34 @@ class Checkout implements Command {
       { token: user.token, body: { priceId: this.priceId, successUrl, cancelUrl, metadata } },
       real.record,
     );
-    const live = user.expected !== null;
+    const spentBefore = spendBudget(user, this.instance);
+    const live = user.expected !== null || user.endedUnsettled;
     // Stripe refuses an `expires_at` under 30 minutes after *its* clock; a day ahead of ours (after
     // the clock command), the checkout honestly fails, but never with a 500.
     const stripeTooFarAhead = real.system.stripeAheadSeconds() > 23 * 60 * 60;
-    const allowed = !PLANS.includes(this.priceId)
-      ? [400]
-      : live && !model.unsettled
-        ? [409]
-        : live
-          ? [200, 409]
-          : // A caller at Stripe's metadata limit may be told so; it must never be a 500.
-            this.metadataKeys >= 50
-            ? [200, 400]
+    // Input is checked before anything else: the README allows 49 metadata keys (userId is the 50th).
+    const tooManyKeys = this.metadataKeys > 49;
+    const allowed =
+      !PLANS.includes(this.priceId) || tooManyKeys
+        ? [400]
+        : live && !model.unsettled
+          ? [409]
+          : live
+            ? [200, 409]
             : [200];
     if (stripeTooFarAhead && allowed.includes(200)) allowed.push(400, 502, 503);
+    if (spentBefore >= STRIPE_BUDGET) allowed.push(429);
     expectStatus(real, `checkout of ${this.priceId} for ${user.label}`, response.status, allowed);
+    if (tooManyKeys && response.status === 400) {
+      countCheck();
+      const { message } = (response.body as { error: { message: string } }).error;
+      // Refused by our check, which names the field, not by Stripe after a call was spent.
+      if (!message.includes('metadata'))
+        throw new InvariantViolation(`${this.metadataKeys} metadata keys were refused with ${JSON.stringify(message)}`);
+    }
     // A checkout that failed at Stripe (a fault, or a session refused for Stripe's clock) may have
     // made the customer before the session create failed.
-    const failedAtStripe = response.status >= 500 || (stripeTooFarAhead && response.status === 400);
+    const failedAtStripe = response.status >= 500 || (stripeTooFarAhead && !tooManyKeys && response.status === 400);
     if (failedAtStripe && PLANS.includes(this.priceId) && user.customer === 'no') user.customer = 'maybe';
     if (response.status !== 200) return;
     user.customer = 'yes';
@@ -144,7 +158,7 @@ function sorted(record: Record<string, string>): [string, string][] {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** A caller that sends JSON labelled text/plain: the caller's mistake, so a 4xx in the envelope. */
+/** A caller that sends JSON labelled text/plain: the caller's mistake, so a 415 in its shape. */
 class MislabelledCheckout implements Command {
   constructor(
     readonly user: number,
@@ -166,9 +180,127 @@ class MislabelledCheckout implements Command {
       { token: user.token, rawBody: body, headers: { 'content-type': 'text/plain' } },
       real.record,
     );
-    expectStatus(real, `text/plain checkout over ${this.via}`, response.status, [400, 415]);
+    // The README's contract: any content type but JSON is a 415, whatever the body looks like.
+    expectStatus(real, `text/plain checkout over ${this.via}`, response.status, [415]);
   }
   toString = () => `mislabelled(u${this.user}, ${this.instance}, ${this.via})`;
+}
+
+/** Passwords on every breached-password list, as NIST 800-63B asks sign-up to refuse (case and outer spaces aside). */
+const COMMON_PASSWORDS = ['12345678', 'Password', ' password ', 'QWERTYUIOP', '        '];
+
+/** Someone signs up with a common password: a 400, and no account. */
+class WeakSignUp implements Command {
+  constructor(
+    readonly instance: number,
+    readonly via: Via,
+    readonly password: string,
+  ) {}
+  check = () => true;
+  async run(_model: Model, real: Real) {
+    const response = await real.system.call(
+      this.instance,
+      'POST',
+      procedurePath(this.via, '/api/auth/signup', 'auth.signUp'),
+      { body: { email: uniqueEmail('weak'), password: this.password } },
+      real.record,
+    );
+    expectStatus(real, `signup with password ${JSON.stringify(this.password)}`, response.status, [400]);
+  }
+  toString = () => `weakSignup(${this.instance}, ${this.via}, ${JSON.stringify(this.password)})`;
+}
+
+/** Where an attacker may stream a body, and what each content type must be refused with. */
+const BODY_ROUTES = [
+  '/trpc/billing.createCheckout',
+  '/api/billing/checkout',
+  '/trpc/auth.signUp',
+  '/api/auth/signup',
+  '/api/billing/webhook',
+];
+const BODY_STARTS: Record<string, { start: string; status: number }> = {
+  'multipart/form-data; boundary=x': {
+    start: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\n\r\n',
+    status: 415,
+  },
+  'text/plain': { start: '', status: 415 },
+  'application/octet-stream': { start: '', status: 415 },
+  'application/json': { start: '{"email":"', status: 413 },
+};
+
+/**
+ * An attacker streams megabytes at a route: a non-JSON body is refused with 415 and JSON over the
+ * limit with 413, in the route's error shape, before the attacker could send it all.
+ */
+class BigBody implements Command {
+  constructor(
+    readonly instance: number,
+    readonly route: string,
+    readonly contentType: string,
+  ) {}
+  check = () => true;
+  async run(_model: Model, real: Real) {
+    const { start, status } = BODY_STARTS[this.contentType] as { start: string; status: number };
+    const url = new URL(this.route, real.system.urlOf(this.instance)).href;
+    const answer = await streamBody(url, this.contentType, Buffer.from(start));
+    real.trace.push(`    ${this.route} ← ${answer.bytesWritten} bytes of ${this.contentType} → ${answer.status}`);
+    figures.largestRefusedBodyBytes = Math.max(figures.largestRefusedBodyBytes, answer.bytesWritten);
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.text);
+    } catch {
+      body = undefined;
+    }
+    assertAnswerShape(this.route, { status: answer.status, headers: new Headers(), body, text: answer.text }, false);
+    expectStatus(real, `${this.contentType} body to ${this.route}`, answer.status, [status]);
+    countCheck();
+    if (answer.bytesWritten >= OFFERED_BYTES)
+      throw new InvariantViolation(
+        `${this.route} answered ${answer.status} only after all ${OFFERED_BYTES} bytes of ${this.contentType} were sent`,
+      );
+  }
+  toString = () => `bigBody(${this.instance}, ${this.route}, ${this.contentType})`;
+}
+
+/**
+ * A user fires one tRPC batch of billing-portal sessions, twice the per-user Stripe budget and one:
+ * some must be refused with 429 (even if the budget's minute turns mid-batch), and none while the
+ * user is under the budget.
+ */
+class PortalBurst implements Command {
+  constructor(
+    readonly user: number,
+    readonly instance: number,
+  ) {}
+  check = (model: Readonly<Model>) => model.users.length > 0;
+  async run(model: Model, real: Real) {
+    const user = pickUser(model, this.user);
+    const calls = 2 * STRIPE_BUDGET + 1;
+    const path = `/trpc/${Array.from({ length: calls }, () => 'billing.createPortalSession').join(',')}?batch=1`;
+    const input = { returnUrl: `${SEED_ORIGIN}/dashboard` };
+    const body = Object.fromEntries(Array.from({ length: calls }, (_, i) => [String(i), input]));
+    const response = await real.system.call(this.instance, 'POST', path, { token: user.token, body }, real.record);
+    const spentBefore = spendBudget(user, this.instance, calls);
+    const statuses = (response.body as { error?: { data?: { httpStatus?: number } } }[]).map(
+      (call) => call.error?.data?.httpStatus ?? 200,
+    );
+    real.trace.push(`    batch of ${calls} portal sessions → ${statuses.join(' ')}`);
+    const allowed = [...{ no: [400], maybe: [200, 400], yes: [200] }[user.customer], 429];
+    for (const status of statuses) expectStatus(real, `portal session in a batch for ${user.label}`, status, allowed);
+    const refused = statuses.filter((status) => status === 429).length;
+    countCheck();
+    if (refused === 0)
+      throw new InvariantViolation(
+        `a batch of ${calls} portal sessions for ${user.label} got no 429 (Stripe budget ${STRIPE_BUDGET} a minute)`,
+      );
+    countCheck();
+    const underBudget = Math.max(0, STRIPE_BUDGET - spentBefore);
+    if (calls - refused < underBudget)
+      throw new InvariantViolation(
+        `${user.label} had ${underBudget} of the Stripe budget left, yet only ${calls - refused} of a batch were served`,
+      );
+  }
+  toString = () => `portalBurst(u${this.user}, ${this.instance})`;
 }
 
 /** The customer pays on Stripe's hosted page. */
@@ -244,7 +376,8 @@ class PortalCancel implements Command {
       { token: user.token, body: { returnUrl: `${SEED_ORIGIN}/dashboard` } },
       real.record,
     );
-    const allowed = { no: [400], maybe: [200, 400], yes: [200] }[user.customer];
+    const allowed = [...{ no: [400], maybe: [200, 400], yes: [200] }[user.customer]];
+    if (spendBudget(user, this.instance) >= STRIPE_BUDGET) allowed.push(429);
     expectStatus(real, `portal for ${user.label}`, response.status, allowed);
     if (response.status !== 200) return;
     const { url } = dataOf<{ url: string }>(this.via, response.body);
@@ -348,6 +481,7 @@ class Clock implements Command {
       if (!expected || now < expected.periodEnd) continue;
       if (expected.cancelAtPeriodEnd) {
         user.expected = null;
+        user.endedUnsettled = true;
         continue;
       }
       const renewed = await real.system.subscriptionAtStripe(expected.id);
@@ -398,6 +532,7 @@ class Settle implements Command {
 export async function settleAndCheck(model: Model, real: Real): Promise<void> {
   await real.system.settle();
   model.unsettled = false;
+  for (const user of model.users) user.endedUnsettled = false;
   await checkSettled(model, real);
 }
 
@@ -437,6 +572,13 @@ export const COMMANDS: Record<string, fc.Arbitrary<Command>> = {
     spelling: fc.integer({ min: 1, max: URL_SPELLINGS.length - 1 }),
   }),
   mislabelled: fc.tuple(index, instance, via).map(([u, i, v]) => new MislabelledCheckout(u, i, v)),
+  weakPassword: fc
+    .tuple(instance, via, fc.constantFrom(...COMMON_PASSWORDS))
+    .map(([i, v, p]) => new WeakSignUp(i, v, p)),
+  bigBody: fc
+    .tuple(instance, fc.constantFrom(...BODY_ROUTES), fc.constantFrom(...Object.keys(BODY_STARTS)))
+    .map(([i, r, t]) => new BigBody(i, r, t)),
+  burst: fc.tuple(index, instance).map(([u, i]) => new PortalBurst(u, i)),
   pay: fc.tuple(index, index).map(([u, s]) => new Pay(u, s)),
   abandon: fc.tuple(index, index).map(([u, s]) => new Abandon(u, s)),
   cancel: fc.tuple(index, instance, via).map(([u, i, v]) => new PortalCancel(u, i, v)),

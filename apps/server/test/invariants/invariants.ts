@@ -1,16 +1,20 @@
 import { subscriptions, users } from '@subkit/db';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
+import { countCheck, figures } from './figures';
 import type { Model, ModelUser, Real } from './model';
 import { PLANS } from './system';
 
 const LIVE = new Set(['active', 'trialing', 'past_due']);
+/** argon2id at OWASP's parameters (m=19 MiB, t=2, p=1), in PHC string form. */
+const PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$';
 
 export class InvariantViolation extends Error {
   override name = 'InvariantViolation';
 }
 
 function check(condition: boolean, message: () => string): void {
+  countCheck();
   if (!condition) throw new InvariantViolation(message());
 }
 
@@ -43,6 +47,7 @@ function normalised(url: string): string {
  * equal to Stripe's, the API showing the live one, and Stripe holding what the model expects.
  */
 export async function checkSettled(model: Model, real: Real): Promise<void> {
+  figures.settles += 1;
   for (const user of model.users) await checkUser(user, real);
 }
 
@@ -53,9 +58,13 @@ async function checkUser(user: ModelUser, real: Real): Promise<void> {
   const customers = await stripe.customers.list({ email: user.email, limit: 100 });
   check(customers.data.length <= 1, () => `${who} has ${customers.data.length} Stripe customers (duplicated)`);
   const [row] = await db
-    .select({ stripeCustomerId: users.stripeCustomerId })
+    .select({ stripeCustomerId: users.stripeCustomerId, passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.id, user.userId));
+  check(
+    row?.passwordHash.startsWith(PASSWORD_HASH) === true,
+    () => `${who}: password stored as ${row?.passwordHash.split('$').slice(0, 4).join('$')}, not ${PASSWORD_HASH}`,
+  );
   const customer = customers.data[0];
   // A customer Stripe lost may stay linked until the user's next checkout; one Stripe has is always linked.
   const staleLinkAllowed = user.customerForgotten && customer === undefined;

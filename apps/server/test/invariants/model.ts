@@ -27,6 +27,13 @@ export interface ModelUser {
   expected: ExpectedSubscription | null;
   /** Stripe lost this user's customer (see the `forget` command): our link to it may be stale until the next checkout. */
   customerForgotten: boolean;
+  /**
+   * Calls to Stripe-spending procedures (checkout, portal) made on each server in this sequence: an
+   * upper bound of what that server's in-memory budget counted, so a 429 below the budget is a bug.
+   */
+  stripeCalls: [number, number];
+  /** Stripe ended this user's subscription since the last settle: our database may still show it live. */
+  endedUnsettled: boolean;
 }
 
 export interface Model {
@@ -56,6 +63,13 @@ export function newReal(system: BillingSystem): Real {
     record: ({ instance, method, path, status, text }) =>
       trace.push(`    ${instance} ${method} ${path} → ${status}${status >= 400 ? ` ${text.slice(0, 160)}` : ''}`),
   };
+}
+
+/** Counts `calls` Stripe-spending calls by `user` on server `instance`; returns how many came before. */
+export function spendBudget(user: ModelUser, instance: number, calls = 1): number {
+  const before = user.stripeCalls[instance % 2] ?? 0;
+  user.stripeCalls[instance % 2] = before + calls;
+  return before;
 }
 
 /** Picks the `index`-th user, wrapping, so generated indexes stay valid whatever the model holds. */

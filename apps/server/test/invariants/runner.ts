@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { commandArbitraries, settleAndCheck } from './commands';
+import { figures } from './figures';
 import { type Model, newModel, newReal, type Real } from './model';
 import type { BillingSystem } from './system';
 
@@ -46,6 +47,7 @@ function traced(command: Command): Command {
   return {
     check: (model) => command.check(model),
     run: async (model, real) => {
+      figures.steps += 1;
       real.trace.push(command.toString());
       await command.run(model, real);
     },
@@ -69,6 +71,7 @@ export async function runModel(system: BillingSystem, options: RunOptions): Prom
     system.faultsArmed = false;
     // Retries quick enough that a delivery outlives a server restart without slowing a settle.
     system.emulator.setDelivery({ duplicate: false, shuffle: false, delayMs: 0, maxAttempts: 8, retryBaseMs: 50 });
+    figures.sequences += 1;
     const model = newModel();
     const real = newReal(system);
     try {

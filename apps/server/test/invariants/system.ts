@@ -7,22 +7,35 @@ import Stripe from 'stripe';
 import { expect } from 'vitest';
 import { type JsonResponse, request, SEED_ORIGIN, type Stack, startStack, startTestServer } from '../harness';
 import { emulatorEnv, type ServerProcess, spawnServer } from '../processes';
+import { countCheck, figures } from './figures';
 
 /**
  * What the servers offer: a subset of the emulator's recurring prices, so that `price_pro_yearly`
  * is active and recurring at Stripe yet must not be sold.
  */
 export const PLANS = ['price_starter_monthly', 'price_1ABC123XYZ'];
-const SERVER_ENV = { PLANS: PLANS.join(','), ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN, LOG_LEVEL: 'error' };
+/**
+ * Each server's per-user budget of Stripe-spending calls a minute: small enough that a burst
+ * crosses it, large enough that ordinary sequences rarely do (the model allows a 429 only then).
+ */
+export const STRIPE_BUDGET = 8;
+const SERVER_ENV = {
+  PLANS: PLANS.join(','),
+  ALLOWED_REDIRECT_ORIGINS: SEED_ORIGIN,
+  LOG_LEVEL: 'error',
+  RATE_LIMIT_STRIPE_PER_MIN: String(STRIPE_BUDGET),
+};
 
-/** The last error lines the in-process servers logged, for the report of a failing answer. */
+/** The error lines the in-process servers logged lately: where a 5xx's request id is looked up. */
 const serverErrors: string[] = [];
 const errorLog = {
   write(line: string) {
-    serverErrors.push(line.trim().slice(0, 2_000));
-    serverErrors.splice(0, serverErrors.length - 5);
+    serverErrors.push(line.trim());
+    serverErrors.splice(0, serverErrors.length - 200);
   },
 };
+/** Lines of a failure report: enough to see the error, not a log's worth. */
+const reportLines = (lines: string[]) => lines.slice(-5).map((line) => line.slice(0, 2_000));
 
 /** One server behind the webhook balancer: in this process, or (on Postgres) a real process. */
 interface Instance {
@@ -30,7 +43,7 @@ interface Instance {
   url: string;
   up: boolean;
   stop(): Promise<void>;
-  /** Its latest error log lines. */
+  /** Its error log lines, latest last. */
   log(): string[];
 }
 
@@ -147,12 +160,18 @@ export class BillingSystem {
     trace?.({ instance: instance.label, method, path, status: response.status, text: response.text });
     try {
       assertAnswerShape(path, response, this.faultsArmed);
+      if (response.status >= 500) await assertErrorLogged(instance, response);
     } catch (error) {
-      const logged = instance.log().join('\n');
+      const logged = reportLines(instance.log()).join('\n');
       if (error instanceof Error && logged) error.message += `\nserver ${instance.label} logged:\n${logged}`;
       throw error;
     }
     return response;
+  }
+
+  /** The server that `call(index, …)` talks to, for a client of its own (a streamed body). */
+  urlOf(index: number): string {
+    return (this.instances[index % this.instances.length] as Instance).url;
   }
 
   /** Stops server `index` and starts it again on the same database, as a deploy or crash-restart would. */
@@ -210,7 +229,7 @@ export class BillingSystem {
 
 function inProcess(label: string, stack: Stack): Instance {
   const { server } = stack;
-  return { label, url: server.url, up: true, stop: () => server.close(), log: () => [...serverErrors] };
+  return { label, url: server.url, up: true, stop: () => server.close(), log: () => serverErrors };
 }
 
 async function restartInProcess(stack: Stack): Promise<Instance> {
@@ -224,7 +243,7 @@ async function secondInstance(stack: Stack): Promise<Instance> {
   const { database, emulator } = stack;
   if (!database.url) {
     const server = await startTestServer(database, emulator, SERVER_ENV, {}, errorLog);
-    return { label: 'B', url: server.url, up: true, stop: () => server.close(), log: () => [...serverErrors] };
+    return { label: 'B', url: server.url, up: true, stop: () => server.close(), log: () => serverErrors };
   }
   const child: ServerProcess = await spawnServer({
     ...emulatorEnv(emulator),
@@ -238,8 +257,26 @@ async function secondInstance(stack: Stack): Promise<Instance> {
     stop: async () => {
       await child.stop();
     },
-    log: () => child.output().trim().split('\n').slice(-5),
+    log: () => child.output().trim().split('\n'),
   };
+}
+
+/**
+ * The log invariant: every 5xx a server answers is in its log at error level under the request id
+ * it answered with, whichever transport served it. Logging may trail the answer, so it is awaited.
+ */
+async function assertErrorLogged(instance: Instance, response: JsonResponse): Promise<void> {
+  const requestId = response.headers.get('x-request-id');
+  const logged = () =>
+    instance.log().some((line) => line.includes('"level":50') && line.includes(`"reqId":"${requestId}"`));
+  const deadline = Date.now() + 10_000;
+  while (!logged()) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `${response.status} with request id ${requestId} has no error line under that id in the server's log`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 const ENVELOPE_CODES: Record<number, string> = {
@@ -256,6 +293,8 @@ const ENVELOPE_CODES: Record<number, string> = {
 
 /** The answer-shape invariant; throws with the response so the trace shows what came back. */
 export function assertAnswerShape(path: string, response: JsonResponse, faultsArmed: boolean): void {
+  figures.answersChecked += 1;
+  countCheck();
   const { status, body, text } = response;
   const fail = (why: string) => {
     throw new Error(`${why}: ${path} answered ${status} ${text.slice(0, 300)}`);
@@ -263,6 +302,14 @@ export function assertAnswerShape(path: string, response: JsonResponse, faultsAr
   if (status >= 500 && !faultsArmed) fail('5xx without an injected fault');
   if (typeof body !== 'object' || body === null) fail('not JSON');
   const answer = body as Record<string, unknown>;
+  if (path.startsWith('/trpc/') && Array.isArray(body)) {
+    // A batch answers 207 when its calls disagree; each call carries its own status.
+    for (const call of body as { error?: { data?: { httpStatus?: number } } }[]) {
+      const callStatus = call.error?.data?.httpStatus ?? 200;
+      assertAnswerShape(path, { ...response, status: callStatus, body: call, text: JSON.stringify(call) }, faultsArmed);
+    }
+    return;
+  }
   if (path.startsWith('/trpc/')) {
     if (status < 400) {
       if (typeof answer.result !== 'object') fail('tRPC success without result');
