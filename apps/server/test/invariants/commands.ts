@@ -158,14 +158,19 @@ function sorted(record: Record<string, string>): [string, string][] {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** A caller that sends JSON labelled text/plain: the caller's mistake, so a 415 in its shape. */
-class MislabelledCheckout implements Command {
+/** A call one existing user makes through one server instance and one transport. */
+abstract class UserCall implements Command {
   constructor(
     readonly user: number,
     readonly instance: number,
     readonly via: Via,
   ) {}
   check = (model: Readonly<Model>) => model.users.length > 0;
+  abstract run(model: Model, real: Real): Promise<void>;
+}
+
+/** A caller that sends JSON labelled text/plain: the caller's mistake, so a 415 in its shape. */
+class MislabelledCheckout extends UserCall {
   async run(model: Model, real: Real) {
     const user = pickUser(model, this.user);
     const body = JSON.stringify({
@@ -183,7 +188,7 @@ class MislabelledCheckout implements Command {
     // The README's contract: any content type but JSON is a 415, whatever the body looks like.
     expectStatus(real, `text/plain checkout over ${this.via}`, response.status, [415]);
   }
-  toString = () => `mislabelled(u${this.user}, ${this.instance}, ${this.via})`;
+  override toString = () => `mislabelled(u${this.user}, ${this.instance}, ${this.via})`;
 }
 
 /** Passwords on every breached-password list, as NIST 800-63B asks sign-up to refuse (case and outer spaces aside). */
@@ -303,17 +308,24 @@ class PortalBurst implements Command {
   toString = () => `portalBurst(u${this.user}, ${this.instance})`;
 }
 
+const hasOpenedSessions = (model: Readonly<Model>) => model.users.some((user) => user.sessions.length > 0);
+
+/** A checkout session some user opened, picked by the generator's indexes (taken modulo). */
+function pickSession(model: Model, userIndex: number, sessionIndex: number) {
+  const withSessions = model.users.filter((user) => user.sessions.length > 0);
+  const user = withSessions[userIndex % withSessions.length] as ModelUser;
+  return { user, target: user.sessions[sessionIndex % user.sessions.length] };
+}
+
 /** The customer pays on Stripe's hosted page. */
 class Pay implements Command {
   constructor(
     readonly user: number,
     readonly session: number,
   ) {}
-  check = (model: Readonly<Model>) => model.users.some((user) => user.sessions.length > 0);
+  check = hasOpenedSessions;
   async run(model: Model, real: Real) {
-    const withSessions = model.users.filter((user) => user.sessions.length > 0);
-    const user = withSessions[this.user % withSessions.length] as ModelUser;
-    const target = user.sessions[this.session % user.sessions.length];
+    const { user, target } = pickSession(model, this.user, this.session);
     if (!target) return;
     const { stripe } = real.system;
     const before = await stripe.checkout.sessions.retrieve(target.id);
@@ -344,11 +356,9 @@ class Abandon implements Command {
     readonly user: number,
     readonly session: number,
   ) {}
-  check = (model: Readonly<Model>) => model.users.some((user) => user.sessions.length > 0);
+  check = hasOpenedSessions;
   async run(model: Model, real: Real) {
-    const withSessions = model.users.filter((user) => user.sessions.length > 0);
-    const user = withSessions[this.user % withSessions.length] as ModelUser;
-    const target = user.sessions[this.session % user.sessions.length];
+    const { target } = pickSession(model, this.user, this.session);
     if (!target) return;
     const session = await real.system.stripe.checkout.sessions.retrieve(target.id);
     if (session.status !== 'open') return;
@@ -360,13 +370,7 @@ class Abandon implements Command {
 }
 
 /** The user opens the portal through our API and cancels on Stripe's portal page. */
-class PortalCancel implements Command {
-  constructor(
-    readonly user: number,
-    readonly instance: number,
-    readonly via: Via,
-  ) {}
-  check = (model: Readonly<Model>) => model.users.length > 0;
+class PortalCancel extends UserCall {
   async run(model: Model, real: Real) {
     const user = pickUser(model, this.user);
     const response = await real.system.call(
@@ -395,7 +399,7 @@ class PortalCancel implements Command {
     model.unsettled = true;
     if (user.expected?.id === subscriptionId) user.expected.cancelAtPeriodEnd = true;
   }
-  toString = () => `portalCancel(u${this.user}, ${this.instance}, ${this.via})`;
+  override toString = () => `portalCancel(u${this.user}, ${this.instance}, ${this.via})`;
 }
 
 /** The user changes their mind in the portal: the subscription renews after all. */
@@ -422,20 +426,14 @@ class PortalResume implements Command {
 }
 
 /** The dashboard reads the user's subscription, from either server: an answer, never a 5xx. */
-class ReadSubscription implements Command {
-  constructor(
-    readonly user: number,
-    readonly instance: number,
-    readonly via: Via,
-  ) {}
-  check = (model: Readonly<Model>) => model.users.length > 0;
+class ReadSubscription extends UserCall {
   async run(model: Model, real: Real) {
     const user = pickUser(model, this.user);
     const path = procedurePath(this.via, '/api/billing/subscription', 'billing.subscription');
     const response = await real.system.call(this.instance, 'GET', path, { token: user.token }, real.record);
     expectStatus(real, `subscription of ${user.label}`, response.status, [200]);
   }
-  toString = () => `read(u${this.user}, ${this.instance}, ${this.via})`;
+  override toString = () => `read(u${this.user}, ${this.instance}, ${this.via})`;
 }
 
 /** Stripe's delivery misbehaves: duplicates, reorders and delays webhooks. */
