@@ -26,6 +26,8 @@ export const BILLING_ERROR_CODES = defineErrorCodes({
       'The payment for the new plan failed, so your subscription stays on its current plan. Update your payment method and try again.',
   },
   NO_BILLING_ACCOUNT: { code: 'BAD_REQUEST', message: 'No billing account yet: subscribe to a plan first' },
+  /** Not an invoice id, or not one of the caller's invoices: the caller cannot tell which. */
+  INVALID_STARTING_AFTER: { code: 'BAD_REQUEST', message: 'Invalid startingAfter' },
   IDEMPOTENCY_KEY_INVALID: {
     code: 'BAD_REQUEST',
     message: 'Idempotency-Key must be 1 to 255 visible ASCII characters',

@@ -7,6 +7,12 @@ export { deleteSpentCheckoutSessions } from './checkout/session-tracking';
 export { ensureCustomer } from './customers/ensure-customer';
 export { BILLING_ERROR_CODES } from './error-codes';
 export { deleteExpiredRequestClaims } from './idempotency/idempotent-mutation';
+export {
+  type InvoiceSummary,
+  invoiceOutput,
+  listInvoicesInput,
+  listInvoicesOutput,
+} from './invoices/list-invoices';
 export * from './plan-changes/schemas';
 export { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
 export { billingRestRoutes, SEED_CHECKOUT_EXAMPLES } from './rest-routes';

@@ -2,6 +2,7 @@ import { CORE_ERROR_CODES, type DocumentedStatus, type RestRoutesOf } from '@sub
 import { plansOutput } from './catalog/plans';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
 import { BILLING_ERROR_CODES } from './error-codes';
+import { listInvoicesInput, listInvoicesOutput } from './invoices/list-invoices';
 import { changePlanInput, previewPlanChangeInput, previewPlanChangeOutput } from './plan-changes/schemas';
 import { createPortalSessionInput, createPortalSessionOutput } from './portal/create-portal-session';
 import type { billingRouter } from './router';
@@ -134,6 +135,58 @@ export const billingRestRoutes = {
       ].join('\n'),
       auth: true,
       errors: [401, 503],
+    },
+  },
+  invoices: {
+    method: 'GET',
+    url: '/api/billing/invoices',
+    input: listInvoicesInput,
+    output: listInvoicesOutput,
+    docs: {
+      tag: 'Billing',
+      summary: "The user's invoices",
+      description: [
+        "The signed-in user's invoices, newest first, read from Stripe (so it spends the per-user Stripe budget).",
+        '',
+        '- Paginated: `limit` (1 to 100, default 10) per page; for the next page pass the last id as `startingAfter`',
+        '  while `hasMore` is true.',
+        '- `hostedInvoiceUrl` is the page where the invoice can be viewed (and an open one paid); `invoicePdf` is',
+        '  the invoice as a PDF.',
+        '- Drafts (not yet finalized by Stripe: no number, no page) are left out, so a page can hold fewer than',
+        '  `limit`.',
+        '- A user who never checked out has none: an empty list.',
+        "- `startingAfter` must be one of the user's own invoices, else 400.",
+      ].join('\n'),
+      auth: true,
+      errors: [400, 401, 429, 502, 503],
+      examples: {
+        responses: {
+          200: {
+            page: {
+              value: {
+                invoices: [
+                  {
+                    id: 'in_1NxYz2AbCdEf',
+                    number: '8D3E1F0A-0002',
+                    status: 'paid',
+                    amountDue: 2900,
+                    amountPaid: 2900,
+                    currency: 'usd',
+                    created: '2026-12-01T00:00:00.000Z',
+                    periodStart: '2026-11-01T00:00:00.000Z',
+                    periodEnd: '2026-12-01T00:00:00.000Z',
+                    hostedInvoiceUrl: 'https://invoice.stripe.com/i/acct_1Nx/test_YWNjdF8x',
+                    invoicePdf: 'https://pay.stripe.com/invoice/acct_1Nx/test_YWNjdF8x/pdf',
+                  },
+                ],
+                hasMore: true,
+              },
+            },
+          },
+          400: { badCursor: { value: BILLING_ERROR_CODES.INVALID_STARTING_AFTER } },
+          401: unauthorizedExample,
+        },
+      },
     },
   },
   createPortalSession: {

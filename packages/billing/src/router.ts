@@ -2,6 +2,7 @@ import { type Context, createTRPCRouter, protectedProcedure, publicProcedure, ra
 import { listPlans, plansOutput } from './catalog/plans';
 import { createCheckout } from './checkout/create-checkout';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
+import { listInvoices, listInvoicesInput, listInvoicesOutput } from './invoices/list-invoices';
 import { changePlan, previewPlanChange, setCancelAtPeriodEnd } from './plan-changes/plan-change';
 import { changePlanInput, previewPlanChangeInput, previewPlanChangeOutput } from './plan-changes/schemas';
 import {
@@ -40,6 +41,12 @@ export const billingRouter = createTRPCRouter({
     .input(createPortalSessionInput)
     .output(createPortalSessionOutput)
     .mutation(({ ctx, input }) => createPortalSession(ctx, ctx.session.user, input)),
+
+  /** Read from Stripe on each call, so it spends the Stripe budget although it is a query. */
+  invoices: stripeCallingProcedure
+    .input(listInvoicesInput)
+    .output(listInvoicesOutput)
+    .query(({ ctx, input }) => listInvoices(ctx, ctx.session.user, input)),
 
   /** A mutation (POST) although it changes nothing: it calls Stripe, and spends the Stripe budget. */
   previewPlanChange: stripeCallingProcedure

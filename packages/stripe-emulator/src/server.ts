@@ -6,6 +6,7 @@ import { StripeApiError, unrecognizedUrl } from './errors';
 import { type FaultRule, pickFault } from './faults';
 import { newId } from './ids';
 import { registerCheckoutPage } from './pages/checkout';
+import { registerInvoicePages } from './pages/invoice';
 import { registerPortalPage } from './pages/portal';
 import { parseParams } from './params';
 import { registerBillingPortalRoutes } from './routes/billing-portal';
@@ -100,6 +101,7 @@ export function buildServer(
   registerTestHelperRoutes(api, ctx);
   registerCheckoutPage(app, ctx);
   registerPortalPage(app, ctx);
+  registerInvoicePages(app, ctx);
   registerControlRoutes(app, controls, info);
   return app;
 }

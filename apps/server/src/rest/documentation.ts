@@ -107,11 +107,26 @@ function errorResponses(statuses: readonly number[], examples: Examples['respons
   );
 }
 
+/** A GET's input object, one query parameter per property. */
+function queryParameters(input: z.ZodType): unknown[] {
+  const schema = jsonSchema(input, 'input');
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, { description, ...property }]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    ...(description !== undefined && { description }),
+    schema: property,
+  }));
+}
+
 function restOperation(route: ServedRestRoute): Operation {
   const { docs, input, output } = route;
   const successStatus = route.successStatus ?? 200;
   const parameters: unknown[] = [{ $ref: '#/components/parameters/RequestId' }];
   if (docs.idempotent) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  if (route.method === 'GET' && input) parameters.push(...queryParameters(input));
   return {
     operationId: route.procedure,
     tags: [docs.tag],

@@ -8,7 +8,7 @@ import { restRoutes } from '../rest/routes';
 /**
  * Serves each REST route by calling its tRPC procedure in-process, through tRPC's public
  * `callTRPCProcedure` (what its callers and HTTP handlers run): it takes the dotted path and the
- * raw input, and refuses a GET that names a mutation. Input is passed through as received: the
+ * raw input (a GET's query parameters, a POST's body), and refuses a GET that names a mutation. Input is passed through as received: the
  * procedure's zod schema is what validates it, with the same messages tRPC gives. Errors propagate
  * to the one error handler, which writes the envelope.
  */
@@ -19,7 +19,8 @@ export default async function rest(app: FastifyInstance) {
       method: route.method,
       url: route.url,
       handler: async (request, reply) => {
-        const input = route.method === 'GET' ? undefined : request.body;
+        // A GET's input is its query string (strings, or arrays when a key repeats), as a POST's is its body.
+        const input = route.method === 'GET' ? (route.input ? request.query : undefined) : request.body;
         const data: unknown = await callTRPCProcedure({
           router: appRouter,
           path: route.procedure,

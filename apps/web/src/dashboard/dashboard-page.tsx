@@ -6,6 +6,7 @@ import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { useDocumentTitle } from '../ui/use-document-title';
 import { useOnPageRestore } from '../ui/use-on-page-restore';
+import { BillingHistory } from './billing-history';
 import { SubscriptionActions } from './subscription-actions';
 import { SubscriptionPanel } from './subscription-panel';
 import { useSubscriptionView } from './use-subscription-view';
@@ -33,6 +34,13 @@ export function DashboardPage() {
         <SubscriptionPanel view={view} onCheckAgain={checkAgain} plans={plans.data} />
         {isLive(subscription) && <SubscriptionActions subscription={subscription} plans={plans.data} />}
       </section>
+      {/* Only someone who subscribed has a Stripe customer, hence invoices. */}
+      {view.kind === 'subscribed' && (
+        <section className="stack" aria-labelledby="billing-history-heading">
+          <h2 id="billing-history-heading">Billing history</h2>
+          <BillingHistory />
+        </section>
+      )}
       {portal.isError && <ErrorMessage error={portal.error} />}
       <div className="actions">
         {view.kind === 'subscribed' && (

@@ -28,6 +28,7 @@ function start(path: string, initial: Subscription) {
     'auth.me': () => ({ data: user }),
     'billing.plans': () => ({ data: [starterMonthly, proMonthly, proYearly] }),
     'billing.subscription': () => ({ data: subscription }),
+    'billing.invoices': () => ({ data: { invoices: [], hasMore: false } }),
     'billing.changePlan': vi.fn((input: unknown) => {
       const { priceId } = input as { priceId: string };
       if (priceId === subscription.priceId) return answer({ ...subscription, pendingChange: null });
@@ -65,6 +66,12 @@ afterEach(() => {
 });
 
 describe('the dashboard’s plan actions', () => {
+  it('shows the billing history under a subscription', async () => {
+    start('/dashboard', activeSubscription);
+    const history = await screen.findByRole('region', { name: 'Billing history' });
+    expect(await within(history).findByText('No invoices yet.')).toBeTruthy();
+  });
+
   it('shows the plan, its interval and a pending change, and keeps the current plan on request', async () => {
     const handlers = start('/dashboard', {
       ...activeSubscription,

@@ -53,7 +53,7 @@ export function collectInvoice(
 ): void {
   const now = ctx.clock.now();
   ctx.events.emit('invoice.created', invoice, origin);
-  finalizeInvoice(invoice, customerOf(ctx, subscription), now);
+  finalizeInvoice(invoice, customerOf(ctx, subscription), now, ctx.publicUrl());
   ctx.events.emit('invoice.finalized', invoice, origin);
   if (outcome === 'succeeds') {
     payInvoice(invoice, now);

@@ -191,12 +191,23 @@ export function buildInvoice(input: InvoiceInput): Invoice {
   };
 }
 
-export function finalizeInvoice(invoice: Invoice, customer: Customer, now: number): void {
+/** Where a finalized invoice's page and PDF are served; Stripe's are on invoice.stripe.com and pay.stripe.com. */
+const hostedInvoiceUrl = (publicUrl: string, id: string) => `${publicUrl}/i/${id}`;
+const invoicePdfUrl = (publicUrl: string, id: string) => `${publicUrl}/invoice/${id}/pdf`;
+
+/**
+ * Finalizing numbers the invoice (the customer's `invoice_prefix`, then the customer's next
+ * sequence number, as Stripe's default customer-level numbering does) and gives it its hosted
+ * page and PDF, which Stripe's spec leaves null until then.
+ */
+export function finalizeInvoice(invoice: Invoice, customer: Customer, now: number, publicUrl: string): void {
   const sequence = customer.next_invoice_sequence ?? 1;
   customer.next_invoice_sequence = sequence + 1;
   invoice.status = 'open';
   invoice.number = `${customer.invoice_prefix ?? 'EMU'}-${String(sequence).padStart(4, '0')}`;
   invoice.effective_at = now;
+  invoice.hosted_invoice_url = hostedInvoiceUrl(publicUrl, invoice.id);
+  invoice.invoice_pdf = invoicePdfUrl(publicUrl, invoice.id);
   invoice.status_transitions.finalized_at = now;
 }
 
