@@ -66,6 +66,8 @@ export async function startServer(webDistDir: string): Promise<RunningServer> {
     PUBLIC_URL: baseUrl,
     WEB_DIST_DIR: webDistDir,
     LOG_LEVEL: 'warn',
+    // Every scenario signs a new account up from this one address, more than a minute's default allows.
+    RATE_LIMIT_AUTH_PER_MIN: '100',
   });
   // A shared Postgres is fine (every run signs up fresh emails); otherwise a throwaway PGlite.
   if (!env.DATABASE_URL) env.PGLITE_DIR = tempDir('pglite');

@@ -1,7 +1,7 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './app';
-import { activeSubscription, type FakeResult, fakeTrpcServer, proMonthly } from './test-helpers';
+import { activeSubscription, type FakeResult, fakeTrpcServer, proMonthly, proYearly } from './test-helpers';
 
 const session = {
   token: 'token_abc',
@@ -79,7 +79,7 @@ describe('App', () => {
     await waitFor(() => expect(window.location.hash).toBe('#checkout'));
     expect(createCheckout).toHaveBeenCalledWith({
       priceId: proMonthly.priceId,
-      successUrl: `${window.location.origin}/dashboard?checkout=success`,
+      successUrl: `${window.location.origin}/dashboard?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${window.location.origin}/pricing?checkout=cancelled`,
     });
     expect(screen.getByRole('button', { name: 'Redirecting to checkout…' })).toHaveProperty('disabled', true);
@@ -99,6 +99,68 @@ describe('App', () => {
     expect(await screen.findByText('active', {}, { timeout: 5_000 })).toBeTruthy();
     expect(screen.getByText('Pro')).toBeTruthy();
     expect(screen.queryByText('Confirming your subscription…')).toBeNull();
+  });
+
+  it('shows the subscription as soon as the server has synced the checkout session, without its webhook', async () => {
+    const syncCheckout = vi.fn((): FakeResult => ({ data: activeSubscription }));
+    start(
+      '/dashboard?checkout=success&session_id=cs_test_returning',
+      {
+        'auth.me': () => ({ data: session.user }),
+        // The webhook never lands: only the sync can show the subscription.
+        'billing.subscription': () => ({ data: null }),
+        'billing.syncCheckout': syncCheckout,
+      },
+      'token_abc',
+    );
+    expect(await screen.findByText('active', {}, { timeout: 5_000 })).toBeTruthy();
+    expect(syncCheckout).toHaveBeenCalledTimes(1);
+    expect(syncCheckout).toHaveBeenCalledWith({ sessionId: 'cs_test_returning' });
+    expect(screen.queryByText('Confirming your subscription…')).toBeNull();
+  });
+
+  it('keeps polling when the sync cannot settle the checkout', async () => {
+    const answers = [null, null, activeSubscription];
+    start(
+      '/dashboard?checkout=success&session_id=cs_test_someone_elses',
+      {
+        'auth.me': () => ({ data: session.user }),
+        'billing.subscription': () => ({ data: answers.length > 1 ? answers.shift() : answers[0] }),
+        'billing.syncCheckout': () => ({ error: 'NOT_FOUND', message: 'Checkout session not found' }),
+      },
+      'token_abc',
+    );
+    expect(screen.getByRole('status').textContent).toBe('Confirming your subscription…');
+    expect(await screen.findByText('active', {}, { timeout: 5_000 })).toBeTruthy();
+  });
+
+  it('keeps the plan chosen while signed out through sign-up, then goes straight to its checkout', async () => {
+    const createCheckout = vi.fn(
+      (): FakeResult => ({ data: { sessionId: 'cs_test_1', url: `${window.location.origin}/pricing#checkout` } }),
+    );
+    start('/pricing', {
+      'auth.signUp': () => ({ data: session }),
+      'auth.me': () => ({ data: session.user }),
+      'billing.plans': () => ({ data: [proMonthly, proYearly] }),
+      'billing.subscription': () => ({ data: null }),
+      'billing.createCheckout': createCheckout,
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Subscribe to Pro yearly' }));
+    await screen.findByRole('heading', { name: 'Create your account', level: 1 });
+    expect(window.location.pathname + window.location.search).toBe('/signup?plan=price_pro_yearly');
+    // Switching to sign-in and back keeps the plan too.
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe(
+      '/signin?plan=price_pro_yearly',
+    );
+
+    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    await waitFor(() => expect(window.location.hash).toBe('#checkout'));
+    expect(createCheckout).toHaveBeenCalledTimes(1);
+    expect(createCheckout).toHaveBeenCalledWith(expect.objectContaining({ priceId: proYearly.priceId }));
+    expect(window.location.search).toBe('');
   });
 
   it('forgets an expired session and asks to sign in again', async () => {

@@ -17,6 +17,8 @@ export const BILLING_ERROR_CODES = defineErrorCodes({
     code: 'CONFLICT',
     message: 'A newer checkout was started for this account; continue with that one',
   },
+  /** Unknown to Stripe and another user's session get the same answer, so ids cannot be probed. */
+  CHECKOUT_SESSION_NOT_FOUND: { code: 'NOT_FOUND', message: 'Checkout session not found' },
   ALREADY_ON_PLAN: { code: 'BAD_REQUEST', message: 'Already on this plan' },
   NO_LIVE_SUBSCRIPTION: { code: 'BAD_REQUEST', message: 'No active subscription: subscribe to a plan first' },
   /** Stripe kept the old price (a pending update): nothing changed and nothing was charged. */

@@ -4,6 +4,7 @@ export { CHECKOUT_VALIDITY_SECONDS, createCheckout } from './checkout/create-che
 export { deleteExpiredCheckoutClaims } from './checkout/idempotent-request';
 export * from './checkout/schemas';
 export { deleteSpentCheckoutSessions } from './checkout/session-tracking';
+export { syncCheckoutInput } from './checkout/sync-checkout';
 export { ensureCustomer } from './customers/ensure-customer';
 export { BILLING_ERROR_CODES } from './error-codes';
 export { deleteExpiredRequestClaims } from './idempotency/idempotent-mutation';

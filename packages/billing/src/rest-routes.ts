@@ -1,6 +1,7 @@
 import { CORE_ERROR_CODES, type DocumentedStatus, type RestRoutesOf } from '@subkit/core';
 import { plansOutput } from './catalog/plans';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
+import { syncCheckoutInput } from './checkout/sync-checkout';
 import { BILLING_ERROR_CODES } from './error-codes';
 import { listInvoicesInput, listInvoicesOutput } from './invoices/list-invoices';
 import { changePlanInput, previewPlanChangeInput, previewPlanChangeOutput } from './plan-changes/schemas';
@@ -106,6 +107,36 @@ export const billingRestRoutes = {
             live: { value: BILLING_ERROR_CODES.SUBSCRIPTION_EXISTS },
             superseded: { value: BILLING_ERROR_CODES.CHECKOUT_SUPERSEDED },
           },
+        },
+      },
+    },
+  },
+  syncCheckout: {
+    method: 'POST',
+    url: '/api/billing/checkout/sync',
+    input: syncCheckoutInput,
+    output: subscriptionOutput,
+    docs: {
+      tag: 'Billing',
+      summary: 'Sync a checkout session',
+      description: [
+        "Reads the caller's checkout session from Stripe and, once it is complete, records its subscription at",
+        'once, as its webhooks will: call it on the success URL (`?session_id={CHECKOUT_SESSION_ID}`) so the',
+        'subscription shows without waiting for webhooks. Returns the subscription as `GET /api/billing/subscription` does.',
+        '',
+        '- Safe to repeat, and in any order with the webhooks: the newest read of Stripe wins.',
+        '- An open or expired session changes nothing: the answer is the subscription as it is.',
+        "- Another user's session and an unknown one both answer 404.",
+        '- Calls Stripe, so it spends the per-user Stripe budget.',
+      ].join('\n'),
+      auth: true,
+      errors: [400, 401, 404, 413, 415, 429, 502, 503],
+      examples: {
+        request: { sync: { value: { sessionId: SEED_CHECKOUT_EXAMPLES.success.sessionId } } },
+        responses: {
+          200: { active: { summary: 'Subscribed', value: { ...subscriptionExample, pendingChange: null } } },
+          401: unauthorizedExample,
+          404: { notFound: { value: BILLING_ERROR_CODES.CHECKOUT_SESSION_NOT_FOUND } },
         },
       },
     },

@@ -2,6 +2,7 @@ import { type Context, createTRPCRouter, protectedProcedure, publicProcedure, ra
 import { listPlans, plansOutput } from './catalog/plans';
 import { createCheckout } from './checkout/create-checkout';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
+import { syncCheckout, syncCheckoutInput } from './checkout/sync-checkout';
 import { listInvoices, listInvoicesInput, listInvoicesOutput } from './invoices/list-invoices';
 import { changePlan, previewPlanChange, setCancelAtPeriodEnd } from './plan-changes/plan-change';
 import { changePlanInput, previewPlanChangeInput, previewPlanChangeOutput } from './plan-changes/schemas';
@@ -29,6 +30,12 @@ export const billingRouter = createTRPCRouter({
     .input(createCheckoutInput)
     .output(createCheckoutOutput)
     .mutation(({ ctx, input }) => createCheckout(ctx, ctx.session.user, input, ctx.request.idempotencyKey)),
+
+  /** On the way back from checkout: the caller's session synced from Stripe, not waiting for its webhooks. */
+  syncCheckout: stripeCallingProcedure
+    .input(syncCheckoutInput)
+    .output(subscriptionOutput)
+    .mutation(({ ctx, input }) => syncCheckout(ctx, ctx.session.user, input.sessionId, ctx.request.log)),
 
   /** Public: the pricing page is shown before sign-up. */
   plans: publicProcedure.output(plansOutput).query(({ ctx }) => listPlans(ctx)),

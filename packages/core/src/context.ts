@@ -29,9 +29,16 @@ export interface AppServices {
   settings: FeatureSettings;
 }
 
+/** Where a procedure reports what an operator must know: the transport hands in its request logger. */
+export interface RequestLogger {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
 /** What one request brings. Filled by the transport (Fastify), not known to it beyond this shape. */
 export interface RequestInfo {
   requestId: string;
+  log: RequestLogger;
   /** The client's address (the proxy's view of it when TRUST_PROXY is set), for per-IP limits. */
   ip: string;
   /** The bearer token from the Authorization header, if any. */

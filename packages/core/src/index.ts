@@ -1,5 +1,5 @@
 export { TtlCache } from './cache';
-export type { AppServices, Context, FeatureSettings, RequestInfo, SessionUser } from './context';
+export type { AppServices, Context, FeatureSettings, RequestInfo, RequestLogger, SessionUser } from './context';
 export { CORE_ERROR_CODES, defineErrorCodes, type ErrorCode } from './error-codes';
 export { databaseOutage, type PublicError, toPublicError } from './errors';
 export { isOriginAllowed } from './origins';

@@ -7,6 +7,7 @@ export function requestInfo(request: FastifyRequest): RequestInfo {
   const idempotencyKey = request.headers['idempotency-key'];
   return {
     requestId: request.id,
+    log: request.log,
     ip: request.ip,
     token: bearerToken(request.headers.authorization),
     idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey !== '' ? idempotencyKey : null,

@@ -1,4 +1,5 @@
 import { type FormEvent, useId } from 'react';
+import { withChosenPlan } from '../checkout/chosen-plan';
 import { Link } from '../router';
 import type { RouterInputs } from '../trpc';
 import { Button } from '../ui/button';
@@ -28,12 +29,14 @@ const COPY = {
 
 interface AuthFormProps {
   mode: AuthMode;
+  /** Kept when switching between sign-in and sign-up, so the checkout still follows. */
+  chosenPlan?: string | null;
   pending: boolean;
   error: unknown;
   onSubmit: (credentials: Credentials) => void;
 }
 
-export function AuthForm({ mode, pending, error, onSubmit }: AuthFormProps) {
+export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: AuthFormProps) {
   const id = useId();
   const copy = COPY[mode];
 
@@ -78,7 +81,7 @@ export function AuthForm({ mode, pending, error, onSubmit }: AuthFormProps) {
         </Button>
       </form>
       <p>
-        {copy.switchPrompt} <Link to={copy.switchLink.to}>{copy.switchLink.label}</Link>
+        {copy.switchPrompt} <Link to={withChosenPlan(copy.switchLink.to, chosenPlan)}>{copy.switchLink.label}</Link>
       </p>
     </div>
   );

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { navigate } from '../router';
+import { chosenPlanOf, withChosenPlan } from '../checkout/chosen-plan';
+import { navigate, useLocation } from '../router';
 import { type RouterOutputs, trpc } from '../trpc';
 import { useDocumentTitle } from '../ui/use-document-title';
 import { AuthForm, type AuthMode } from './auth-form';
@@ -11,9 +12,15 @@ export function AuthPage({ mode }: { mode: AuthMode }) {
   useDocumentTitle(mode === 'signin' ? 'Sign in' : 'Create account');
   const queryClient = useQueryClient();
   const utils = trpc.useUtils();
+  const chosenPlan = chosenPlanOf(useLocation().searchParams);
 
-  /** A returning subscriber goes to their dashboard; everyone else to the plans. */
+  /**
+   * A plan chosen before signing in goes on to its checkout (through the pricing page, which knows
+   * whether the person already subscribes); otherwise a returning subscriber goes to their
+   * dashboard and everyone else to the plans.
+   */
   const destinationAfterSignIn = async (): Promise<string> => {
+    if (chosenPlan) return withChosenPlan('/pricing', chosenPlan);
     if (mode === 'signup') return '/pricing';
     try {
       return (await utils.billing.subscription.fetch()) ? '/dashboard' : '/pricing';
@@ -39,6 +46,7 @@ export function AuthPage({ mode }: { mode: AuthMode }) {
   return (
     <AuthForm
       mode={mode}
+      chosenPlan={chosenPlan}
       pending={mutation.isPending}
       error={mutation.error}
       onSubmit={(credentials) => mutation.mutate(credentials)}

@@ -14,7 +14,10 @@ import { useSubscriptionView } from './use-subscription-view';
 export function DashboardPage() {
   useDocumentTitle('Dashboard');
   const { searchParams } = useLocation();
-  const { view, checkAgain } = useSubscriptionView(searchParams.get('checkout') === 'success');
+  const { view, checkAgain } = useSubscriptionView(
+    searchParams.get('checkout') === 'success',
+    searchParams.get('session_id'),
+  );
   const portal = trpc.billing.createPortalSession.useMutation({
     onSuccess: ({ url }) => {
       window.location.href = url;

@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useToken } from '../auth/session';
+import { checkoutReturnUrls, chosenPlanOf, withChosenPlan } from '../checkout/chosen-plan';
 import { ChangePlanDialog } from '../plan-change/change-plan-dialog';
 import { describeOutcome, isLive } from '../plan-change/subscription-state';
 import { navigate, useLocation } from '../router';
@@ -30,7 +31,7 @@ export function PricingPage() {
 
   const choose = (plan: Plan) => {
     if (!signedIn) {
-      navigate('/signup');
+      navigate(withChosenPlan('/signup', plan.priceId));
       return;
     }
     if (live) {
@@ -38,12 +39,22 @@ export function PricingPage() {
       setChangingTo(plan.priceId);
       return;
     }
-    checkout.mutate({
-      priceId: plan.priceId,
-      successUrl: `${window.location.origin}/dashboard?checkout=success`,
-      cancelUrl: `${window.location.origin}/pricing?checkout=cancelled`,
-    });
+    checkout.mutate({ priceId: plan.priceId, ...checkoutReturnUrls(window.location.origin) });
   };
+
+  // Back from sign-up or sign-in with the plan chosen before it: continue as if it were chosen now,
+  // once, when the plans and the person's subscription are known. The URL drops the plan so that
+  // coming back (Back from checkout, a reload) does not start another checkout.
+  const chosenPlan = chosenPlanOf(searchParams);
+  const continued = useRef(false);
+  const knowsSubscription = signedIn && (subscription.isSuccess || subscription.isError);
+  useEffect(() => {
+    if (!chosenPlan || !plans.data || !knowsSubscription || continued.current) return;
+    continued.current = true;
+    navigate('/pricing', { replace: true });
+    const plan = plans.data.find((offered) => offered.priceId === chosenPlan);
+    if (plan && plan.priceId !== live?.priceId) choose(plan);
+  });
 
   const actionFor = (plan: Plan): PlanCardAction => {
     if (!live) return 'subscribe';

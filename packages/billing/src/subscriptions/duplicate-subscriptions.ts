@@ -1,4 +1,4 @@
-import type { AppServices } from '@subkit/core';
+import type { AppServices, RequestLogger } from '@subkit/core';
 import {
   type Database,
   type DuplicateSubscription,
@@ -12,10 +12,7 @@ import { toBillingError } from '../stripe/errors';
 import { LIVE_STATUSES } from './current-subscription';
 
 /** Where billing reports what an operator must know; the server hands in its request logger. */
-export interface BillingLogger {
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
+export type BillingLogger = RequestLogger;
 
 /**
  * Inside the ledger transaction that stored one of `userId`'s subscriptions: if the user now has

@@ -132,7 +132,11 @@ export async function refreshSubscription(
   await services.db.transaction((tx) => storeSubscription(tx, subscription, { seq }, readAt));
 }
 
-async function nextLedgerSeq(db: Database): Promise<number> {
+/**
+ * A number from the webhook ledger's sequence for a read of Stripe made outside a webhook. Taken
+ * before the read starts, as a webhook's ledger entry is taken when the event arrives.
+ */
+export async function nextLedgerSeq(db: Database): Promise<number> {
   const result = (await db.execute(
     sql`select nextval(pg_get_serial_sequence('stripe_events', 'seq')) as seq`,
   )) as unknown;
