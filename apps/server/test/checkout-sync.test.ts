@@ -5,7 +5,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutBody, request, SEED_ORIGIN, type Stack, signUp, startStack } from './harness';
+import { checkoutBody, payCheckout, request, SEED_ORIGIN, type Stack, signUp, startStack } from './harness';
 
 const PRO = 'price_1ABC123XYZ';
 const NOT_FOUND = { code: 'NOT_FOUND', message: 'Checkout session not found' };
@@ -86,12 +86,7 @@ describe.each(testDatabaseKinds())('syncing a checkout on the way back from it (
 
   /** Pays the session as the hosted page would. */
   async function pay(sessionId: string): Promise<string> {
-    const response = await fetch(`${stack.emulator.url}/v1/test_helpers/checkout/sessions/${sessionId}/complete`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.emulator.secretKey}` },
-    });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as Stripe.Checkout.Session).subscription as string;
+    return (await payCheckout(stack.emulator, sessionId)).subscription as string;
   }
 
   /** The events Stripe sent about this checkout and its subscription, oldest first. */

@@ -210,3 +210,14 @@ export function checkoutBody(priceId = 'price_1ABC123XYZ') {
     cancelUrl: `${SEED_ORIGIN}/pricing?checkout=cancelled`,
   };
 }
+
+/** Pays a checkout session as a customer would on the hosted page (the emulator's test helper). */
+export async function payCheckout(emulator: StripeEmulator, sessionId: string): Promise<Stripe.Checkout.Session> {
+  const response = await fetch(`${emulator.url}/v1/test_helpers/checkout/sessions/${sessionId}/complete`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${emulator.secretKey}` },
+  });
+  if (response.status !== 200)
+    throw new Error(`paying ${sessionId} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Stripe.Checkout.Session;
+}

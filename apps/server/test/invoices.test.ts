@@ -8,9 +8,8 @@ import { users } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
-import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutBody, request, type Stack, signUp, startStack } from './harness';
+import { checkoutBody, payCheckout, request, type Stack, signUp, startStack } from './harness';
 
 const MONTH_AND_A_DAY = 32 * 86_400;
 
@@ -47,12 +46,8 @@ describe.each(testDatabaseKinds())('billing history on %s', (kind) => {
     });
     expect(checkout.status, checkout.text).toBe(200);
     const { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
-    const completed = await fetch(`${stack.emulator.url}/v1/test_helpers/checkout/sessions/${sessionId}/complete`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.emulator.secretKey}` },
-    });
-    expect(completed.status).toBe(200);
-    return { ...user, customer: ((await completed.json()) as Stripe.Checkout.Session).customer as string };
+    const completed = await payCheckout(stack.emulator, sessionId);
+    return { ...user, customer: completed.customer as string };
   }
 
   /** What Stripe holds for the customer, newest first. */

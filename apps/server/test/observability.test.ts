@@ -16,7 +16,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { loggerOptions } from '../src/logging';
-import { checkoutBody, request, type Stack, signUp, startLoggedServer, startStack, startTestServer } from './harness';
+import {
+  checkoutBody,
+  payCheckout,
+  request,
+  type Stack,
+  signUp,
+  startLoggedServer,
+  startStack,
+  startTestServer,
+} from './harness';
 
 describe.each(testDatabaseKinds())('start-up log of migrations on %s', (kind) => {
   let emulator: StripeEmulator;
@@ -299,11 +308,7 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
         body: CHECKOUT_BODY,
       });
       const { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
-      const completed = await fetch(`${stack.emulator.url}/v1/test_helpers/checkout/sessions/${sessionId}/complete`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${stack.emulator.secretKey}` },
-      });
-      expect(completed.status).toBe(200);
+      await payCheckout(stack.emulator, sessionId);
       await stack.emulator.flushWebhooks();
       await request(stack.server.url, 'POST', '/api/billing/webhook', {
         rawBody: '{}',

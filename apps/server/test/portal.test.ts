@@ -1,9 +1,8 @@
 import { subscriptions } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { eq } from 'drizzle-orm';
-import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, SEED_ORIGIN, type Stack, signUp, startStack } from './harness';
+import { payCheckout, request, SEED_ORIGIN, type Stack, signUp, startStack } from './harness';
 
 const PRO = 'price_1ABC123XYZ';
 const PRO_YEARLY = 'price_pro_yearly';
@@ -31,12 +30,8 @@ describe.each(testDatabaseKinds())('a plan switched in the hosted portal page on
     });
     expect(checkout.status).toBe(200);
     const { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
-    const completed = await fetch(`${stack.emulator.url}/v1/test_helpers/checkout/sessions/${sessionId}/complete`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.emulator.secretKey}` },
-    });
-    expect(completed.status).toBe(200);
-    const subscriptionId = ((await completed.json()) as Stripe.Checkout.Session).subscription as string;
+    const completed = await payCheckout(stack.emulator, sessionId);
+    const subscriptionId = completed.subscription as string;
     await stack.emulator.flushWebhooks();
 
     const portal = await request(stack.server.url, 'POST', '/api/billing/portal', {

@@ -6,7 +6,15 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HTTP_ERROR_CODES } from '../src/http/error-codes';
-import { emulatorSdk, request, SEED_ORIGIN, signUp, startTwoServerStack, type TwoServerStack } from './harness';
+import {
+  emulatorSdk,
+  payCheckout,
+  request,
+  SEED_ORIGIN,
+  signUp,
+  startTwoServerStack,
+  type TwoServerStack,
+} from './harness';
 
 const CHECKOUT_BODY = {
   priceId: 'price_1ABC123XYZ',
@@ -55,12 +63,7 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
     });
     expect(checkout.status).toBe(200);
     const { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
-    const completed = await fetch(`${stack.emulator.url}/v1/test_helpers/checkout/sessions/${sessionId}/complete`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.emulator.secretKey}` },
-    });
-    expect(completed.status).toBe(200);
-    const session = (await completed.json()) as Stripe.Checkout.Session;
+    const session = await payCheckout(stack.emulator, sessionId);
     await stack.emulator.flushWebhooks();
     return { ...user, sessionId, subscriptionId: session.subscription as string };
   }
