@@ -24,6 +24,16 @@ export const proMonthly: Plan = {
 
 export const proYearly: Plan = { ...proMonthly, priceId: 'price_pro_yearly', unitAmount: 29000, interval: 'year' };
 
+/** billing.previewPlanChange's answer for an upgrade from Pro monthly to Pro yearly. */
+export const upgradePreview = {
+  priceId: proYearly.priceId,
+  effective: 'now',
+  amountDue: 24123,
+  currency: 'usd',
+  nextInvoiceAmount: 29000,
+  nextInvoiceAt: '2032-02-15T12:00:00.000Z',
+};
+
 export const starterMonthly: Plan = {
   ...proMonthly,
   priceId: 'price_starter_monthly',

@@ -8,6 +8,7 @@ import {
   proMonthly,
   proYearly,
   starterMonthly,
+  upgradePreview,
 } from '../test-helpers';
 import { formatDate, type Subscription } from './subscription-summary';
 
@@ -34,16 +35,7 @@ function start(path: string, initial: Subscription) {
       if (priceId === subscription.priceId) return answer({ ...subscription, pendingChange: null });
       return answer({ ...subscription, priceId, productName: 'Pro', interval: 'year' });
     }),
-    'billing.previewPlanChange': () => ({
-      data: {
-        priceId: proYearly.priceId,
-        effective: 'now',
-        amountDue: 24123,
-        currency: 'usd',
-        nextInvoiceAmount: 29000,
-        nextInvoiceAt: '2032-02-15T12:00:00.000Z',
-      },
-    }),
+    'billing.previewPlanChange': () => ({ data: upgradePreview }),
     'billing.cancelSubscription': vi.fn(() =>
       answer({ ...subscription, cancelAtPeriodEnd: true, pendingChange: null }),
     ),

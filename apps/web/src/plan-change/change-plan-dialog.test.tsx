@@ -1,19 +1,18 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDate, type Subscription } from '../dashboard/subscription-summary';
-import { activeSubscription, type FakeResult, proMonthly, proYearly, starterMonthly } from '../test-helpers';
+import {
+  activeSubscription,
+  type FakeResult,
+  proMonthly,
+  proYearly,
+  starterMonthly,
+  upgradePreview,
+} from '../test-helpers';
 import { renderWithServer } from '../test-render';
 import { ChangePlanDialog } from './change-plan-dialog';
 
 const PERIOD_END = activeSubscription.currentPeriodEnd ?? '';
-const upgradePreview = {
-  priceId: proYearly.priceId,
-  effective: 'now',
-  amountDue: 24123,
-  currency: 'usd',
-  nextInvoiceAmount: 29000,
-  nextInvoiceAt: '2032-02-15T12:00:00.000Z',
-};
 const downgradePreview = {
   priceId: starterMonthly.priceId,
   effective: 'period_end',
