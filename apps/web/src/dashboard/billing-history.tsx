@@ -51,42 +51,45 @@ export function BillingHistory() {
 
 function InvoiceTable({ invoices }: { invoices: Invoice[] }) {
   return (
-    <table className="invoices">
-      <thead>
-        <tr>
-          <th scope="col">Date</th>
-          <th scope="col">Number</th>
-          <th scope="col">Amount</th>
-          <th scope="col">Status</th>
-          <th scope="col">
-            <span className="visually-hidden">Links</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {invoices.map((invoice) => (
-          <tr key={invoice.id}>
-            <td>
-              <time dateTime={invoice.created}>{formatDate(invoice.created)}</time>
-            </td>
-            <td>{invoice.number ?? '—'}</td>
-            <td>{formatPrice(invoice.amountDue, invoice.currency)}</td>
-            <td>{invoice.status}</td>
-            <td className="invoice-links">
-              {invoice.hostedInvoiceUrl && (
-                <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noopener noreferrer">
-                  View<span className="visually-hidden"> invoice {invoice.number}</span>
-                </a>
-              )}
-              {invoice.invoicePdf && (
-                <a href={invoice.invoicePdf} target="_blank" rel="noopener noreferrer">
-                  PDF<span className="visually-hidden"> of invoice {invoice.number}</span>
-                </a>
-              )}
-            </td>
+    // Its own horizontal scroll at phone widths, so the table never widens the page.
+    <div className="table-scroll">
+      <table className="invoices">
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Number</th>
+            <th scope="col">Amount</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="visually-hidden">Links</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {invoices.map((invoice) => (
+            <tr key={invoice.id}>
+              <td>
+                <time dateTime={invoice.created}>{formatDate(invoice.created)}</time>
+              </td>
+              <td>{invoice.number ?? '—'}</td>
+              <td>{formatPrice(invoice.amountDue, invoice.currency)}</td>
+              <td>{invoice.status}</td>
+              <td className="invoice-links">
+                {invoice.hostedInvoiceUrl && (
+                  <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noopener noreferrer">
+                    View<span className="visually-hidden"> invoice {invoice.number}</span>
+                  </a>
+                )}
+                {invoice.invoicePdf && (
+                  <a href={invoice.invoicePdf} target="_blank" rel="noopener noreferrer">
+                    PDF<span className="visually-hidden"> of invoice {invoice.number}</span>
+                  </a>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
