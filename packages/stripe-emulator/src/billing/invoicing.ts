@@ -3,6 +3,7 @@ import type { EventOrigin } from '../events';
 import {
   type BillingReason,
   buildInvoice,
+  buildInvoiceBalanceTransaction,
   failInvoicePayment,
   finalizeInvoice,
   type InvoiceInput,
@@ -40,9 +41,9 @@ export type PaymentOutcome = 'succeeds' | 'fails';
 
 /**
  * Takes a draft invoice through open → paid (or a failed attempt), emitting
- * `invoice.created`, `invoice.finalized`, then `invoice.paid` +
- * `invoice.payment_succeeded` or `invoice.payment_failed`, each carrying the
- * invoice as it was at that step.
+ * `invoice.created`, `invoice.finalized` (then `customer.updated` when finalizing moved the
+ * customer balance), then `invoice.paid` + `invoice.payment_succeeded` or
+ * `invoice.payment_failed`, each carrying the invoice as it was at that step.
  */
 export function collectInvoice(
   ctx: EmulatorContext,
@@ -52,9 +53,15 @@ export function collectInvoice(
   origin: EventOrigin,
 ): void {
   const now = ctx.clock.now();
+  const customer = customerOf(ctx, subscription);
   ctx.events.emit('invoice.created', invoice, origin);
-  finalizeInvoice(invoice, customerOf(ctx, subscription), now, ctx.publicUrl());
+  finalizeInvoice(invoice, customer, now, ctx.publicUrl());
   ctx.events.emit('invoice.finalized', invoice, origin);
+  const balanceTransaction = buildInvoiceBalanceTransaction(invoice, customer, now);
+  if (balanceTransaction) {
+    ctx.store.customerBalanceTransactions.insert(balanceTransaction);
+    ctx.events.emit('customer.updated', customer, origin, { balance: invoice.starting_balance });
+  }
   if (outcome === 'succeeds') {
     payInvoice(invoice, now);
     ctx.events.emit('invoice.paid', invoice, origin);

@@ -1,5 +1,13 @@
 import { newId } from '../ids';
-import type { Customer, Invoice, InvoiceLineItem, Price, Subscription, SubscriptionItem } from '../wire';
+import type {
+  Customer,
+  CustomerBalanceTransaction,
+  Invoice,
+  InvoiceLineItem,
+  Price,
+  Subscription,
+  SubscriptionItem,
+} from '../wire';
 
 export type BillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update' | 'upcoming';
 
@@ -98,6 +106,8 @@ export function buildInvoice(input: InvoiceInput): Invoice {
   const specs = input.lines ?? subscription.items.data.map((item) => periodLine(item, input.free));
   const lines = specs.map((spec) => buildLine(id, subscription.id, spec));
   const total = lines.reduce((sum, line) => sum + line.amount, 0);
+  // Until finalization Stripe shows the customer's current balance as `starting_balance`.
+  const { amountDue } = applyBalance(total, customer.balance);
   const firstItem = subscription.items.data[0];
   // A subscription's first invoice covers the instant it was created; later ones cover the period just ended.
   const periodStart =
@@ -111,10 +121,10 @@ export function buildInvoice(input: InvoiceInput): Invoice {
     account_country: 'US',
     account_name: 'Stripe Emulator',
     account_tax_ids: null,
-    amount_due: total,
+    amount_due: amountDue,
     amount_overpaid: 0,
     amount_paid: 0,
-    amount_remaining: total,
+    amount_remaining: amountDue,
     amount_shipping: 0,
     application: null,
     attempt_count: 0,
@@ -175,7 +185,7 @@ export function buildInvoice(input: InvoiceInput): Invoice {
     rendering: null,
     shipping_cost: null,
     shipping_details: null,
-    starting_balance: 0,
+    starting_balance: customer.balance,
     statement_descriptor: null,
     status: 'draft',
     status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
@@ -191,6 +201,20 @@ export function buildInvoice(input: InvoiceInput): Invoice {
   };
 }
 
+/**
+ * How an invoice's total meets the customer balance (negative = credit the customer holds, positive
+ * = what they owe), per Stripe's invoice spec: `amount_due` is "Final amount due at this time for
+ * this invoice. [...] if there is account credit that can be applied to the invoice, the amount_due
+ * may be 0. If there is a positive starting_balance for the invoice (the customer owes money), the
+ * amount_due will also take that into account", and `ending_balance` is the "Ending customer balance
+ * after the invoice is finalized". A negative total therefore never asks for a negative amount: it
+ * leaves `amount_due` at 0 and its credit on the balance.
+ */
+export function applyBalance(total: number, startingBalance: number): { amountDue: number; endingBalance: number } {
+  const owed = total + startingBalance;
+  return { amountDue: Math.max(0, owed), endingBalance: Math.min(0, owed) };
+}
+
 /** Where a finalized invoice's page and PDF are served; Stripe's are on invoice.stripe.com and pay.stripe.com. */
 const hostedInvoiceUrl = (publicUrl: string, id: string) => `${publicUrl}/i/${id}`;
 const invoicePdfUrl = (publicUrl: string, id: string) => `${publicUrl}/invoice/${id}/pdf`;
@@ -201,6 +225,7 @@ const invoicePdfUrl = (publicUrl: string, id: string) => `${publicUrl}/invoice/$
  * page and PDF, which Stripe's spec leaves null until then.
  */
 export function finalizeInvoice(invoice: Invoice, customer: Customer, now: number, publicUrl: string): void {
+  settleBalance(invoice, customer);
   const sequence = customer.next_invoice_sequence ?? 1;
   customer.next_invoice_sequence = sequence + 1;
   invoice.status = 'open';
@@ -211,13 +236,58 @@ export function finalizeInvoice(invoice: Invoice, customer: Customer, now: numbe
   invoice.status_transitions.finalized_at = now;
 }
 
+/**
+ * Stripe applies the customer balance when it finalizes the invoice ("Starting customer balance
+ * before the invoice is finalized"): the invoice records the balance before and after, and the
+ * customer keeps what is left.
+ */
+function settleBalance(invoice: Invoice, customer: Customer): void {
+  const { amountDue, endingBalance } = applyBalance(invoice.total, customer.balance);
+  invoice.starting_balance = customer.balance;
+  invoice.amount_due = amountDue;
+  invoice.amount_remaining = amountDue;
+  invoice.ending_balance = endingBalance;
+  customer.balance = endingBalance;
+}
+
+/**
+ * The balance movement a finalized invoice made: type `applied_to_invoice` (Stripe's customer
+ * balance transaction types), positive when the invoice consumed credit, negative when its negative
+ * total left credit. Null when the balance did not move.
+ */
+export function buildInvoiceBalanceTransaction(
+  invoice: Invoice,
+  customer: Customer,
+  created: number,
+): CustomerBalanceTransaction | null {
+  const startingBalance = invoice.starting_balance;
+  const endingBalance = invoice.ending_balance ?? startingBalance;
+  if (endingBalance === startingBalance) return null;
+  return {
+    id: newId('cbtxn'),
+    object: 'customer_balance_transaction',
+    amount: endingBalance - startingBalance,
+    checkout_session: null,
+    created,
+    credit_note: null,
+    currency: invoice.currency,
+    customer: customer.id,
+    customer_account: null,
+    description: null,
+    ending_balance: endingBalance,
+    invoice: invoice.id,
+    livemode: false,
+    metadata: null,
+    type: 'applied_to_invoice',
+  };
+}
+
 export function payInvoice(invoice: Invoice, now: number): void {
   invoice.status = 'paid';
   invoice.attempted = true;
   invoice.attempt_count += 1;
   invoice.amount_paid = invoice.amount_due;
   invoice.amount_remaining = 0;
-  invoice.ending_balance = 0;
   invoice.status_transitions.paid_at = now;
 }
 
