@@ -1,5 +1,7 @@
 import type { AppServices } from '@subkit/core';
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
 import { getPrice, isPriceId, type PriceInfo, rememberPrice } from './prices';
 
@@ -161,4 +163,16 @@ export async function offerProblems(services: CatalogServices): Promise<string[]
     if (!isSellable(price)) return [`PLANS entry "${entry}" is not a recurring price`];
     return [];
   });
+}
+
+/** A price the pricing page offers, the only kind sold (checkout, plan changes); else "Invalid price ID". */
+export async function offeredPrice(
+  services: Pick<AppServices, 'stripe' | 'cache' | 'settings'>,
+  priceId: string,
+): Promise<PriceInfo> {
+  const price = await getPrice(services, priceId);
+  if (!price?.active || !price.recurring || !(await isOnOffer(services, price.id))) {
+    throw new TRPCError(BILLING_ERROR_CODES.INVALID_PRICE);
+  }
+  return price;
 }

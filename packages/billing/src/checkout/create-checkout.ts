@@ -1,8 +1,7 @@
 import type { AppServices, SessionUser } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
-import { isOnOffer } from '../catalog/plans';
-import { getPrice } from '../catalog/prices';
+import { offeredPrice } from '../catalog/plans';
 import { ensureCustomer, withLiveCustomer } from '../customers/ensure-customer';
 import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
@@ -27,11 +26,8 @@ export async function createCheckout(
   assertAllowedRedirect('successUrl', input.successUrl, settings.billing.allowedRedirectOrigins);
   assertAllowedRedirect('cancelUrl', input.cancelUrl, settings.billing.allowedRedirectOrigins);
 
-  const price = await getPrice(services, input.priceId);
   // Only what the pricing page offers is sold: not a legacy, internal or test price of the same account.
-  if (!price?.active || !price.recurring || !(await isOnOffer(services, price.id))) {
-    throw new TRPCError(BILLING_ERROR_CODES.INVALID_PRICE);
-  }
+  const price = await offeredPrice(services, input.priceId);
 
   // One live subscription per user: changing plan happens in the customer portal, not a second checkout.
   if (await hasLiveSubscription(services, user.id)) {

@@ -3,7 +3,6 @@ import { subscriptions } from '@subkit/db';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { isOnOffer } from '../catalog/plans';
 import { getPrice, type PriceInfo } from '../catalog/prices';
 import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
@@ -43,16 +42,4 @@ export async function liveSubscription(
   const price = await getPrice(services, item.price.id);
   if (!price) throw new Error(`Stripe has no price ${item.price.id} for subscription ${subscription.id}`);
   return { subscription, item, price };
-}
-
-/** A price the pricing page offers, as checkout requires; anything else is "Invalid price ID". */
-export async function offeredPrice(
-  services: Pick<AppServices, 'stripe' | 'cache' | 'settings'>,
-  priceId: string,
-): Promise<PriceInfo> {
-  const price = await getPrice(services, priceId);
-  if (!price?.active || !price.recurring || !(await isOnOffer(services, price.id))) {
-    throw new TRPCError(BILLING_ERROR_CODES.INVALID_PRICE);
-  }
-  return price;
 }

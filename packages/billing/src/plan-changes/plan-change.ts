@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { z } from 'zod';
+import { offeredPrice } from '../catalog/plans';
 import type { PriceInfo } from '../catalog/prices';
 import { BILLING_ERROR_CODES } from '../error-codes';
 import { idempotentMutation, type StripeKeyFor } from '../idempotency/idempotent-mutation';
@@ -13,7 +14,7 @@ import { endsAtPeriodEnd, withdrawCancellation } from '../subscriptions/schedule
 import { scheduledChangeOf } from '../subscriptions/scheduled-change';
 import { refreshSubscription } from '../subscriptions/sync-subscription';
 import { isUpgrade } from './compare-prices';
-import { type LiveSubscription, liveSubscription, offeredPrice } from './live-subscription';
+import { type LiveSubscription, liveSubscription } from './live-subscription';
 import type { changePlanInput, PreviewPlanChangeOutput, previewPlanChangeInput } from './schemas';
 
 /**
