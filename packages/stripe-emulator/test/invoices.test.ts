@@ -38,6 +38,24 @@ describe('invoices', () => {
     expect(listed).toMatchObject({ id: invoice.id, hosted_invoice_url: invoice.hosted_invoice_url });
   });
 
+  it("refuses a customer filter naming a customer it never had, and keeps a deleted one's invoices listable", async () => {
+    for (const list of [
+      () => t.stripe.invoices.list({ customer: 'cus_NeverExisted1' }),
+      () => t.stripe.subscriptions.list({ customer: 'cus_NeverExisted1' }),
+    ]) {
+      await expect(list()).rejects.toMatchObject({
+        statusCode: 400,
+        code: 'resource_missing',
+        param: 'customer',
+        message: "No such customer: 'cus_NeverExisted1'",
+      });
+    }
+    const invoice = await paidInvoice();
+    await t.stripe.customers.del(invoice.customer as string);
+    const listed = await t.stripe.invoices.list({ customer: invoice.customer as string });
+    expect(listed.data.map(({ id }) => id)).toEqual([invoice.id]);
+  });
+
   it('serves the hosted invoice page as HTML, without an API key', async () => {
     const invoice = await paidInvoice();
     const page = await fetch(invoice.hosted_invoice_url ?? '');

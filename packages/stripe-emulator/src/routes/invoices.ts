@@ -6,7 +6,7 @@ import { invalidRequest } from '../errors';
 import { expand } from '../expand';
 import { paginate } from '../list';
 import { oneOf, optionalInteger, optionalParams, optionalString } from '../params';
-import { requireObject } from './lookup';
+import { customerFilter, requireObject } from './lookup';
 import { itemChanges } from './subscriptions';
 
 /** Invoices are created by subscriptions, never directly; previews are computed and not stored. */
@@ -44,7 +44,7 @@ export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
   );
 
   api.get('/v1/invoices', ({ params, expand: paths }) => {
-    const customer = optionalString(params, 'customer');
+    const customer = customerFilter(ctx.store, params);
     const subscription = optionalString(params, 'subscription');
     const status = optionalString(params, 'status');
     const invoices = ctx.store.invoices

@@ -21,7 +21,7 @@ import {
   type Params,
 } from '../params';
 import type { Subscription } from '../wire';
-import { requireObject } from './lookup';
+import { customerFilter, requireObject } from './lookup';
 
 export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
@@ -60,7 +60,7 @@ export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext)
   });
 
   api.get('/v1/subscriptions', ({ params, expand: paths }) => {
-    const customer = optionalString(params, 'customer');
+    const customer = customerFilter(store, params);
     const price = optionalString(params, 'price');
     // Without a status filter Stripe leaves canceled subscriptions out; `status=all` includes them.
     const status = optionalString(params, 'status');
