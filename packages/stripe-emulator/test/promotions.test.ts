@@ -246,6 +246,9 @@ describe('discounted checkout', () => {
     });
     expect(invoice?.lines.data[0]?.discount_amounts).toEqual([{ amount: 580, discount: discountId }]);
     expect((await t.stripe.promotionCodes.retrieve(code.id)).times_redeemed).toBe(1);
+    // The next renewal's preview is discounted too, as the renewal itself will be.
+    const preview = await t.stripe.invoices.createPreview({ subscription: subscription.id });
+    expect(preview).toMatchObject({ subtotal: 2900, total: 2320, discounts: [discountId] });
   });
 
   it('applies a forever coupon to every renewal and a once coupon only to the first invoice', async () => {

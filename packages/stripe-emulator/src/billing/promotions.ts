@@ -120,16 +120,21 @@ export function applyDiscount(ctx: EmulatorContext, discount: SessionDiscount, s
 
 /**
  * The discounts an invoice of this subscription dated `at` gets: those on the subscription whose
- * `end` (repeating coupons) has not passed. Ended ones leave the subscription, as on Stripe.
+ * `end` (repeating coupons) has not passed. Previews read them too, without changing anything.
  */
-export function invoiceDiscounts(ctx: EmulatorContext, subscription: Subscription, at: number): AppliedCoupon[] {
-  const current = subscription.discounts.flatMap((entry) => {
-    const found = ctx.store.discounts.get(typeof entry === 'string' ? entry : entry.id);
-    return found ? [found] : [];
+export function liveDiscounts(ctx: EmulatorContext, subscription: Subscription, at: number): AppliedCoupon[] {
+  return subscription.discounts.flatMap((entry) => {
+    const discount = ctx.store.discounts.get(typeof entry === 'string' ? entry : entry.id);
+    if (!discount || (discount.end !== null && discount.end <= at)) return [];
+    return [{ discount, coupon: couponOf(ctx, discountCouponId(discount)) }];
   });
-  const live = current.filter((discount) => discount.end === null || discount.end > at);
-  if (live.length !== current.length) subscription.discounts = live.map((discount) => discount.id);
-  return live.map((discount) => ({ discount, coupon: couponOf(ctx, discountCouponId(discount)) }));
+}
+
+/** `liveDiscounts` for a real invoice: the ended ones leave the subscription, as on Stripe. */
+export function invoiceDiscounts(ctx: EmulatorContext, subscription: Subscription, at: number): AppliedCoupon[] {
+  const live = liveDiscounts(ctx, subscription, at);
+  if (live.length !== subscription.discounts.length) subscription.discounts = live.map(({ discount }) => discount.id);
+  return live;
 }
 
 /** A `once` coupon is spent by the first invoice it discounted; Stripe then ends the discount. */
