@@ -18,8 +18,8 @@ import {
 import { positiveInteger } from './coupons';
 import { requireObject } from './lookup';
 
-/** Stripe: "Valid characters are lower case letters (a-z), upper case letters (A-Z), and digits (0-9)." */
-const CODE_PATTERN = /^[a-zA-Z0-9]{1,500}$/;
+/** stripe-node: "Valid characters are lower case letters (a-z), upper case letters (A-Z), digits (0-9), and dashes (-)." */
+const CODE_PATTERN = /^[a-zA-Z0-9-]{1,500}$/;
 
 /**
  * `/v1/promotion_codes`, after stripe-node's `PromotionCodeResource` for the pinned API version
@@ -43,7 +43,7 @@ export function registerPromotionCodeRoutes(api: ApiRoutes, ctx: EmulatorContext
     }
     const code = optionalString(params, 'code') ?? null;
     if (code !== null && !CODE_PATTERN.test(code)) {
-      throw invalidParam('code', 'Promotion codes may contain only letters (a-z, A-Z) and digits (0-9).');
+      throw invalidParam('code', 'Promotion codes may contain only letters (a-z, A-Z), digits (0-9) and dashes (-).');
     }
     const active = optionalBoolean(params, 'active') ?? true;
     if (
