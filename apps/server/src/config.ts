@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CATALOG } from '@subkit/stripe-emulator';
+import { DEFAULT_CATALOG, isCatalogProduct } from '@subkit/stripe-emulator';
 import { z } from 'zod';
 import { type TrustProxy, trustProxySetting } from './trust-proxy';
 
@@ -19,7 +19,8 @@ const origin = z.string().refine((value) => URL.canParse(value) && new URL(value
  * What the pricing page offers when nothing else is configured: every active recurring price of
  * the emulator's seeded catalog, cheapest first, so a price added there shows up without a second edit.
  */
-const EMULATOR_PLANS = DEFAULT_CATALOG.flatMap((entry) => entry.prices)
+const EMULATOR_PLANS = DEFAULT_CATALOG.filter(isCatalogProduct)
+  .flatMap((entry) => entry.prices)
   .filter((price) => price.recurring && price.active !== false)
   .sort((a, b) => a.unit_amount - b.unit_amount)
   .map((price) => price.id);
@@ -67,6 +68,8 @@ const envShape = {
   /** Behind load balancers: how many there are, or their addresses, so per-IP limits see the real client. */
   TRUST_PROXY: trustProxySetting.default(false),
   PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
+  /** Stripe's checkout page offers a promotion code field (when the caller passed no promotionCode). */
+  ALLOW_PROMOTION_CODES: flag.default(false),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 };
@@ -146,6 +149,8 @@ export interface Config {
   allowedRedirectOrigins: string[];
   /** Price ids or lookup keys on offer; `all-active`: every active recurring price (a real key, PLANS unset). */
   plans: string[] | 'all-active';
+  /** Stripe's checkout page lets customers type a promotion code. */
+  allowPromotionCodes: boolean;
   /** The built web app, served under `start`. */
   webDistDir: string;
   /** Shared store for rate limits across processes; unset: each process counts on its own. */
@@ -213,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedRedirectOrigins: [...new Set([...appOrigins, ...(e.ALLOWED_REDIRECT_ORIGINS ?? [])])],
     // The emulator's ids mean nothing in a real account, whose own active prices are the sane default.
     plans: e.PLANS ?? (e.STRIPE_SECRET_KEY ? 'all-active' : EMULATOR_PLANS),
+    allowPromotionCodes: e.ALLOW_PROMOTION_CODES,
     redisUrl: e.REDIS_URL,
     rateLimits: {
       authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN,

@@ -243,6 +243,33 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
     await page.close();
   });
 
+  it('(i) refuses a wrong promotion code next to its field, then subscribes with FRIEND20 at 20 % off', async () => {
+    const page = await openApp('i');
+    await signUp(page);
+    const code = page.getByLabel('Promotion code');
+    await code.fill('NOSUCHCODE');
+    const card = page.locator('article').filter({ hasText: 'Pro' }).filter({ hasText: '$29.00' });
+    await card.getByRole('button', { name: /^Subscribe/ }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid promotion code' }).waitFor();
+    expect(await code.getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'i-1-invalid-code');
+
+    await code.fill('friend20');
+    await subscribeToProMonthly(page);
+    // The emulator's page shows what Stripe's would: the discount and what is due today.
+    await page.getByText('Discount (FRIEND20)').waitFor();
+    await page.getByText(formatPrice(2320, 'usd')).first().waitFor();
+    await screenshot(page, 'i-2-discounted-checkout');
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.waitForURL(RETURNED_FROM_CHECKOUT);
+    const main = page.getByRole('main');
+    await main.getByText('active', { exact: true }).waitFor();
+    // Billing history: the first invoice charged 80 % of the $29.00 price.
+    await main.getByRole('cell', { name: formatPrice(2320, 'usd'), exact: true }).waitFor();
+    await screenshot(page, 'i-3-discounted-invoice');
+    await page.close();
+  });
+
   describe('plan changes', () => {
     let stripe: Stripe;
     beforeAll(() => {

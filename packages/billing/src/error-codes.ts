@@ -11,6 +11,8 @@ export const BILLING_ERROR_CODES = defineErrorCodes({
   PRICE_ID_REQUIRED: { code: 'BAD_REQUEST', message: 'priceId is required' },
   /** Malformed, unknown to Stripe, inactive, one-time, or not on offer: the caller cannot tell which. */
   INVALID_PRICE: { code: 'BAD_REQUEST', message: 'Invalid price ID' },
+  /** Unknown, inactive, expired or used up: the caller cannot tell which, so codes cannot be probed. */
+  INVALID_PROMOTION_CODE: { code: 'BAD_REQUEST', message: 'Invalid promotion code' },
   SUBSCRIPTION_EXISTS: { code: 'CONFLICT', message: 'An active subscription already exists' },
   /** A newer checkout of the same user started meanwhile: only the newest stays payable. */
   CHECKOUT_SUPERSEDED: {

@@ -89,6 +89,9 @@ export const billingRestRoutes = {
         '- A user with a live subscription gets 409 and manages it in the billing portal instead.',
         "- A new checkout expires the user's earlier open checkout sessions: only the newest can be paid. Of two",
         '  checkouts in flight at once, the older one gets 409.',
+        '- `promotionCode` (optional, any case) discounts the subscription; a code Stripe would not redeem (unknown,',
+        '  inactive, expired, used up) answers 400 `Invalid promotion code` before any session is made. Without it,',
+        "  `ALLOW_PROMOTION_CODES=true` lets the customer type a code on Stripe's page.",
       ].join('\n'),
       ...idempotentJsonMutation,
       examples: {
@@ -101,6 +104,10 @@ export const billingRestRoutes = {
           400: {
             missingPriceId: { summary: 'Missing Price ID', value: BILLING_ERROR_CODES.PRICE_ID_REQUIRED },
             invalidPrice: { summary: 'Invalid Price', value: BILLING_ERROR_CODES.INVALID_PRICE },
+            invalidPromotionCode: {
+              summary: 'Invalid Promotion Code',
+              value: BILLING_ERROR_CODES.INVALID_PROMOTION_CODE,
+            },
           },
           401: unauthorizedExample,
           409: {

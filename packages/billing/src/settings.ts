@@ -7,6 +7,11 @@ export interface BillingSettings {
    * pricing page's order; `all-active` offers every active recurring price in the account.
    */
   plans: readonly string[] | 'all-active';
+  /**
+   * Whether Stripe's checkout page offers a field for a promotion code. Only used when the caller
+   * gave no `promotionCode`: Stripe takes one discount per session, so it refuses both together.
+   */
+  allowPromotionCodes: boolean;
 }
 
 declare module '@subkit/core' {

@@ -1,10 +1,30 @@
+import type { CouponDuration } from './objects/coupon';
 import { INTERVALS, type Interval, isInterval } from './objects/price';
 
+/** What the emulator is seeded with: products with their prices, and coupons with their promotion codes. */
+export type CatalogEntry = CatalogProduct | CatalogPromotion;
+
 /** One product and its prices, as accepted by the `catalog` option and the CLI's `--catalog` JSON file. */
-export interface CatalogEntry {
+export interface CatalogProduct {
   product: { id: string; name: string; description?: string };
   prices: CatalogPrice[];
 }
+
+/** A coupon and the customer-facing codes that redeem it (the `catalog` option only). */
+export interface CatalogPromotion {
+  coupon: {
+    id: string;
+    name?: string;
+    percent_off?: number;
+    amount_off?: number;
+    currency?: string;
+    duration: CouponDuration;
+    duration_in_months?: number;
+  };
+  promotion_codes: { code: string }[];
+}
+
+export const isCatalogProduct = (entry: CatalogEntry): entry is CatalogProduct => 'product' in entry;
 
 export interface CatalogPrice {
   id: string;
@@ -59,10 +79,14 @@ export const DEFAULT_CATALOG: CatalogEntry[] = [
     product: { id: 'prod_setup', name: 'Setup' },
     prices: [{ id: 'price_one_time_setup', unit_amount: 4900, currency: 'usd' }],
   },
+  {
+    coupon: { id: 'friend20', name: 'Friends: 20% off', percent_off: 20, duration: 'forever' },
+    promotion_codes: [{ code: 'FRIEND20' }],
+  },
 ];
 
 /** Validates a catalog read from JSON, naming the first offending entry so a typo in a file is easy to find. */
-export function parseCatalog(json: unknown): CatalogEntry[] {
+export function parseCatalog(json: unknown): CatalogProduct[] {
   if (!Array.isArray(json)) throw new Error('The catalog must be a JSON array of { product, prices } entries.');
   return json.map((entry: unknown, index) => {
     const where = `catalog[${index}]`;

@@ -54,7 +54,9 @@ export type ResourceName =
   | 'credit_note'
   | 'event'
   | 'billing portal session'
-  | 'configuration';
+  | 'configuration'
+  | 'coupon'
+  | 'promotion code';
 
 export function resourceMissing(resource: ResourceName, id: string, param = 'id', status = 404): StripeApiError {
   return new StripeApiError(status, 'invalid_request_error', `No such ${resource}: '${id}'`, 'resource_missing', param);

@@ -28,6 +28,12 @@ function expandPath(ctx: EmulatorContext, target: unknown, segments: string[]): 
   } else if (typeof target[head] === 'string') {
     const found = ctx.store.find(target[head]);
     if (found) target[head] = structuredClone(found);
+  } else if (Array.isArray(target[head])) {
+    // A list of ids, such as a subscription's or an invoice's `discounts`.
+    target[head] = target[head].map((entry: unknown) => {
+      const found = typeof entry === 'string' ? ctx.store.find(entry) : undefined;
+      return found ? structuredClone(found) : entry;
+    });
   }
   if (rest.length > 0) expandPath(ctx, target[head], rest);
 }

@@ -28,7 +28,9 @@ export type IdPrefix =
   | 'li'
   | 'req'
   | 'cn'
-  | 'cbtxn';
+  | 'cbtxn'
+  | 'promo'
+  | 'di';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken(prefix === 'req' ? 14 : 24)}`;
@@ -37,6 +39,11 @@ export function newId(prefix: IdPrefix): string {
 /** Checkout session ids are longer and carry the mode in the prefix: `cs_test_a1…`. */
 export function newCheckoutSessionId(): string {
   return `cs_test_a1${randomToken(56)}`;
+}
+
+/** Coupon ids Stripe generates are eight upper-case characters (fixtures3: `Z4OV52SU`), as are generated codes. */
+export function newCouponCode(): string {
+  return randomToken(8).toUpperCase();
 }
 
 export function newWebhookSecret(): string {

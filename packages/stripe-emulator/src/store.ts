@@ -1,5 +1,6 @@
-import type { CatalogEntry } from './catalog';
+import { type CatalogEntry, type CatalogPromotion, isCatalogProduct } from './catalog';
 import type { BillingModeChoice } from './objects/billing-mode';
+import { buildCoupon, buildPromotionCode } from './objects/coupon';
 import type { LineSpec } from './objects/invoice';
 import { buildPrice } from './objects/price';
 import { buildProduct } from './objects/product';
@@ -7,15 +8,18 @@ import type { Metadata } from './params';
 import type {
   CheckoutLineItem,
   CheckoutSession,
+  Coupon,
   CreditNote,
   Customer,
   CustomerBalanceTransaction,
   DeletedCustomer,
+  Discount,
   Invoice,
   PortalConfiguration,
   PortalSession,
   Price,
   Product,
+  PromotionCode,
   StripeEvent,
   StripeObject,
   Subscription,
@@ -86,6 +90,15 @@ export class Store {
   readonly completedPortalFlows = new Set<string>();
   readonly creditNotes = new Collection<CreditNote>();
   readonly customerBalanceTransactions = new Collection<CustomerBalanceTransaction>();
+  readonly coupons = new Collection<Coupon>();
+  /**
+   * Deleted coupons leave `coupons` (Stripe answers "No such coupon"), yet discounts made from them
+   * keep applying: "deleting a coupon does not affect any customers who have already applied the coupon".
+   */
+  readonly deletedCoupons = new Collection<Coupon>();
+  readonly promotionCodes = new Collection<PromotionCode>();
+  /** Discounts applied to subscriptions; Stripe has no endpoint for them, they are only expanded. */
+  readonly discounts = new Collection<Discount>();
   readonly events = new Collection<StripeEvent>();
   /** Subscriptions whose next renewal a test asked to fail. */
   readonly failingRenewals = new Set<string>();
@@ -105,7 +118,10 @@ export class Store {
       this.portalSessions.get(id) ??
       this.portalConfigurations.get(id) ??
       this.creditNotes.get(id) ??
-      this.customerBalanceTransactions.get(id)
+      this.customerBalanceTransactions.get(id) ??
+      this.coupons.get(id) ??
+      this.promotionCodes.get(id) ??
+      this.discounts.get(id)
     );
   }
 
@@ -140,6 +156,10 @@ export class Store {
 
   seed(catalog: CatalogEntry[], now: number): void {
     for (const entry of catalog) {
+      if (!isCatalogProduct(entry)) {
+        this.seedPromotion(entry, now);
+        continue;
+      }
       this.products.insert(
         buildProduct({
           id: entry.product.id,
@@ -162,6 +182,41 @@ export class Store {
           }),
         );
       }
+    }
+  }
+
+  private seedPromotion({ coupon, promotion_codes }: CatalogPromotion, now: number): void {
+    this.coupons.insert(
+      buildCoupon({
+        id: coupon.id,
+        name: coupon.name ?? null,
+        percentOff: coupon.percent_off ?? null,
+        amountOff: coupon.amount_off ?? null,
+        currency: coupon.currency ?? null,
+        duration: coupon.duration,
+        durationInMonths: coupon.duration_in_months ?? null,
+        maxRedemptions: null,
+        redeemBy: null,
+        metadata: {},
+        created: now,
+      }),
+    );
+    for (const { code } of promotion_codes) {
+      this.promotionCodes.insert(
+        buildPromotionCode({
+          code,
+          coupon: coupon.id,
+          active: true,
+          customer: null,
+          expiresAt: null,
+          maxRedemptions: null,
+          firstTimeTransaction: false,
+          minimumAmount: null,
+          minimumAmountCurrency: null,
+          metadata: {},
+          created: now,
+        }),
+      );
     }
   }
 }

@@ -34,6 +34,10 @@ export type PortalFlow = Wire<Stripe.BillingPortal.Session.Flow>;
 export type PortalConfiguration = Wire<Stripe.BillingPortal.Configuration>;
 export type CreditNote = Wire<Stripe.CreditNote>;
 export type CustomerBalanceTransaction = Wire<Stripe.CustomerBalanceTransaction>;
+export type Coupon = Wire<Stripe.Coupon>;
+export type DeletedCoupon = Wire<Stripe.DeletedCoupon>;
+export type PromotionCode = Wire<Stripe.PromotionCode>;
+export type Discount = Wire<Stripe.Discount>;
 
 /** Every object the emulator stores and can put in an event's `data.object`. */
 export type StripeObject =
@@ -47,7 +51,11 @@ export type StripeObject =
   | PortalSession
   | PortalConfiguration
   | CreditNote
-  | CustomerBalanceTransaction;
+  | CustomerBalanceTransaction
+  | Coupon
+  | DeletedCoupon
+  | PromotionCode
+  | Discount;
 
 export type EventType = Stripe.Event.Type;
 

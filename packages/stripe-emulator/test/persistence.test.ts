@@ -121,20 +121,20 @@ describe('state file', () => {
 describe('store snapshot', () => {
   it('saves and restores collections, maps and sets it was not told about', () => {
     class GrownStore extends Store {
-      readonly coupons = new Collection<{ id: string; percent_off: number }>();
+      readonly giftCards = new Collection<{ id: string; balance: number }>();
       readonly notes = new Map<string, string>();
     }
     const original = new GrownStore();
-    original.coupons.insert({ id: 'co_1', percent_off: 10 });
-    original.coupons.insert({ id: 'co_2', percent_off: 20 });
-    original.notes.set('co_1', 'first');
+    original.giftCards.insert({ id: 'gc_1', balance: 10 });
+    original.giftCards.insert({ id: 'gc_2', balance: 20 });
+    original.notes.set('gc_1', 'first');
     original.failingRenewals.add('sub_1');
 
     const restored = new GrownStore();
     restored.restore(JSON.parse(JSON.stringify(original.snapshot())));
 
-    expect(restored.coupons.newestFirst().map((coupon) => coupon.id)).toEqual(['co_2', 'co_1']);
-    expect(restored.notes.get('co_1')).toBe('first');
+    expect(restored.giftCards.newestFirst().map((card) => card.id)).toEqual(['gc_2', 'gc_1']);
+    expect(restored.notes.get('gc_1')).toBe('first');
     expect(restored.failingRenewals.has('sub_1')).toBe(true);
   });
 });

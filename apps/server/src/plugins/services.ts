@@ -104,7 +104,13 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
     cache: new TtlCache(),
     rateLimiter,
     now: () => new Date(),
-    settings: { billing: { allowedRedirectOrigins: config.allowedRedirectOrigins, plans: config.plans } },
+    settings: {
+      billing: {
+        allowedRedirectOrigins: config.allowedRedirectOrigins,
+        plans: config.plans,
+        allowPromotionCodes: config.allowPromotionCodes,
+      },
+    },
   } satisfies AppServices);
 }
 

@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../ui/use-document-title';
 import { useOnPageRestore } from '../ui/use-on-page-restore';
 import type { Plan } from './format-price';
 import { PlanCard, type PlanCardAction } from './plan-card';
+import { isPromotionCodeError, PromotionCodeField } from './promotion-code-field';
 
 export function PricingPage() {
   useDocumentTitle('Pricing');
@@ -21,6 +22,7 @@ export function PricingPage() {
   const live = signedIn && isLive(subscription.data) ? subscription.data : undefined;
   const [changingTo, setChangingTo] = useState<string>();
   const [outcome, setOutcome] = useState<string>();
+  const [promotionCode, setPromotionCode] = useState('');
   const checkout = trpc.billing.createCheckout.useMutation({
     onSuccess: ({ url }) => {
       window.location.href = url;
@@ -39,7 +41,12 @@ export function PricingPage() {
       setChangingTo(plan.priceId);
       return;
     }
-    checkout.mutate({ priceId: plan.priceId, ...checkoutReturnUrls(window.location.origin) });
+    const code = promotionCode.trim();
+    checkout.mutate({
+      priceId: plan.priceId,
+      ...checkoutReturnUrls(window.location.origin),
+      ...(code ? { promotionCode: code } : {}),
+    });
   };
 
   // Back from sign-up or sign-in with the plan chosen before it: continue as if it were chosen now,
@@ -77,10 +84,18 @@ export function PricingPage() {
           {outcome}
         </p>
       )}
-      {checkout.isError && <ErrorMessage error={checkout.error} />}
+      {checkout.isError && !isPromotionCodeError(checkout.error) && <ErrorMessage error={checkout.error} />}
       {plans.isPending && <p role="status">Loading plans…</p>}
       {plans.isError && <ErrorMessage error={plans.error} />}
       {plans.data?.length === 0 && <p>No plans are on offer yet.</p>}
+      {signedIn && !live && plans.data && plans.data.length > 0 && (
+        <PromotionCodeField
+          value={promotionCode}
+          onChange={setPromotionCode}
+          error={checkout.error}
+          disabled={redirectingTo !== undefined}
+        />
+      )}
       {plans.data && plans.data.length > 0 && (
         <ul className="plan-grid">
           {plans.data.map((plan) => (

@@ -7,6 +7,7 @@ import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
 import { hasLiveSubscription } from '../subscriptions/current-subscription';
 import { claimIdempotencyKey } from './idempotent-request';
+import { checkoutDiscount } from './promotion-codes';
 import { assertAllowedRedirect, type CreateCheckoutOutput, type createCheckoutInput } from './schemas';
 import { abandonCheckoutAttempt, settleCheckoutSession, startCheckoutAttempt } from './session-tracking';
 
@@ -40,6 +41,9 @@ export async function createCheckout(
     : null;
   if (idempotent?.replay) return idempotent.replay;
 
+  // Before the attempt starts: a mistyped code must not expire the user's earlier open checkout.
+  const discount = await checkoutDiscount(services, user, input.promotionCode);
+
   // A replay above returns its session as it is, even once a newer checkout has expired it: the
   // key names that one request's result. Only a request that creates (or re-creates) a session
   // takes part in "the newest checkout is the only payable one".
@@ -60,6 +64,7 @@ export async function createCheckout(
           expires_at: idempotent?.expiresAt ?? expiresAt,
           metadata,
           subscription_data: { metadata },
+          ...discount,
         },
         idempotent ? { idempotencyKey: idempotent.stripeKeyFor(customer) } : undefined,
       ),

@@ -112,6 +112,17 @@ const metadata = z
   // Stripe stores metadata as strings; converting here means what we send is what Stripe keeps.
   .transform((entries) => Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, String(value)])));
 
+/** Stripe's own codes are letters and digits; the limit only keeps absurd input from reaching Stripe. */
+const PROMOTION_CODE_MAX = 100;
+
+/** A customer-facing promotion code as typed: surrounding spaces are dropped, case is Stripe's concern. */
+export const promotionCodeField = z
+  .string(required('promotionCode', 'string'))
+  .trim()
+  .min(1, 'promotionCode must not be blank')
+  .max(PROMOTION_CODE_MAX, `promotionCode must be at most ${PROMOTION_CODE_MAX} characters`)
+  .refine(isWellFormed, 'promotionCode must be valid Unicode text');
+
 /** POST /api/billing/checkout and `billing.createCheckout`: one schema for types, validation and docs. */
 export const createCheckoutInput = z.object(
   {
@@ -131,6 +142,14 @@ export const createCheckoutInput = z.object(
           'characters, string, number or boolean values of at most 500 characters (stored as strings). ' +
           '`userId` is reserved: the server adds it, making the 50 keys Stripe allows.',
         examples: [{ plan: 'pro', referralCode: 'FRIEND20' }],
+      })
+      .optional(),
+    promotionCode: promotionCodeField
+      .meta({
+        description:
+          'A customer-facing Stripe promotion code (any case) to discount the subscription. Unknown, inactive, ' +
+          'expired or used-up codes answer 400 "Invalid promotion code" and no checkout is started.',
+        examples: ['FRIEND20'],
       })
       .optional(),
   },

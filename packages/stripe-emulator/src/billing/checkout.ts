@@ -8,6 +8,7 @@ import { addInterval } from '../objects/price';
 import { buildSubscription, type Period } from '../objects/subscription';
 import type { CheckoutSession, Customer, Subscription } from '../wire';
 import { collectInvoice, draftInvoice } from './invoicing';
+import { applyDiscount, assertRedeemable, type SessionDiscount, sessionDiscount } from './promotions';
 
 /** Why a session cannot be paid, for the API error and the hosted page alike. */
 export function unpayableReason(ctx: EmulatorContext, session: CheckoutSession): string | undefined {
@@ -33,6 +34,9 @@ export function completeCheckoutSession(
 ): CheckoutSession {
   const reason = unpayableReason(ctx, session);
   if (reason) throw invalidRequest(reason);
+  // Checked before anything changes: the code may have run out since the session was made.
+  const discount = sessionDiscount(ctx, session);
+  if (discount) assertRedeemable(ctx, discount);
   const email = session.customer_email ?? enteredEmail ?? null;
 
   let customer: Customer | undefined;
@@ -43,7 +47,7 @@ export function completeCheckoutSession(
   }
 
   if (session.mode === 'subscription' && customer) {
-    const subscription = startSubscription(ctx, session, customer, origin);
+    const subscription = startSubscription(ctx, session, customer, discount, origin);
     session.subscription = subscription.id;
     session.invoice = subscription.latest_invoice;
     // A free trial collects a card but charges nothing.
@@ -74,6 +78,7 @@ function startSubscription(
   ctx: EmulatorContext,
   session: CheckoutSession,
   customer: Customer,
+  discount: SessionDiscount | null,
   origin: EventOrigin,
 ): Subscription {
   const now = ctx.clock.now();
@@ -99,6 +104,7 @@ function startSubscription(
       trial,
     }),
   );
+  if (discount) applyDiscount(ctx, discount, subscription);
   const invoice = draftInvoice(ctx, subscription, 'subscription_create');
   ctx.events.emit('customer.subscription.created', subscription, origin);
   collectInvoice(ctx, invoice, subscription, 'succeeds', origin);

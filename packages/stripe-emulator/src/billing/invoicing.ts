@@ -10,6 +10,7 @@ import {
   payInvoice,
 } from '../objects/invoice';
 import type { Customer, Invoice, Subscription } from '../wire';
+import { invoiceDiscounts, spendOnceDiscounts } from './promotions';
 
 /**
  * Creates (without announcing it yet) the invoice for a subscription's current
@@ -22,16 +23,21 @@ export function draftInvoice(
   billingReason: BillingReason,
   content: Pick<InvoiceInput, 'lines' | 'period'> = {},
 ): Invoice {
+  const now = ctx.clock.now();
+  const discounts = invoiceDiscounts(ctx, subscription, now);
   const invoice = ctx.store.invoices.insert(
     buildInvoice({
       customer: customerOf(ctx, subscription),
       subscription,
       billingReason,
       free: subscription.status === 'trialing',
-      created: ctx.clock.now(),
+      created: now,
+      discounts,
       ...content,
     }),
   );
+  const used = discounts.filter(({ discount }) => invoice.discounts.includes(discount.id));
+  spendOnceDiscounts(subscription, used);
   subscription.latest_invoice = invoice.id;
   return invoice;
 }

@@ -4,6 +4,7 @@ import { buildInvoice, periodLine } from '../objects/invoice';
 import { addInterval } from '../objects/price';
 import type { Invoice, Subscription, SubscriptionItem } from '../wire';
 import { customerOf } from './invoicing';
+import { liveDiscounts } from './promotions';
 import { type ProrationBehavior, planItemChanges } from './prorations';
 import { currentPeriodEnd, type ItemChange } from './subscriptions';
 
@@ -62,6 +63,7 @@ export function previewInvoice(ctx: EmulatorContext, subscription: Subscription,
         created: at,
         period: { start: at, end: at },
         lines: [...pending, ...plan.prorations, ...plan.newPeriodLines],
+        discounts: liveDiscounts(ctx, subscription, at),
       })
     : (() => {
         const end = currentPeriodEnd(subscription);
@@ -73,6 +75,7 @@ export function previewInvoice(ctx: EmulatorContext, subscription: Subscription,
           created: end,
           period: { start: subscription.items.data[0]?.current_period_start ?? end, end },
           lines: [...pending, ...prorations, ...nextPeriod],
+          discounts: liveDiscounts(ctx, subscription, end),
         });
       })();
   if (details.prorationDate !== undefined && invoice.parent?.subscription_details) {

@@ -8,6 +8,7 @@ import type {
   Subscription,
   SubscriptionItem,
 } from '../wire';
+import { type AppliedCoupon, couponAmounts } from './coupon';
 
 export type BillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update' | 'upcoming';
 
@@ -24,6 +25,8 @@ export interface InvoiceInput {
   id?: string;
   /** The period the invoice covers, when it is not the one `billingReason` implies. */
   period?: { start: number; end: number };
+  /** The subscription's discounts that apply to this invoice, in the order Stripe applies them. */
+  discounts?: readonly AppliedCoupon[];
 }
 
 /**
@@ -105,7 +108,10 @@ export function buildInvoice(input: InvoiceInput): Invoice {
   const { customer, subscription } = input;
   const specs = input.lines ?? subscription.items.data.map((item) => periodLine(item, input.free));
   const lines = specs.map((spec) => buildLine(id, subscription.id, spec));
-  const total = lines.reduce((sum, line) => sum + line.amount, 0);
+  const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
+  const { appliedIds, totals } = discountLines(lines, input.discounts ?? [], subscription.currency);
+  const discountTotal = totals.reduce((sum, entry) => sum + entry.amount, 0);
+  const total = subtotal - discountTotal;
   // Until finalization Stripe shows the customer's current balance as `starting_balance`.
   const { amountDue } = applyBalance(total, customer.balance);
   const firstItem = subscription.items.data[0];
@@ -150,7 +156,7 @@ export function buildInvoice(input: InvoiceInput): Invoice {
     default_source: null,
     default_tax_rates: [],
     description: null,
-    discounts: [],
+    discounts: appliedIds,
     due_date: null,
     effective_at: null,
     ending_balance: null,
@@ -189,16 +195,42 @@ export function buildInvoice(input: InvoiceInput): Invoice {
     statement_descriptor: null,
     status: 'draft',
     status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
-    subtotal: total,
-    subtotal_excluding_tax: total,
+    subtotal,
+    subtotal_excluding_tax: subtotal,
     test_clock: null,
     total,
-    total_discount_amounts: [],
+    total_discount_amounts: totals,
     total_excluding_tax: total,
     total_pretax_credit_amounts: [],
     total_taxes: [],
     webhooks_delivered_at: null,
   };
+}
+
+/**
+ * Applies the discounts to the discountable lines (each line's `discount_amounts`), one after the
+ * other on what the previous ones left, as Stripe stacks them. Returns the discounts the invoice
+ * carries (each with a discountable line, even if it took nothing, as a `once` coupon on a $0 trial
+ * invoice does) and the invoice's `total_discount_amounts`.
+ */
+function discountLines(
+  lines: InvoiceLineItem[],
+  discounts: readonly AppliedCoupon[],
+  currency: string,
+): { appliedIds: string[]; totals: { amount: number; discount: string }[] } {
+  const discountable = lines.filter((line) => line.discountable);
+  if (discountable.length === 0) return { appliedIds: [], totals: [] };
+  const left = discountable.map((line) => line.amount);
+  const totals = discounts.map(({ discount, coupon }) => {
+    const amounts = couponAmounts(coupon, left, currency);
+    discountable.forEach((line, index) => {
+      const amount = amounts[index] ?? 0;
+      line.discount_amounts = [...(line.discount_amounts ?? []), { amount, discount: discount.id }];
+      left[index] = (left[index] ?? 0) - amount;
+    });
+    return { amount: amounts.reduce((sum, amount) => sum + amount, 0), discount: discount.id };
+  });
+  return { appliedIds: discounts.map(({ discount }) => discount.id), totals };
 }
 
 /**

@@ -101,17 +101,21 @@ export function addInterval(timestamp: number, recurring: NonNullable<Price['rec
       date.setUTCDate(date.getUTCDate() + 7 * count);
       break;
     case 'month':
-    case 'year': {
-      const months = recurring.interval === 'year' ? 12 * count : count;
-      const day = date.getUTCDate();
-      date.setUTCDate(1);
-      date.setUTCMonth(date.getUTCMonth() + months);
-      const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
-      date.setUTCDate(Math.min(day, lastDay));
-      break;
-    }
+    case 'year':
+      return addMonths(timestamp, recurring.interval === 'year' ? 12 * count : count);
     default:
       throw new Error(`Unsupported billing interval: ${recurring.interval}`);
   }
+  return Math.floor(date.getTime() / 1000);
+}
+
+/** Calendar months later, on the same day or the month's last day (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(timestamp: number, months: number): number {
+  const date = new Date(timestamp * 1000);
+  const day = date.getUTCDate();
+  date.setUTCDate(1);
+  date.setUTCMonth(date.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, lastDay));
   return Math.floor(date.getTime() / 1000);
 }

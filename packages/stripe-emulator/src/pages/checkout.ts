@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { completeCheckoutSession, unpayableReason } from '../billing/checkout';
+import { activeCodeNamed, assertRedeemable, couponOf, discountSession, sessionDiscount } from '../billing/promotions';
 import type { EmulatorContext } from '../context';
-import { StripeApiError } from '../errors';
+import { invalidRequest, StripeApiError } from '../errors';
+import { promotionCouponId } from '../objects/coupon';
 import { isParams, optionalString } from '../params';
 import type { CheckoutSession } from '../wire';
 import { escapeHtml, formatAmount, formatPrice, sendErrorPage, sendPage } from './html';
@@ -17,6 +19,29 @@ export function registerCheckoutPage(app: FastifyInstance, ctx: EmulatorContext)
     const reason = unpayableReason(ctx, session);
     if (reason) return sendErrorPage(reply, session.status === 'complete' ? 400 : 410, reason);
     return sendPage(reply, 200, `Pay ${productName(ctx, session)}`, renderCheckout(ctx, session));
+  });
+
+  // With `allow_promotion_codes`, the customer may type a code; a valid one discounts the session.
+  app.post<{ Params: { id: string } }>('/c/pay/:id/promotion_code', (request, reply) => {
+    const session = ctx.store.checkoutSessions.get(request.params.id);
+    if (!session) return sendErrorPage(reply, 404, 'This checkout page does not exist.');
+    const reason = unpayableReason(ctx, session);
+    if (reason) return sendErrorPage(reply, session.status === 'complete' ? 400 : 410, reason);
+    const typed = (isParams(request.body) ? optionalString(request.body, 'code') : undefined)?.trim() ?? '';
+    const promotionCode = session.allow_promotion_codes ? activeCodeNamed(ctx, typed) : undefined;
+    const discount = promotionCode
+      ? { coupon: couponOf(ctx, promotionCouponId(promotionCode)), promotionCode }
+      : undefined;
+    try {
+      if (!discount) throw invalidRequest('This code is invalid.');
+      assertRedeemable(ctx, discount);
+    } catch (error) {
+      if (!(error instanceof StripeApiError)) throw error;
+      const page = renderCheckout(ctx, session, 'This code is invalid.');
+      return sendPage(reply, 400, `Pay ${productName(ctx, session)}`, page);
+    }
+    discountSession(ctx, session, discount);
+    return reply.redirect(`/c/pay/${encodeURIComponent(session.id)}`, 303);
   });
 
   app.post<{ Params: { id: string } }>('/c/pay/:id', (request, reply) => {
@@ -40,7 +65,7 @@ function productName(ctx: EmulatorContext, session: CheckoutSession): string {
   return product ?? 'your order';
 }
 
-function renderCheckout(ctx: EmulatorContext, session: CheckoutSession): string {
+function renderCheckout(ctx: EmulatorContext, session: CheckoutSession, codeError?: string): string {
   const items = ctx.store.checkoutLineItems.get(session.id) ?? [];
   const trialDays =
     ctx.store.checkoutSubscriptionData.get(session.id)?.trialPeriodDays ??
@@ -59,10 +84,28 @@ function renderCheckout(ctx: EmulatorContext, session: CheckoutSession): string 
     ? `<p>Email: <strong>${escapeHtml(customerEmail)}</strong></p>`
     : '<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required>';
 
+  const currency = session.currency ?? 'usd';
+  const discounted = session.total_details?.amount_discount ?? 0;
+  const promotionCode = sessionDiscount(ctx, session)?.promotionCode?.code;
+  const discountLines = discounted
+    ? `<p class="discount">Discount${promotionCode ? ` (${escapeHtml(promotionCode)})` : ''}: −${escapeHtml(formatAmount(discounted, currency))}</p>
+<p class="total">Total due today: <strong>${escapeHtml(formatAmount(session.amount_total ?? 0, currency))}</strong></p>`
+    : '';
+  const codeForm =
+    session.allow_promotion_codes && !discounted
+      ? `<form method="post" action="/c/pay/${encodeURIComponent(session.id)}/promotion_code">
+<label for="promotion-code">Promotion code</label><input id="promotion-code" name="code" autocomplete="off" required>
+${codeError ? `<p class="error" role="alert">${escapeHtml(codeError)}</p>` : ''}
+<div class="actions"><button type="submit">Apply</button></div>
+</form>`
+      : '';
+
   return `<h1>${escapeHtml(productName(ctx, session))}</h1>
 <p class="amount">${escapeHtml(headline)}</p>
 ${trialDays ? `<p class="note">${trialDays}-day free trial, then ${escapeHtml(headline)}.</p>` : ''}
-${items.length > 1 ? `<ul>${lines.join('')}</ul><p>Total: ${escapeHtml(formatAmount(session.amount_total ?? 0, session.currency ?? 'usd'))}</p>` : ''}
+${items.length > 1 ? `<ul>${lines.join('')}</ul><p>Total: ${escapeHtml(formatAmount(session.amount_total ?? 0, currency))}</p>` : ''}
+${discountLines}
+${codeForm}
 <form method="post" action="/c/pay/${encodeURIComponent(session.id)}">
 ${emailLine}
 <div class="actions">

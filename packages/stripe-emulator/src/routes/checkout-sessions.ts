@@ -1,11 +1,13 @@
 import type { ApiRoutes } from '../api';
 import { expireCheckoutSession } from '../billing/checkout';
+import { assertRedeemable, couponOf, discountSession, type SessionDiscount } from '../billing/promotions';
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing } from '../errors';
 import { checkoutLineItems, expand } from '../expand';
 import { paginate } from '../list';
 import { billingModeParam, DEFAULT_BILLING_MODE } from '../objects/billing-mode';
 import { buildCheckoutSession, buildLineItem } from '../objects/checkout-session';
+import { promotionCouponId } from '../objects/coupon';
 import {
   metadataParam,
   objectList,
@@ -73,6 +75,12 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
         'parameter_invalid_integer',
       );
     }
+    const allowPromotionCodes = optionalBoolean(params, 'allow_promotion_codes') ?? null;
+    const discount = discountParam(ctx, params, customer ?? null);
+    if (discount && allowPromotionCodes !== null) {
+      // Stripe's wording (stripe/stripe-php#1731): one discount at a time, chosen by us or by the customer.
+      throw invalidRequest('You may only specify one of these parameters: allow_promotion_codes, discounts.');
+    }
     const clientReferenceId = optionalString(params, 'client_reference_id') ?? null;
     if (clientReferenceId !== null && clientReferenceId.length > 200) {
       throw invalidParam('client_reference_id', 'client_reference_id must be at most 200 characters.');
@@ -88,13 +96,14 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
         successUrl: optionalString(params, 'success_url') ?? null,
         cancelUrl: optionalString(params, 'cancel_url') ?? null,
         metadata: metadataParam(params) ?? {},
-        allowPromotionCodes: optionalBoolean(params, 'allow_promotion_codes') ?? null,
+        allowPromotionCodes,
         created: now,
         expiresAt,
         publicUrl: ctx.publicUrl(),
       }),
     );
     store.checkoutLineItems.set(session.id, lineItems);
+    if (discount) discountSession(ctx, session, discount);
     if (mode === 'subscription') {
       store.checkoutSubscriptionData.set(session.id, {
         metadata: subscriptionMetadata ?? {},
@@ -135,6 +144,39 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
       );
     return expand(ctx, paginate(sessions, params, '/v1/checkout/sessions'), paths);
   });
+}
+
+/**
+ * `discounts[0][coupon]` or `discounts[0][promotion_code]` (Checkout takes one discount), checked
+ * for existence and redeemability now, as Stripe refuses a session it could not honour.
+ */
+function discountParam(ctx: EmulatorContext, params: Params, customer: string | null): SessionDiscount | null {
+  const entries = objectList(params, 'discounts');
+  if (entries.length === 0) return null;
+  if (entries.length > 1) throw invalidParam('discounts', 'You may only specify one discount for a Checkout Session.');
+  const [entry = {}] = entries;
+  const couponId = optionalString(entry, 'coupon', 'discounts[0][coupon]');
+  const promotionId = optionalString(entry, 'promotion_code', 'discounts[0][promotion_code]');
+  if (couponId && promotionId) {
+    throw invalidRequest('You may only specify one of these parameters: coupon, promotion_code.', 'discounts[0]');
+  }
+  let discount: SessionDiscount;
+  if (promotionId) {
+    const param = 'discounts[0][promotion_code]';
+    const promotionCode = requireObject(ctx.store.promotionCodes, 'promotion code', promotionId, param);
+    discount = { coupon: couponOf(ctx, promotionCouponId(promotionCode)), promotionCode };
+    assertRedeemable(ctx, discount, param);
+    if (promotionCode.customer !== null && promotionCode.customer !== customer) {
+      throw invalidRequest('This promotion code cannot be redeemed by this customer.', param);
+    }
+  } else if (couponId) {
+    const param = 'discounts[0][coupon]';
+    discount = { coupon: requireObject(ctx.store.coupons, 'coupon', couponId, param), promotionCode: null };
+    assertRedeemable(ctx, discount, param);
+  } else {
+    throw parameterMissing('discounts[0][promotion_code]');
+  }
+  return discount;
 }
 
 /** Resolves `line_items[i][price]` against the catalog and checks each price fits the mode. */
