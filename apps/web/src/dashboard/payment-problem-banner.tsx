@@ -6,8 +6,6 @@ import { useOnPageRestore } from '../ui/use-on-page-restore';
 /** Stripe statuses in which a payment is owed and the customer can fix it with another card. */
 const PAYMENT_PROBLEM_STATUSES = ['past_due', 'incomplete'];
 
-export const hasPaymentProblem = (status: string | undefined) => PAYMENT_PROBLEM_STATUSES.includes(status ?? '');
-
 const MESSAGES: Record<string, string> = {
   past_due:
     'Your last payment failed. Update your payment method to keep your subscription: the payment is retried automatically.',
@@ -26,7 +24,7 @@ export function PaymentProblemBanner({ status }: { status: string | undefined })
     },
   });
   useOnPageRestore(portal.reset);
-  if (!status || !hasPaymentProblem(status)) return null;
+  if (!status || !PAYMENT_PROBLEM_STATUSES.includes(status)) return null;
   return (
     <div className="notice notice-warning stack" role="alert">
       <p>{MESSAGES[status]}</p>
