@@ -70,8 +70,10 @@ export async function startServer(webDistDir: string): Promise<RunningServer> {
     // Every scenario signs a new account up from this one address, more than a minute's default allows.
     RATE_LIMIT_AUTH_PER_MIN: '100',
   });
-  // A shared Postgres is fine (every run signs up fresh emails); otherwise a throwaway PGlite.
-  if (!env.DATABASE_URL) env.PGLITE_DIR = tempDir('pglite');
+  // A shared Postgres is fine (every run signs up fresh emails); otherwise a throwaway PGlite. Set
+  // either way: the built-in emulator keeps its state beside it, and a run that moved the emulator's
+  // clock must not leave the next run's checkouts in the past.
+  env.PGLITE_DIR = tempDir('pglite');
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_ROOT,

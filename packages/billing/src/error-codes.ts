@@ -40,6 +40,15 @@ export const BILLING_ERROR_CODES = defineErrorCodes({
     code: 'CONFLICT',
     message: 'This Idempotency-Key was already used with a different request',
   },
+  /**
+   * The entitlement gates (`entitlements/`) answer 403: the caller is known but may not use this.
+   * Not 402, which HTTP reserves "for future use" and clients treat inconsistently.
+   */
+  SUBSCRIPTION_REQUIRED: { code: 'FORBIDDEN', message: 'A subscription is required' },
+  FEATURE_NOT_INCLUDED: (feature: string) => ({
+    code: 'FORBIDDEN',
+    message: `Your plan does not include ${feature}`,
+  }),
   /** Names the allowed origins (public anyway: they are where the app lives) so a caller can fix the URL. */
   REDIRECT_NOT_ALLOWED: (field: string, allowed: readonly string[]) => ({
     code: 'BAD_REQUEST',

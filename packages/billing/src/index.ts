@@ -6,6 +6,14 @@ export * from './checkout/schemas';
 export { deleteSpentCheckoutSessions } from './checkout/session-tracking';
 export { syncCheckoutInput } from './checkout/sync-checkout';
 export { ensureCustomer } from './customers/ensure-customer';
+export {
+  deriveEntitlements,
+  type Entitlements,
+  entitlementsOf,
+  entitlementsOutput,
+  SUBSCRIBED_STATUSES,
+} from './entitlements/entitlements';
+export { entitledProcedure, subscribedProcedure } from './entitlements/procedures';
 export { BILLING_ERROR_CODES } from './error-codes';
 export { deleteExpiredRequestClaims } from './idempotency/idempotent-mutation';
 export {

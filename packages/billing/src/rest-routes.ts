@@ -2,6 +2,7 @@ import { CORE_ERROR_CODES, type DocumentedStatus, type RestRoutesOf } from '@sub
 import { plansOutput } from './catalog/plans';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
 import { syncCheckoutInput } from './checkout/sync-checkout';
+import { entitlementsOutput } from './entitlements/entitlements';
 import { BILLING_ERROR_CODES } from './error-codes';
 import { listInvoicesInput, listInvoicesOutput } from './invoices/list-invoices';
 import { changePlanInput, previewPlanChangeInput, previewPlanChangeOutput } from './plan-changes/schemas';
@@ -175,6 +176,34 @@ export const billingRestRoutes = {
       errors: [401, 503],
     },
   },
+  entitlements: {
+    method: 'GET',
+    url: '/api/billing/entitlements',
+    output: entitlementsOutput,
+    docs: {
+      tag: 'Billing',
+      summary: 'What the user may use',
+      description: [
+        "Whether the user is subscribed, and the features of their plan (the marketing features of the plan's Stripe",
+        'product). `subscribed` is true for active, trialing and past_due (Stripe is still retrying a failed',
+        'payment); unpaid, canceled, incomplete and incomplete_expired give `subscribed: false` and no features.',
+        'Read from the stored subscription and the cached catalog: it spends no Stripe budget.',
+      ].join('\n'),
+      auth: true,
+      errors: [401, 502, 503],
+      examples: {
+        responses: {
+          200: {
+            subscribed: {
+              value: { subscribed: true, status: 'active', features: ['Unlimited projects', 'Report export'] },
+            },
+            lapsed: { value: { subscribed: false, status: 'canceled', features: [] } },
+          },
+          401: unauthorizedExample,
+        },
+      },
+    },
+  },
   invoices: {
     method: 'GET',
     url: '/api/billing/invoices',
@@ -235,11 +264,24 @@ export const billingRestRoutes = {
     docs: {
       tag: 'Billing',
       summary: 'Open the customer portal',
-      description: 'A Stripe customer portal session, where the user changes plan or payment method, or cancels.',
+      description: [
+        'A Stripe customer portal session, where the user changes plan or payment method, or cancels.',
+        '',
+        '- `flow: "payment_method_update"` opens the portal on its payment method form and sends the user back to',
+        '  `returnUrl` once saved: the way out of `past_due` after a failed payment. Saving a card charges nothing by',
+        "  itself; Stripe's next automatic retry of the open invoice uses it, and `invoice.paid` makes the",
+        '  subscription active again.',
+      ].join('\n'),
       auth: true,
       errors: [400, 401, 413, 415, 429, 502, 503],
       examples: {
-        request: { portal: { value: { returnUrl: 'https://app.example.com/dashboard' } } },
+        request: {
+          portal: { value: { returnUrl: 'https://app.example.com/dashboard' } },
+          paymentMethod: {
+            summary: 'Update the payment method',
+            value: { returnUrl: 'https://app.example.com/dashboard', flow: 'payment_method_update' },
+          },
+        },
         responses: {
           400: {
             noCustomer: { value: BILLING_ERROR_CODES.NO_BILLING_ACCOUNT },

@@ -3,6 +3,7 @@ import { listPlans, plansOutput } from './catalog/plans';
 import { createCheckout } from './checkout/create-checkout';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
 import { syncCheckout, syncCheckoutInput } from './checkout/sync-checkout';
+import { entitlementsOf, entitlementsOutput } from './entitlements/entitlements';
 import { listInvoices, listInvoicesInput, listInvoicesOutput } from './invoices/list-invoices';
 import { changePlan, previewPlanChange, setCancelAtPeriodEnd } from './plan-changes/plan-change';
 import { changePlanInput, previewPlanChangeInput, previewPlanChangeOutput } from './plan-changes/schemas';
@@ -43,6 +44,11 @@ export const billingRouter = createTRPCRouter({
   subscription: protectedProcedure
     .output(subscriptionOutput)
     .query(({ ctx }) => currentSubscription(ctx, ctx.session.user.id)),
+
+  /** From the stored subscription and the price cache, like `subscription`: no Stripe budget spent. */
+  entitlements: protectedProcedure
+    .output(entitlementsOutput)
+    .query(({ ctx }) => entitlementsOf(ctx, ctx.session.user.id)),
 
   createPortalSession: stripeCallingProcedure
     .input(createPortalSessionInput)

@@ -33,7 +33,7 @@ export interface RestRoute {
   docs: {
     summary: string;
     description?: string;
-    tag: 'Auth' | 'Billing';
+    tag: 'Auth' | 'Billing' | 'Example';
     /** Needs `Authorization: Bearer <token>` (a protected procedure). */
     auth: boolean;
     /** Error statuses the route can answer besides 500, each with the envelope. */

@@ -6,7 +6,8 @@ export type CatalogEntry = CatalogProduct | CatalogPromotion;
 
 /** One product and its prices, as accepted by the `catalog` option and the CLI's `--catalog` JSON file. */
 export interface CatalogProduct {
-  product: { id: string; name: string; description?: string };
+  /** `features`: the product's `marketing_features` names, what a plan includes. */
+  product: { id: string; name: string; description?: string; features?: string[] };
   prices: CatalogPrice[];
 }
 
@@ -38,7 +39,7 @@ export interface CatalogPrice {
 /** The catalog the product's own code and tests refer to by id; change it only together with them. */
 export const DEFAULT_CATALOG: CatalogEntry[] = [
   {
-    product: { id: 'prod_pro', name: 'Pro' },
+    product: { id: 'prod_pro', name: 'Pro', features: ['Unlimited projects', 'Report export', 'Priority support'] },
     prices: [
       {
         id: 'price_1ABC123XYZ',
@@ -57,7 +58,7 @@ export const DEFAULT_CATALOG: CatalogEntry[] = [
     ],
   },
   {
-    product: { id: 'prod_starter', name: 'Starter' },
+    product: { id: 'prod_starter', name: 'Starter', features: ['Up to 3 projects', 'Email support'] },
     prices: [
       {
         id: 'price_starter_monthly',
@@ -93,11 +94,19 @@ export function parseCatalog(json: unknown): CatalogProduct[] {
     if (!isObject(entry) || !isObject(entry.product) || !Array.isArray(entry.prices)) {
       throw new Error(`${where} must look like { "product": { "id", "name" }, "prices": [...] }.`);
     }
-    const { id, name, description } = entry.product;
+    const { id, name, description, features } = entry.product;
     if (typeof id !== 'string' || typeof name !== 'string')
       throw new Error(`${where}.product needs a string id and name.`);
+    if (features !== undefined && !(Array.isArray(features) && features.every((f) => typeof f === 'string'))) {
+      throw new Error(`${where}.product.features must be an array of strings.`);
+    }
     return {
-      product: { id, name, ...(typeof description === 'string' ? { description } : {}) },
+      product: {
+        id,
+        name,
+        ...(typeof description === 'string' ? { description } : {}),
+        ...(features ? { features } : {}),
+      },
       prices: entry.prices.map((price: unknown, priceIndex) =>
         parseCatalogPrice(price, `${where}.prices[${priceIndex}]`),
       ),

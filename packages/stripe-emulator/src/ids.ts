@@ -30,7 +30,8 @@ export type IdPrefix =
   | 'cn'
   | 'cbtxn'
   | 'promo'
-  | 'di';
+  | 'di'
+  | 'pm';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken(prefix === 'req' ? 14 : 24)}`;

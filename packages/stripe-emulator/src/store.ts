@@ -104,6 +104,11 @@ export class Store {
   readonly failingRenewals = new Set<string>();
   /** Subscriptions whose next payment of any kind (a plan change's invoice, a renewal) a test asked to fail. */
   readonly failingPayments = new Set<string>();
+  /**
+   * Customers whose saved card declined a payment: it keeps declining (payment retries, renewals, plan
+   * changes) until they save another in the portal's payment method flow.
+   */
+  readonly decliningCustomers = new Set<string>();
 
   /** Looks an id up in every collection; used to expand `customer`, `subscription`, `price.product`, … */
   find(id: string): StripeObject | undefined {
@@ -165,6 +170,7 @@ export class Store {
           id: entry.product.id,
           name: entry.product.name,
           description: entry.product.description ?? null,
+          marketingFeatures: entry.product.features ?? [],
           created: now,
         }),
       );

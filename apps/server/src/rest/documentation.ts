@@ -265,6 +265,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'Auth', description: 'Accounts and session tokens' },
       { name: 'Billing', description: 'Plans, checkout, subscriptions, the customer portal, webhooks' },
+      { name: 'Example', description: 'A feature gated on the plan, the pattern to copy for your own' },
       { name: 'Operations', description: 'Probes and metrics for running Subkit' },
     ],
     paths,

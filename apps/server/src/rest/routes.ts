@@ -1,4 +1,4 @@
-import type { AppRouter } from '@subkit/api';
+import { type AppRouter, reportsRestRoutes } from '@subkit/api';
 import { authRestRoutes } from '@subkit/auth';
 import { billingRestRoutes } from '@subkit/billing';
 import type { RestRoute } from '@subkit/core';
@@ -14,7 +14,7 @@ export type ProcedurePath = {
  * Each area's REST routes, described by its package next to its router; the keys are the app
  * router's own (an area or procedure it does not have does not compile).
  */
-const routesByArea = { auth: authRestRoutes, billing: billingRestRoutes } satisfies {
+const routesByArea = { auth: authRestRoutes, billing: billingRestRoutes, reports: reportsRestRoutes } satisfies {
   [Area in keyof Inputs]: { [Name in keyof Inputs[Area]]?: RestRoute };
 };
 

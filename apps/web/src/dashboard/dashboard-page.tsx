@@ -7,6 +7,8 @@ import { ErrorMessage } from '../ui/error-message';
 import { useDocumentTitle } from '../ui/use-document-title';
 import { useOnPageRestore } from '../ui/use-on-page-restore';
 import { BillingHistory } from './billing-history';
+import { PaymentProblemBanner } from './payment-problem-banner';
+import { PlanFeatures } from './plan-features';
 import { SubscriptionActions } from './subscription-actions';
 import { SubscriptionPanel } from './subscription-panel';
 import { useSubscriptionView } from './use-subscription-view';
@@ -34,7 +36,9 @@ export function DashboardPage() {
       <h1>Dashboard</h1>
       <section className="stack" aria-labelledby="subscription-heading">
         <h2 id="subscription-heading">Your subscription</h2>
+        <PaymentProblemBanner status={subscription?.status} />
         <SubscriptionPanel view={view} onCheckAgain={checkAgain} plans={plans.data} />
+        <PlanFeatures status={subscription?.status} />
         {isLive(subscription) && <SubscriptionActions subscription={subscription} plans={plans.data} />}
       </section>
       {/* Only someone who subscribed has a Stripe customer, hence invoices. */}

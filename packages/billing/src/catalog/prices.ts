@@ -14,6 +14,11 @@ export interface PriceInfo {
   intervalCount: number;
   productId: string;
   productName: string;
+  /**
+   * What the plan includes: the product's `marketing_features[].name`, in Stripe's order. The
+   * entitlements gate compares these names (`entitlements/`); read with the price, so cached with it.
+   */
+  features: string[];
 }
 
 /** Stripe price ids look like `price_1ABC123XYZ`; anything else is refused without asking Stripe. */
@@ -40,6 +45,7 @@ function toPriceInfo(price: Stripe.Price): PriceInfo {
     intervalCount: price.recurring?.interval_count ?? 1,
     productId: idOf(price.product),
     productName: product?.name ?? '',
+    features: product?.marketing_features.flatMap((feature) => (feature.name ? [feature.name] : [])) ?? [],
   };
 }
 

@@ -30,6 +30,7 @@ const handlers: HandlerTable = {
   'subscription_schedule.aborted': subscriptionScheduleChanged,
   'invoice.paid': invoiceSettled,
   'invoice.payment_failed': invoiceSettled,
+  'invoice.payment_action_required': invoiceSettled,
   'price.created': catalogChanged,
   'price.updated': catalogChanged,
   'price.deleted': catalogChanged,

@@ -1,13 +1,14 @@
 import type { EmulatorContext } from '../context';
 import { AUTOMATIC } from '../events';
 import { expireCheckoutSession } from './checkout';
+import { retryDuePayments } from './payment-retries';
 import { expirePendingUpdate, settlePeriodEnd } from './subscriptions';
 
 /**
  * Moves the test clock forward and lets time do its work: open checkout
  * sessions past `expires_at` expire, and every subscription whose period has
  * ended renews (once per elapsed period, entering its schedule's next phase) or, if set to cancel,
- * ends; pending updates past `expires_at` are discarded.
+ * ends; pending updates past `expires_at` are discarded; failed renewal payments due a retry are retried.
  */
 export function advanceClock(ctx: EmulatorContext, seconds: number): void {
   ctx.clock.advance(seconds);
@@ -21,4 +22,5 @@ export function advanceClock(ctx: EmulatorContext, seconds: number): void {
       // Each pass bills one elapsed period.
     }
   }
+  retryDuePayments(ctx);
 }

@@ -73,9 +73,15 @@ export function collectInvoice(
     ctx.events.emit('invoice.paid', invoice, origin);
     ctx.events.emit('invoice.payment_succeeded', invoice, origin);
   } else {
+    ctx.store.decliningCustomers.add(customer.id);
     failInvoicePayment(invoice, now);
     ctx.events.emit('invoice.payment_failed', invoice, origin);
   }
+}
+
+/** Whether the customer's saved card declines (a payment failed and they have not saved another since). */
+export function cardDeclines(ctx: EmulatorContext, subscription: Subscription): boolean {
+  return ctx.store.decliningCustomers.has(customerOf(ctx, subscription).id);
 }
 
 export function customerOf(ctx: EmulatorContext, subscription: Subscription): Customer {

@@ -6,7 +6,7 @@ import { addInterval } from '../objects/price';
 import { buildSubscriptionItem } from '../objects/subscription';
 import { type Metadata, mergeMetadata } from '../params';
 import type { Price, Subscription } from '../wire';
-import { collectInvoice, draftInvoice } from './invoicing';
+import { cardDeclines, collectInvoice, draftInvoice } from './invoicing';
 import { type ProrationBehavior, planItemChanges, unusedTimeCredit } from './prorations';
 import { enterScheduledPhase } from './schedules';
 
@@ -120,7 +120,7 @@ export function updateSubscription(
     return subscription;
   }
 
-  const fails = ctx.store.failingPayments.delete(subscription.id);
+  const fails = ctx.store.failingPayments.delete(subscription.id) || cardDeclines(ctx, subscription);
   if (fails && paymentBehavior === 'error_if_incomplete') throw cardDeclined();
   // `always_invoice` sweeps prorations still waiting for the next invoice into this one.
   const lines = [...pending, ...plan.prorations, ...plan.newPeriodLines];
@@ -236,7 +236,12 @@ export function cancelSubscription(
   return subscription;
 }
 
-function endSubscription(subscription: Subscription, endedAt: number, now: number): void {
+export function endSubscription(
+  subscription: Subscription,
+  endedAt: number,
+  now: number,
+  reason: 'cancellation_requested' | 'payment_failed' = 'cancellation_requested',
+): void {
   subscription.status = 'canceled';
   subscription.ended_at = endedAt;
   subscription.canceled_at ??= now;
@@ -245,7 +250,7 @@ function endSubscription(subscription: Subscription, endedAt: number, now: numbe
     comment: null,
     feedback: null,
     feedback_option: null,
-    reason: subscription.cancellation_details?.reason ?? 'cancellation_requested',
+    reason: subscription.cancellation_details?.reason ?? reason,
   };
 }
 
@@ -331,7 +336,7 @@ export function settlePeriodEnd(ctx: EmulatorContext, subscription: Subscription
 
   startNewPeriod(subscription, periodEnd);
   const failsRenewal = ctx.store.failingRenewals.delete(subscription.id);
-  const fails = ctx.store.failingPayments.delete(subscription.id) || failsRenewal;
+  const fails = ctx.store.failingPayments.delete(subscription.id) || failsRenewal || cardDeclines(ctx, subscription);
   // A trial ends with its first paid period; a successful payment clears past_due.
   subscription.status = fails ? 'past_due' : 'active';
   // Prorations left by `create_prorations` changes are billed with the renewal.

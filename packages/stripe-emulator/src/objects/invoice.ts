@@ -314,8 +314,16 @@ export function buildInvoiceBalanceTransaction(
   };
 }
 
+/**
+ * Attempts at a renewal invoice before Stripe gives up on it: the first and three retries, as a
+ * custom retry schedule (https://docs.stripe.com/billing/revenue-recovery/smart-retries#custom-retry-schedule).
+ */
+export const MAX_PAYMENT_ATTEMPTS = 4;
+const RETRY_AFTER_SECONDS = 3 * 86_400;
+
 export function payInvoice(invoice: Invoice, now: number): void {
   invoice.status = 'paid';
+  invoice.next_payment_attempt = null;
   invoice.attempted = true;
   invoice.attempt_count += 1;
   invoice.amount_paid = invoice.amount_due;
@@ -326,6 +334,6 @@ export function payInvoice(invoice: Invoice, now: number): void {
 export function failInvoicePayment(invoice: Invoice, now: number): void {
   invoice.attempted = true;
   invoice.attempt_count += 1;
-  // Stripe's smart retries try again in a few days.
-  invoice.next_payment_attempt = now + 3 * 86_400;
+  // Stripe tries again in a few days; after the last attempt there is no next one.
+  invoice.next_payment_attempt = invoice.attempt_count < MAX_PAYMENT_ATTEMPTS ? now + RETRY_AFTER_SECONDS : null;
 }

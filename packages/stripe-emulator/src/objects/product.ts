@@ -8,6 +8,8 @@ export interface ProductInput {
   description?: string | null;
   active?: boolean;
   metadata?: Metadata;
+  /** `marketing_features[].name`, what the product's pricing shows it includes. */
+  marketingFeatures?: string[];
   created: number;
 }
 
@@ -21,7 +23,7 @@ export function buildProduct(input: ProductInput): Product {
     description: input.description ?? null,
     images: [],
     livemode: false,
-    marketing_features: [],
+    marketing_features: (input.marketingFeatures ?? []).map((name) => ({ name })),
     metadata: input.metadata ?? {},
     name: input.name,
     package_dimensions: null,

@@ -9,7 +9,8 @@ import {
 } from '../billing/subscriptions';
 import type { EmulatorContext } from '../context';
 import { StripeApiError } from '../errors';
-import type { EventOrigin } from '../events';
+import { changedAttributes, type EventOrigin } from '../events';
+import { newId } from '../ids';
 import { isParams, optionalString } from '../params';
 import type { PortalConfiguration, PortalSession, Price, Subscription } from '../wire';
 import { escapeHtml, formatDate, formatPrice, sendErrorPage, sendPage } from './html';
@@ -91,12 +92,33 @@ export function registerPortalPage(app: FastifyInstance, ctx: EmulatorContext): 
     );
   });
 
-  // The emulator keeps no payment methods, so saving one completes the flow without a change.
+  /**
+   * Saving a card makes it the customer's default payment method (`invoice_settings.default_payment_method`,
+   * `customer.updated`), which Stripe's next automatic retry of an open invoice charges. Stripe's
+   * always-declining test card is refused, as Stripe's page refuses it.
+   */
   app.post<{ Params: { id: string } }>('/p/session/:id/payment-method', (request, reply) => {
     const session = ctx.store.portalSessions.get(request.params.id);
     if (!session) return sendErrorPage(reply, 404, 'This portal session does not exist.');
+    const form = isParams(request.body) ? request.body : {};
+    const card = (optionalString(form, 'card') ?? '').replace(/\s/g, '');
+    if (!/^\d{12,19}$/.test(card)) return sendErrorPage(reply, 400, 'Your card number is incomplete.');
+    if (card === DECLINING_TEST_CARD) return sendErrorPage(reply, 402, 'Your card was declined.');
+    saveDefaultPaymentMethod(ctx, session.customer, pageOrigin(request));
     return completeFlow(ctx, session, reply);
   });
+}
+
+/** https://docs.stripe.com/testing#declined-payments: "Generic decline". */
+const DECLINING_TEST_CARD = '4000000000000002';
+
+function saveDefaultPaymentMethod(ctx: EmulatorContext, customerId: string, origin: EventOrigin): void {
+  const customer = ctx.store.customers.get(customerId);
+  if (!customer) return;
+  const before = structuredClone(customer);
+  customer.invoice_settings.default_payment_method = newId('pm');
+  ctx.store.decliningCustomers.delete(customer.id);
+  ctx.events.emit('customer.updated', customer, origin, changedAttributes(before, customer));
 }
 
 function pageOrigin(request: FastifyRequest): EventOrigin {

@@ -1,11 +1,20 @@
 import type { ApiRoutes } from '../api';
 import type { EmulatorContext } from '../context';
-import { resourceAlreadyExists } from '../errors';
+import { invalidParam, resourceAlreadyExists } from '../errors';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
 import { paginate } from '../list';
 import { buildProduct } from '../objects/product';
-import { mergeMetadata, metadataParam, optionalBoolean, optionalString, requiredString, stringList } from '../params';
+import {
+  mergeMetadata,
+  metadataParam,
+  objectList,
+  optionalBoolean,
+  optionalString,
+  type Params,
+  requiredString,
+  stringList,
+} from '../params';
 import { requireObject } from './lookup';
 
 export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
@@ -19,8 +28,17 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     const description = optionalString(params, 'description') ?? null;
     const active = optionalBoolean(params, 'active') ?? true;
     const metadata = metadataParam(params) ?? {};
+    const marketingFeatures = marketingFeaturesParam(params) ?? [];
     const product = store.products.insert(
-      buildProduct({ ...(id ? { id } : {}), name, description, active, metadata, created: ctx.clock.now() }),
+      buildProduct({
+        ...(id ? { id } : {}),
+        name,
+        description,
+        active,
+        metadata,
+        marketingFeatures,
+        created: ctx.clock.now(),
+      }),
     );
     ctx.events.emit('product.created', product, origin);
     return expand(ctx, product, paths);
@@ -37,8 +55,10 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     const description = optionalString(params, 'description');
     const active = optionalBoolean(params, 'active');
     const metadata = mergeMetadata(product.metadata, metadataParam(params));
+    const marketingFeatures = marketingFeaturesParam(params);
 
     if (name) product.name = name;
+    if (marketingFeatures) product.marketing_features = marketingFeatures.map((feature) => ({ name: feature }));
     if (description !== undefined) product.description = description === '' ? null : description;
     if (active !== undefined) product.active = active;
     product.metadata = metadata;
@@ -63,3 +83,22 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     return expand(ctx, paginate(products, params, '/v1/products'), paths);
   });
 }
+
+/**
+ * `marketing_features[i][name]`, up to 15 (stripe-node `ProductCreateParams.MarketingFeature`); an
+ * update replaces the whole list, and `marketing_features=""` empties it.
+ */
+function marketingFeaturesParam(params: Params): string[] | undefined {
+  if (params.marketing_features === '') return [];
+  if (params.marketing_features === undefined) return undefined;
+  const features = objectList(params, 'marketing_features');
+  if (features.length > MAX_MARKETING_FEATURES) {
+    throw invalidParam(
+      'marketing_features',
+      `A product can have at most ${MAX_MARKETING_FEATURES} marketing features.`,
+    );
+  }
+  return features.map((feature, index) => requiredString(feature, 'name', `marketing_features[${index}][name]`));
+}
+
+const MAX_MARKETING_FEATURES = 15;

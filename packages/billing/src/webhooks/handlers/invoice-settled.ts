@@ -3,13 +3,14 @@ import { syncSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 
 /**
- * A renewal was paid or failed: the subscription's status and period moved with it. Invoices for
- * one-off charges have no subscription and change nothing here.
+ * A renewal was paid, failed, or needs the customer to authenticate: the subscription's status
+ * (active, past_due, incomplete) and period moved with it, so it is read again from Stripe, through
+ * the same ordered write as every subscription event. Invoices for one-off charges have no
+ * subscription and change nothing here.
  */
-export const invoiceSettled: EventHandler<EventOf<'invoice.paid' | 'invoice.payment_failed'>> = async (
-  services,
-  event,
-) => {
+export const invoiceSettled: EventHandler<
+  EventOf<'invoice.paid' | 'invoice.payment_failed' | 'invoice.payment_action_required'>
+> = async (services, event) => {
   const subscription = event.data.object.parent?.subscription_details?.subscription;
   if (!subscription) return undefined;
   return syncSubscription(services, idOf(subscription), event.created);
