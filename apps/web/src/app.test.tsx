@@ -20,8 +20,6 @@ function start(url: string, handlers: Parameters<typeof fakeTrpcServer>[0], toke
 
 beforeEach(() => {
   window.localStorage.clear();
-  // jsdom does not implement scrolling; the app scrolls to the top on every navigation.
-  vi.stubGlobal('scrollTo', vi.fn());
 });
 
 afterEach(() => {
@@ -41,7 +39,7 @@ describe('App', () => {
       'billing.subscription': () => ({ data: null }),
       'billing.plans': () => ({ data: [proMonthly] }),
     });
-    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(await screen.findByLabelText('Email'), { target: { value: 'ada@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
 
@@ -55,7 +53,7 @@ describe('App', () => {
 
   it("shows the server's refusal of a sign-in", async () => {
     start('/signin', { 'auth.signIn': () => ({ error: 'UNAUTHORIZED', message: 'Invalid email or password' }) });
-    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(await screen.findByLabelText('Email'), { target: { value: 'ada@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'wrong password' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Invalid email or password');
@@ -95,7 +93,7 @@ describe('App', () => {
       },
       'token_abc',
     );
-    expect(screen.getByRole('status').textContent).toBe('Confirming your subscription…');
+    expect((await screen.findByRole('status')).textContent).toBe('Confirming your subscription…');
     expect(await screen.findByText('active', {}, { timeout: 5_000 })).toBeTruthy();
     expect(screen.getByText('Pro')).toBeTruthy();
     expect(screen.queryByText('Confirming your subscription…')).toBeNull();
@@ -130,7 +128,7 @@ describe('App', () => {
       },
       'token_abc',
     );
-    expect(screen.getByRole('status').textContent).toBe('Confirming your subscription…');
+    expect((await screen.findByRole('status')).textContent).toBe('Confirming your subscription…');
     expect(await screen.findByText('active', {}, { timeout: 5_000 })).toBeTruthy();
   });
 
@@ -153,7 +151,7 @@ describe('App', () => {
       '/signin?plan=price_pro_yearly',
     );
 
-    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(await screen.findByLabelText('Email'), { target: { value: 'ada@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
 

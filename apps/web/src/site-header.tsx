@@ -1,11 +1,11 @@
+import { Link } from '@tanstack/react-router';
 import { useToken } from './auth/session';
-import { Link, useLocation } from './router';
 import { trpc } from './trpc';
 
-function NavLink({ to, children }: { to: string; children: string }) {
-  const { pathname } = useLocation();
+/** The router marks the link to the current page with `aria-current="page"`. */
+function NavLink({ to, children }: { to: '/pricing' | '/dashboard' | '/signin' | '/signup'; children: string }) {
   return (
-    <Link to={to} className="nav-link" aria-current={pathname === to ? 'page' : undefined}>
+    <Link to={to} className="nav-link">
       {children}
     </Link>
   );

@@ -18,3 +18,6 @@ if (!HTMLDialogElement.prototype.showModal) {
     this.dispatchEvent(new Event('close'));
   };
 }
+
+// jsdom does not implement scrolling; the router scrolls to the top on every navigation.
+window.scrollTo = () => {};

@@ -1,29 +1,30 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { serverError } from '../test-helpers';
+import { renderInRouter } from '../test-render';
 import { AuthForm } from './auth-form';
 
-describe('AuthForm', () => {
-  it('submits the email and password', () => {
+describe('AuthForm', async () => {
+  it('submits the email and password', async () => {
     const onSubmit = vi.fn();
-    render(<AuthForm mode="signin" pending={false} error={null} onSubmit={onSubmit} />);
+    await renderInRouter(<AuthForm mode="signin" pending={false} error={null} onSubmit={onSubmit} />);
     fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(onSubmit).toHaveBeenCalledWith({ email: 'ada@example.com', password: 'correct horse' });
   });
 
-  it('shows progress and refuses a second submit while pending', () => {
+  it('shows progress and refuses a second submit while pending', async () => {
     const onSubmit = vi.fn();
-    render(<AuthForm mode="signin" pending error={null} onSubmit={onSubmit} />);
+    await renderInRouter(<AuthForm mode="signin" pending error={null} onSubmit={onSubmit} />);
     const button = screen.getByRole('button', { name: 'Signing in…' });
     expect(button).toHaveProperty('disabled', true);
     fireEvent.submit(button.closest('form')!);
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
-  it("shows the server's message as an alert", () => {
-    render(
+  it("shows the server's message as an alert", async () => {
+    await renderInRouter(
       <AuthForm
         mode="signup"
         pending={false}
@@ -34,12 +35,14 @@ describe('AuthForm', () => {
     expect(screen.getByRole('alert').textContent).toBe('An account with this email already exists');
   });
 
-  it('links sign-up and sign-in to each other', () => {
-    const { unmount } = render(<AuthForm mode="signup" pending={false} error={null} onSubmit={vi.fn()} />);
+  it('links sign-up and sign-in to each other', async () => {
+    const { unmount } = await renderInRouter(
+      <AuthForm mode="signup" pending={false} error={null} onSubmit={vi.fn()} />,
+    );
     expect(screen.getByRole('button', { name: 'Create account' })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/signin');
     unmount();
-    render(<AuthForm mode="signin" pending={false} error={null} onSubmit={vi.fn()} />);
+    await renderInRouter(<AuthForm mode="signin" pending={false} error={null} onSubmit={vi.fn()} />);
     expect(screen.getByRole('link', { name: 'Create an account' }).getAttribute('href')).toBe('/signup');
   });
 });

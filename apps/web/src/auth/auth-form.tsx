@@ -1,6 +1,5 @@
+import { Link } from '@tanstack/react-router';
 import { type FormEvent, useId } from 'react';
-import { withChosenPlan } from '../checkout/chosen-plan';
-import { Link } from '../router';
 import type { RouterInputs } from '../trpc';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
@@ -81,7 +80,10 @@ export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: 
         </Button>
       </form>
       <p>
-        {copy.switchPrompt} <Link to={withChosenPlan(copy.switchLink.to, chosenPlan)}>{copy.switchLink.label}</Link>
+        {copy.switchPrompt}{' '}
+        <Link to={copy.switchLink.to} search={chosenPlan ? { plan: chosenPlan } : {}}>
+          {copy.switchLink.label}
+        </Link>
       </p>
     </div>
   );

@@ -1,6 +1,6 @@
+import { useSearch } from '@tanstack/react-router';
 import { useSignOut } from '../auth/use-sign-out';
 import { isLive } from '../plan-change/subscription-state';
-import { useLocation } from '../router';
 import { trpc } from '../trpc';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
@@ -13,11 +13,8 @@ import { useSubscriptionView } from './use-subscription-view';
 
 export function DashboardPage() {
   useDocumentTitle('Dashboard');
-  const { searchParams } = useLocation();
-  const { view, checkAgain } = useSubscriptionView(
-    searchParams.get('checkout') === 'success',
-    searchParams.get('session_id'),
-  );
+  const search = useSearch({ from: '/dashboard' });
+  const { view, checkAgain } = useSubscriptionView(search.checkout === 'success', search.session_id ?? null);
   const portal = trpc.billing.createPortalSession.useMutation({
     onSuccess: ({ url }) => {
       window.location.href = url;

@@ -50,7 +50,6 @@ function start(path: string, initial: Subscription) {
 
 beforeEach(() => {
   window.localStorage.clear();
-  vi.stubGlobal('scrollTo', vi.fn());
 });
 
 afterEach(() => {

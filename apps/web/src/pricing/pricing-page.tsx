@@ -1,9 +1,9 @@
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { useToken } from '../auth/session';
-import { checkoutReturnUrls, chosenPlanOf, withChosenPlan } from '../checkout/chosen-plan';
+import { checkoutReturnUrls } from '../checkout/chosen-plan';
 import { ChangePlanDialog } from '../plan-change/change-plan-dialog';
 import { describeOutcome, isLive } from '../plan-change/subscription-state';
-import { navigate, useLocation } from '../router';
 import { trpc } from '../trpc';
 import { ErrorMessage } from '../ui/error-message';
 import { useDocumentTitle } from '../ui/use-document-title';
@@ -13,7 +13,8 @@ import { PlanCard, type PlanCardAction } from './plan-card';
 
 export function PricingPage() {
   useDocumentTitle('Pricing');
-  const { searchParams } = useLocation();
+  const search = useSearch({ from: '/pricing' });
+  const navigate = useNavigate();
   const signedIn = useToken() !== null;
   const plans = trpc.billing.plans.useQuery();
   // A subscriber changes plan instead: a second checkout would only be refused.
@@ -31,7 +32,7 @@ export function PricingPage() {
 
   const choose = (plan: Plan) => {
     if (!signedIn) {
-      navigate(withChosenPlan('/signup', plan.priceId));
+      void navigate({ to: '/signup', search: { plan: plan.priceId } });
       return;
     }
     if (live) {
@@ -45,13 +46,13 @@ export function PricingPage() {
   // Back from sign-up or sign-in with the plan chosen before it: continue as if it were chosen now,
   // once, when the plans and the person's subscription are known. The URL drops the plan so that
   // coming back (Back from checkout, a reload) does not start another checkout.
-  const chosenPlan = chosenPlanOf(searchParams);
+  const chosenPlan = search.plan;
   const continued = useRef(false);
   const knowsSubscription = signedIn && (subscription.isSuccess || subscription.isError);
   useEffect(() => {
     if (!chosenPlan || !plans.data || !knowsSubscription || continued.current) return;
     continued.current = true;
-    navigate('/pricing', { replace: true });
+    void navigate({ to: '/pricing', search: {}, replace: true });
     const plan = plans.data.find((offered) => offered.priceId === chosenPlan);
     if (plan && plan.priceId !== live?.priceId) choose(plan);
   });
@@ -67,7 +68,7 @@ export function PricingPage() {
   return (
     <div className="stack">
       <h1>Pricing</h1>
-      {searchParams.get('checkout') === 'cancelled' && (
+      {search.checkout === 'cancelled' && (
         <p className="notice notice-info" role="status">
           Checkout cancelled — you have not been charged.
         </p>
