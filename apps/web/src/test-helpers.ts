@@ -15,7 +15,10 @@ type ErrorCode = keyof typeof HTTP_STATUS;
 // Typed against the API, so fixtures break with the schema instead of drifting from it.
 export const proMonthly: Plan = {
   priceId: 'price_1ABC123XYZ',
+  productId: 'prod_pro',
   productName: 'Pro',
+  productDescription: 'For teams that bill customers every day.',
+  features: ['Unlimited projects', 'Priority support'],
   unitAmount: 2900,
   currency: 'usd',
   interval: 'month',
@@ -37,7 +40,10 @@ export const upgradePreview = {
 export const starterMonthly: Plan = {
   ...proMonthly,
   priceId: 'price_starter_monthly',
+  productId: 'prod_starter',
   productName: 'Starter',
+  productDescription: null,
+  features: [],
   unitAmount: 900,
 };
 

@@ -2,7 +2,8 @@ import { INTERVALS, type Interval, isInterval } from './objects/price';
 
 /** One product and its prices, as accepted by the `catalog` option and the CLI's `--catalog` JSON file. */
 export interface CatalogEntry {
-  product: { id: string; name: string; description?: string };
+  /** `marketing_features` are the features' names, as the pricing page lists them. */
+  product: { id: string; name: string; description?: string; marketing_features?: string[] };
   prices: CatalogPrice[];
 }
 
@@ -18,7 +19,12 @@ export interface CatalogPrice {
 /** The catalog the product's own code and tests refer to by id; change it only together with them. */
 export const DEFAULT_CATALOG: CatalogEntry[] = [
   {
-    product: { id: 'prod_pro', name: 'Pro' },
+    product: {
+      id: 'prod_pro',
+      name: 'Pro',
+      description: 'For teams that bill customers every day.',
+      marketing_features: ['Unlimited projects', 'Priority support', 'Usage reports'],
+    },
     prices: [
       {
         id: 'price_1ABC123XYZ',
@@ -37,7 +43,12 @@ export const DEFAULT_CATALOG: CatalogEntry[] = [
     ],
   },
   {
-    product: { id: 'prod_starter', name: 'Starter' },
+    product: {
+      id: 'prod_starter',
+      name: 'Starter',
+      description: 'Everything you need to start charging.',
+      marketing_features: ['Up to 3 projects', 'Email support'],
+    },
     prices: [
       {
         id: 'price_starter_monthly',
@@ -69,11 +80,22 @@ export function parseCatalog(json: unknown): CatalogEntry[] {
     if (!isObject(entry) || !isObject(entry.product) || !Array.isArray(entry.prices)) {
       throw new Error(`${where} must look like { "product": { "id", "name" }, "prices": [...] }.`);
     }
-    const { id, name, description } = entry.product;
+    const { id, name, description, marketing_features } = entry.product;
     if (typeof id !== 'string' || typeof name !== 'string')
       throw new Error(`${where}.product needs a string id and name.`);
+    if (
+      marketing_features !== undefined &&
+      !(Array.isArray(marketing_features) && marketing_features.every((feature) => typeof feature === 'string'))
+    ) {
+      throw new Error(`${where}.product.marketing_features must be an array of feature names.`);
+    }
     return {
-      product: { id, name, ...(typeof description === 'string' ? { description } : {}) },
+      product: {
+        id,
+        name,
+        ...(typeof description === 'string' ? { description } : {}),
+        ...(marketing_features ? { marketing_features } : {}),
+      },
       prices: entry.prices.map((price: unknown, priceIndex) =>
         parseCatalogPrice(price, `${where}.prices[${priceIndex}]`),
       ),

@@ -145,6 +145,7 @@ export class Store {
           id: entry.product.id,
           name: entry.product.name,
           description: entry.product.description ?? null,
+          marketing_features: (entry.product.marketing_features ?? []).map((name) => ({ name })),
           created: now,
         }),
       );

@@ -14,6 +14,9 @@ export interface PriceInfo {
   intervalCount: number;
   productId: string;
   productName: string;
+  productDescription: string | null;
+  /** The product's `marketing_features` names, in Stripe's order. */
+  productFeatures: string[];
 }
 
 /** Stripe price ids look like `price_1ABC123XYZ`; anything else is refused without asking Stripe. */
@@ -40,6 +43,8 @@ function toPriceInfo(price: Stripe.Price): PriceInfo {
     intervalCount: price.recurring?.interval_count ?? 1,
     productId: idOf(price.product),
     productName: product?.name ?? '',
+    productDescription: product?.description ?? null,
+    productFeatures: (product?.marketing_features ?? []).flatMap((feature) => (feature.name ? [feature.name] : [])),
   };
 }
 

@@ -6,6 +6,7 @@ export interface ProductInput {
   id?: string;
   name: string;
   description?: string | null;
+  marketing_features?: { name: string }[];
   active?: boolean;
   metadata?: Metadata;
   created: number;
@@ -21,7 +22,7 @@ export function buildProduct(input: ProductInput): Product {
     description: input.description ?? null,
     images: [],
     livemode: false,
-    marketing_features: [],
+    marketing_features: input.marketing_features ?? [],
     metadata: input.metadata ?? {},
     name: input.name,
     package_dimensions: null,

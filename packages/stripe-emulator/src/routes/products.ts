@@ -5,7 +5,16 @@ import { changedAttributes } from '../events';
 import { expand } from '../expand';
 import { paginate } from '../list';
 import { buildProduct } from '../objects/product';
-import { mergeMetadata, metadataParam, optionalBoolean, optionalString, requiredString, stringList } from '../params';
+import {
+  mergeMetadata,
+  metadataParam,
+  objectList,
+  optionalBoolean,
+  optionalString,
+  type Params,
+  requiredString,
+  stringList,
+} from '../params';
 import { requireObject } from './lookup';
 
 export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
@@ -20,7 +29,15 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     const active = optionalBoolean(params, 'active') ?? true;
     const metadata = metadataParam(params) ?? {};
     const product = store.products.insert(
-      buildProduct({ ...(id ? { id } : {}), name, description, active, metadata, created: ctx.clock.now() }),
+      buildProduct({
+        ...(id ? { id } : {}),
+        name,
+        description,
+        active,
+        metadata,
+        marketing_features: marketingFeatures(params),
+        created: ctx.clock.now(),
+      }),
     );
     ctx.events.emit('product.created', product, origin);
     return expand(ctx, product, paths);
@@ -41,6 +58,8 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     if (name) product.name = name;
     if (description !== undefined) product.description = description === '' ? null : description;
     if (active !== undefined) product.active = active;
+    // Stripe replaces the whole list; `marketing_features=` empties it.
+    if (params.marketing_features !== undefined) product.marketing_features = marketingFeatures(params);
     product.metadata = metadata;
 
     const previous = changedAttributes(before, product);
@@ -62,4 +81,11 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
       );
     return expand(ctx, paginate(products, params, '/v1/products'), paths);
   });
+}
+
+/** `marketing_features[i][name]`: each feature needs its name (Stripe's ProductCreateParams.MarketingFeature). */
+function marketingFeatures(params: Params): { name: string }[] {
+  return objectList(params, 'marketing_features').map((feature, index) => ({
+    name: requiredString(feature, 'name', `marketing_features[${index}][name]`),
+  }));
 }
