@@ -227,6 +227,7 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
   it('(h) keeps the plan chosen while signed out through sign-up and goes straight to its checkout', async () => {
     const page = await openApp('h');
     await page.goto(appUrl('/pricing'));
+    await page.getByRole('switch', { name: 'Bill yearly' }).click();
     const yearly = page.locator('article').filter({ hasText: 'Pro' }).filter({ hasText: 'per year' });
     await yearly.getByRole('button', { name: /^Subscribe/ }).click();
     await page.waitForURL(appUrl('/signup?plan=price_pro_yearly'));

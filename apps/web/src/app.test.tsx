@@ -1,7 +1,14 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './app';
-import { activeSubscription, type FakeResult, fakeTrpcServer, proMonthly, proYearly } from './test-helpers';
+import {
+  activeSubscription,
+  type FakeResult,
+  fakeTrpcServer,
+  proMonthly,
+  proYearly,
+  starterMonthly,
+} from './test-helpers';
 
 const session = {
   token: 'token_abc',
@@ -31,6 +38,26 @@ describe('App', () => {
     start('/pricing?checkout=cancelled', { 'billing.plans': () => ({ data: [proMonthly] }) });
     expect((await screen.findByRole('status')).textContent).toContain('Checkout cancelled');
     expect(await screen.findByRole('button', { name: 'Subscribe to Pro monthly' })).toBeTruthy();
+  });
+
+  it('shows each product once, monthly until switched to yearly, with the yearly saving', async () => {
+    start('/pricing', { 'billing.plans': () => ({ data: [starterMonthly, proMonthly, proYearly] }) });
+    await screen.findByRole('article', { name: 'Pro $29.00 per month' });
+    expect(screen.getAllByRole('heading', { level: 2 }).map((heading) => heading.textContent)).toEqual([
+      'Starter',
+      'Pro',
+    ]);
+    const yearly = screen.getByRole('switch', { name: 'Bill yearly' });
+    expect(yearly.getAttribute('aria-checked')).toBe('false');
+    expect(screen.getByText('Save up to 17%')).toBeTruthy();
+
+    fireEvent.click(yearly);
+    expect(yearly.getAttribute('aria-checked')).toBe('true');
+    const pro = screen.getByRole('article', { name: 'Pro $290.00 per year' });
+    expect(within(pro).getByText('Save 17%')).toBeTruthy();
+    // Starter is sold monthly only: it stays as it is.
+    expect(screen.getByRole('article', { name: 'Starter $9.00 per month' })).toBeTruthy();
+    expect(screen.getAllByRole('article')).toHaveLength(2);
   });
 
   it('signs in, remembers the session and goes to the plans', async () => {
@@ -143,6 +170,7 @@ describe('App', () => {
       'billing.subscription': () => ({ data: null }),
       'billing.createCheckout': createCheckout,
     });
+    fireEvent.click(await screen.findByRole('switch', { name: 'Bill yearly' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Subscribe to Pro yearly' }));
     await screen.findByRole('heading', { name: 'Create your account', level: 1 });
     expect(window.location.pathname + window.location.search).toBe('/signup?plan=price_pro_yearly');

@@ -6,10 +6,13 @@ import { ChangePlanDialog } from '../plan-change/change-plan-dialog';
 import { describeOutcome, isLive } from '../plan-change/subscription-state';
 import { trpc } from '../trpc';
 import { ErrorMessage } from '../ui/error-message';
+import { StatusMessage } from '../ui/status-message';
 import { useDocumentTitle } from '../ui/use-document-title';
 import { useOnPageRestore } from '../ui/use-on-page-restore';
+import { CadenceSwitch } from './cadence-switch';
 import type { Plan } from './format-price';
 import { PlanCard, type PlanCardAction } from './plan-card';
+import { type Cadence, groupByProduct, hasBothCadences, planFor, yearlySaving } from './product-offers';
 
 export function PricingPage() {
   useDocumentTitle('Pricing');
@@ -22,6 +25,7 @@ export function PricingPage() {
   const live = signedIn && isLive(subscription.data) ? subscription.data : undefined;
   const [changingTo, setChangingTo] = useState<string>();
   const [outcome, setOutcome] = useState<string>();
+  const [chosenCadence, setChosenCadence] = useState<Cadence>();
   const checkout = trpc.billing.createCheckout.useMutation({
     onSuccess: ({ url }) => {
       window.location.href = url;
@@ -62,39 +66,52 @@ export function PricingPage() {
     return plan.priceId === live.priceId ? 'current' : 'change';
   };
 
+  const offers = groupByProduct(plans.data ?? []);
+  const switchable = offers.filter(hasBothCadences);
+  const savings = switchable.map(yearlySaving).filter((saving) => saving !== null);
+  // Until the person flips the switch, a yearly subscriber sees yearly prices, their own among them.
+  const livePlanInterval = plans.data?.find((plan) => plan.priceId === live?.priceId)?.interval;
+  const cadence = chosenCadence ?? (livePlanInterval === 'year' ? 'year' : 'month');
+
   // A successful mutation is still "redirecting" until the browser leaves the page.
   const redirectingTo = checkout.isPending || checkout.isSuccess ? checkout.variables?.priceId : undefined;
+  // One status at a time: news about what the person just did outranks loading.
+  const status =
+    outcome ??
+    (search.checkout === 'cancelled' ? 'Checkout cancelled — you have not been charged.' : undefined) ??
+    (plans.isPending ? 'Loading plans…' : undefined);
 
   return (
     <div className="stack">
       <h1>Pricing</h1>
-      {search.checkout === 'cancelled' && (
-        <p className="notice notice-info" role="status">
-          Checkout cancelled — you have not been charged.
-        </p>
-      )}
-      {outcome && (
-        <p className="notice notice-info" role="status">
-          {outcome}
-        </p>
-      )}
+      <StatusMessage message={status} kind={status === 'Loading plans…' ? 'progress' : 'notice'} />
       {checkout.isError && <ErrorMessage error={checkout.error} />}
-      {plans.isPending && <p role="status">Loading plans…</p>}
       {plans.isError && <ErrorMessage error={plans.error} />}
       {plans.data?.length === 0 && <p>No plans are on offer yet.</p>}
-      {plans.data && plans.data.length > 0 && (
+      {switchable.length > 0 && (
+        <CadenceSwitch
+          cadence={cadence}
+          onChange={setChosenCadence}
+          saving={savings.length > 0 ? Math.max(...savings) : null}
+        />
+      )}
+      {offers.length > 0 && (
         <ul className="plan-grid">
-          {plans.data.map((plan) => (
-            <li key={plan.priceId}>
-              <PlanCard
-                plan={plan}
-                action={actionFor(plan)}
-                onChoose={choose}
-                redirecting={redirectingTo === plan.priceId}
-                disabled={redirectingTo !== undefined}
-              />
-            </li>
-          ))}
+          {offers.map((offer) => {
+            const plan = planFor(offer, cadence);
+            return (
+              <li key={offer.productId}>
+                <PlanCard
+                  plan={plan}
+                  action={actionFor(plan)}
+                  onChoose={choose}
+                  redirecting={redirectingTo === plan.priceId}
+                  disabled={redirectingTo !== undefined}
+                  yearlySaving={yearlySaving(offer)}
+                />
+              </li>
+            );
+          })}
         </ul>
       )}
       {live && (
