@@ -162,7 +162,9 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
     const page = await openApp('c');
     const email = await signUp(page);
     await page.goto(appUrl('/dashboard'));
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // The account menu, in the header of every page.
+    await page.getByRole('button', { name: `Account menu: ${email}` }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.waitForURL(appUrl('/signin'));
 
     await fillCredentials(page, email, 'not the password');
@@ -279,7 +281,7 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
       const changePlan = page.getByRole('button', { name: 'Change plan' });
       const dialog = page.getByRole('dialog', { name: 'Change plan' });
 
-      // The platform dialog: Esc closes it and focus goes back to the button that opened it.
+      // The dialog: Esc closes it and focus goes back to the button that opened it.
       await changePlan.click();
       await dialog.waitFor();
       await page.keyboard.press('Escape');

@@ -189,6 +189,37 @@ describe('App', () => {
     expect(window.location.search).toBe('');
   });
 
+  it('has an account menu with the email, the dashboard and signing out', async () => {
+    const signOut = vi.fn((): FakeResult => ({ data: null }));
+    start(
+      '/pricing',
+      {
+        'auth.me': () => ({ data: session.user }),
+        'auth.signOut': signOut,
+        'billing.plans': () => ({ data: [proMonthly] }),
+        'billing.subscription': () => ({ data: null }),
+      },
+      'token_abc',
+    );
+    const trigger = await screen.findByRole('button', { name: 'Account menu: ada@example.com' });
+    fireEvent.keyDown(trigger, { key: 'Enter' });
+    const menu = await screen.findByRole('menu');
+    expect(within(menu).getByText('ada@example.com')).toBeTruthy();
+    expect(within(menu).getByRole('menuitem', { name: 'Dashboard' }).getAttribute('href')).toBe('/dashboard');
+
+    fireEvent.click(within(menu).getByRole('menuitem', { name: 'Sign out' }));
+    await screen.findByRole('heading', { name: 'Sign in', level: 1 });
+    expect(signOut).toHaveBeenCalledTimes(1);
+    expect(window.localStorage.getItem('subkit.token')).toBeNull();
+    expect(screen.queryByRole('button', { name: /Account menu/ })).toBeNull();
+  });
+
+  it('shows the not-found page, titled, for an unknown address', async () => {
+    start('/no-such-page', {});
+    await screen.findByRole('heading', { name: 'Page not found', level: 1 });
+    await waitFor(() => expect(document.title).toBe('Page not found · Subkit'));
+  });
+
   it('forgets an expired session and asks to sign in again', async () => {
     const expired = (): FakeResult => ({ error: 'UNAUTHORIZED', message: 'Your session has expired' });
     start('/dashboard', { 'auth.me': expired, 'billing.subscription': expired }, 'token_stale');

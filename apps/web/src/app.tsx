@@ -15,7 +15,7 @@ function createClients(history?: RouterHistory) {
       if (!onAuthPage) void router?.navigate({ to: '/signin', replace: true });
     },
   });
-  router = createAppRouter(queryClient, history);
+  router = createAppRouter(history);
   return { queryClient, router, trpcClient: createTrpcClient() };
 }
 

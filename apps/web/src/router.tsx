@@ -1,6 +1,5 @@
-import type { QueryClient } from '@tanstack/react-query';
 import {
-  createRootRouteWithContext,
+  createRootRoute,
   createRoute,
   createRouter,
   lazyRouteComponent,
@@ -17,7 +16,7 @@ import { PageFailed } from './ui/error-boundary';
  * The app's pages as one typed route tree: links, redirects and search params are checked against it
  * at compile time. Pages load on demand, so the first visit downloads only the shell and its page.
  */
-const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
+const rootRoute = createRootRoute({
   component: Layout,
   notFoundComponent: NotFoundPage,
 });
@@ -76,10 +75,9 @@ const dashboardRoute = createRoute({
 
 const routeTree = rootRoute.addChildren([startRoute, signInRoute, signUpRoute, pricingRoute, dashboardRoute]);
 
-export function createAppRouter(queryClient: QueryClient, history?: RouterHistory) {
+export function createAppRouter(history?: RouterHistory) {
   return createRouter({
     routeTree,
-    context: { queryClient },
     ...(history && { history }),
     // Hovering or focusing a link starts loading its page.
     defaultPreload: 'intent',

@@ -1,6 +1,10 @@
 import { Link } from '@tanstack/react-router';
+import { lazy, Suspense } from 'react';
 import { useToken } from './auth/session';
 import { trpc } from './trpc';
+
+// Only signed-in people need the menu: its code loads when they are.
+const AccountMenu = lazy(() => import('./account-menu').then(({ AccountMenu }) => ({ default: AccountMenu })));
 
 /** The router marks the link to the current page with `aria-current="page"`. */
 function NavLink({ to, children }: { to: '/pricing' | '/dashboard' | '/signin' | '/signup'; children: string }) {
@@ -42,11 +46,12 @@ export function SiteHeader() {
             )}
           </ul>
         </nav>
-        {signedIn && me.data && (
-          <p className="signed-in-as">
-            <span className="visually-hidden">Signed in as </span>
-            {me.data.email}
-          </p>
+        {signedIn && (
+          <div className="account">
+            <Suspense fallback={<span className="account-email">{me.data?.email}</span>}>
+              <AccountMenu email={me.data?.email} />
+            </Suspense>
+          </div>
         )}
       </div>
     </header>

@@ -1,5 +1,4 @@
 import { useSearch } from '@tanstack/react-router';
-import { useSignOut } from '../auth/use-sign-out';
 import { isLive } from '../plan-change/subscription-state';
 import { trpc } from '../trpc';
 import { Button } from '../ui/button';
@@ -21,7 +20,6 @@ export function DashboardPage() {
     },
   });
   useOnPageRestore(portal.reset);
-  const signOut = useSignOut();
   // Names the plan a pending change moves to, and lists the plans to change to.
   const plans = trpc.billing.plans.useQuery();
   const subscription = view.kind === 'subscribed' ? view.subscription : null;
@@ -42,8 +40,8 @@ export function DashboardPage() {
         </section>
       )}
       {portal.isError && <ErrorMessage error={portal.error} />}
-      <div className="actions">
-        {view.kind === 'subscribed' && (
+      {view.kind === 'subscribed' && (
+        <div className="actions">
           <Button
             pending={portal.isPending || portal.isSuccess}
             pendingLabel="Redirecting…"
@@ -51,11 +49,8 @@ export function DashboardPage() {
           >
             Manage billing
           </Button>
-        )}
-        <Button variant="secondary" pending={signOut.isPending} pendingLabel="Signing out…" onClick={signOut.signOut}>
-          Sign out
-        </Button>
-      </div>
+        </div>
+      )}
     </div>
   );
 }
