@@ -63,13 +63,15 @@ export const activeSubscription: Subscription = {
   metadata: {},
 };
 
-function errorEnvelope(code: ErrorCode, message: string) {
-  return { error: { message, code: -32000, data: { code, httpStatus: HTTP_STATUS[code] } } };
+type Issue = { path: string; message: string };
+
+function errorEnvelope(code: ErrorCode, message: string, issues: Issue[] | null = null) {
+  return { error: { message, code: -32000, data: { code, httpStatus: HTTP_STATUS[code], issues } } };
 }
 
 /** An error as the tRPC client builds it from one of the server's error responses. */
-export function serverError(code: ErrorCode, message: string): Error {
-  return TRPCClientError.from(errorEnvelope(code, message));
+export function serverError(code: ErrorCode, message: string, issues: Issue[] | null = null): Error {
+  return TRPCClientError.from(errorEnvelope(code, message, issues));
 }
 
 export type FakeResult = { data: unknown } | { error: ErrorCode; message: string };
