@@ -8,7 +8,8 @@ import { build } from 'vite';
 
 const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_ROOT = fileURLToPath(new URL('../../server', import.meta.url));
-const BOOT_TIMEOUT_MS = 30_000;
+// tsx compiles the server on start: on a 2-core machine shared with other builds that can take a minute.
+const BOOT_TIMEOUT_MS = 90_000;
 const KEEP_OUTPUT_CHARS = 20_000;
 
 // Everything a run writes (build, database, browser profile) lives under one directory, removed at the end.

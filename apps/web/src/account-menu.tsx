@@ -9,7 +9,9 @@ import { useSignOut } from './auth/use-sign-out';
 export function AccountMenu({ email }: { email: string | undefined }) {
   const { signOut, isPending } = useSignOut();
   return (
-    <DropdownMenu.Root>
+    // Not modal: a menu leaves the page readable (a modal one hides the whole app with aria-hidden,
+    // focusable links and all, which axe rightly flags as aria-hidden-focus).
+    <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger className="account-trigger">
         <span className="visually-hidden">Account menu: </span>
         <span className="account-email">{email ?? 'Account'}</span>

@@ -1,5 +1,5 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
 
 interface DialogProps {
   open: boolean;
@@ -15,12 +15,25 @@ interface DialogProps {
  * open, so each opening starts fresh.
  */
 export function Dialog({ open, title, onClose, children }: DialogProps) {
+  // Radix returns focus to a <Dialog.Trigger>; ours open from any button (a plan card, an action),
+  // so the dialog remembers whatever had focus when it opened and gives focus back to it.
+  const opener = useRef<HTMLElement | null>(null);
   return (
     <RadixDialog.Root open={open} onOpenChange={(isOpen) => !isOpen && onClose()}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
         {/* The content describes itself (prices, consequences); no single sentence sums it up. */}
-        <RadixDialog.Content className="dialog stack" aria-describedby={undefined}>
+        <RadixDialog.Content
+          className="dialog stack"
+          aria-describedby={undefined}
+          onOpenAutoFocus={() => {
+            opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+          }}
+          onCloseAutoFocus={(event) => {
+            event.preventDefault();
+            opener.current?.focus();
+          }}
+        >
           <RadixDialog.Title>{title}</RadixDialog.Title>
           {children}
         </RadixDialog.Content>
