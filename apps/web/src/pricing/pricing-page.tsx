@@ -1,8 +1,7 @@
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useToken } from '../auth/session';
 import { checkoutReturnUrls } from '../checkout/chosen-plan';
-import { ChangePlanDialog } from '../plan-change/change-plan-dialog';
 import { describeOutcome, isLive } from '../plan-change/subscription-state';
 import { trpc } from '../trpc';
 import { ErrorMessage } from '../ui/error-message';
@@ -13,6 +12,11 @@ import { CadenceSwitch } from './cadence-switch';
 import type { Plan } from './format-price';
 import { PlanCard, type PlanCardAction } from './plan-card';
 import { type Cadence, groupByProduct, hasBothCadences, planFor, yearlySaving } from './product-offers';
+
+// Only subscribers change plan here: visitors never download the dialog.
+const ChangePlanDialog = lazy(() =>
+  import('../plan-change/change-plan-dialog').then(({ ChangePlanDialog }) => ({ default: ChangePlanDialog })),
+);
 
 export function PricingPage() {
   useDocumentTitle('Pricing');
@@ -115,13 +119,15 @@ export function PricingPage() {
         </ul>
       )}
       {live && (
-        <ChangePlanDialog
-          open={changingTo !== undefined}
-          subscription={live}
-          initialPriceId={changingTo}
-          onClose={() => setChangingTo(undefined)}
-          onChanged={(updated) => setOutcome(describeOutcome(updated, plans.data))}
-        />
+        <Suspense>
+          <ChangePlanDialog
+            open={changingTo !== undefined}
+            subscription={live}
+            initialPriceId={changingTo}
+            onClose={() => setChangingTo(undefined)}
+            onChanged={(updated) => setOutcome(describeOutcome(updated, plans.data))}
+          />
+        </Suspense>
       )}
     </div>
   );
