@@ -40,6 +40,28 @@ describe('App', () => {
     expect(await screen.findByRole('button', { name: 'Subscribe to Pro monthly' })).toBeTruthy();
   });
 
+  it('has one status region while the plans load: the notice, not both', async () => {
+    window.history.replaceState(null, '', '/pricing?checkout=cancelled');
+    const server = fakeTrpcServer({ 'billing.plans': () => ({ data: [proMonthly] }) });
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    // The server holds its answer until the test has looked at the loading page.
+    vi.stubGlobal('fetch', async (...args: Parameters<typeof server>) => {
+      await answered;
+      return server(...args);
+    });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Pricing', level: 1 });
+    expect(screen.getAllByRole('status').map((status) => status.textContent)).toEqual([
+      'Checkout cancelled — you have not been charged.',
+    ]);
+    answer();
+    await screen.findByRole('article', { name: 'Pro $29.00 per month' });
+    expect(screen.getAllByRole('status')).toHaveLength(1);
+  });
+
   it('shows each product once, monthly until switched to yearly, with the yearly saving', async () => {
     start('/pricing', { 'billing.plans': () => ({ data: [starterMonthly, proMonthly, proYearly] }) });
     await screen.findByRole('article', { name: 'Pro $29.00 per month' });
