@@ -358,7 +358,10 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
     expect((first.body as { data: unknown }).data).toEqual([
       {
         priceId: 'price_starter_monthly',
+        productId: 'prod_starter',
         productName: 'Starter',
+        productDescription: 'Everything you need to start charging.',
+        features: ['Up to 3 projects', 'Email support'],
         unitAmount: 900,
         currency: 'usd',
         interval: 'month',
@@ -366,7 +369,10 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
       },
       {
         priceId: 'price_1ABC123XYZ',
+        productId: 'prod_pro',
         productName: 'Pro',
+        productDescription: 'For teams that bill customers every day.',
+        features: ['Unlimited projects', 'Report export', 'Priority support'],
         unitAmount: 2900,
         currency: 'usd',
         interval: 'month',
@@ -374,7 +380,10 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
       },
       {
         priceId: 'price_pro_yearly',
+        productId: 'prod_pro',
         productName: 'Pro',
+        productDescription: 'For teams that bill customers every day.',
+        features: ['Unlimited projects', 'Report export', 'Priority support'],
         unitAmount: 29000,
         currency: 'usd',
         interval: 'year',

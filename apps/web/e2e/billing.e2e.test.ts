@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type * as Axe from 'axe-core';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -36,6 +38,10 @@ const RETURNED_FROM_CHECKOUT = /\/dashboard\?checkout=success&session_id=cs_test
  * webhook of the run (scenario (i) waits for them to drain).
  */
 const HELD_BACK_WEBHOOK_MS = 30_000;
+/** axe-core's browser build, run inside each page audited. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** Desktop and phone: every audited page is screenshot at both, and must not scroll sideways on a phone. */
+const WIDTHS = [1280, 375] as const;
 /** "Within a few seconds" of the return, with room for a busy machine. */
 const SYNCED_WITHIN_MS = 10_000;
 
@@ -166,7 +172,9 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
     const page = await openApp('c');
     const email = await signUp(page);
     await page.goto(appUrl('/dashboard'));
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // The account menu, in the header of every page.
+    await page.getByRole('button', { name: `Account menu: ${email}` }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.waitForURL(appUrl('/signin'));
 
     await fillCredentials(page, email, 'not the password');
@@ -232,6 +240,7 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
   it('(h) keeps the plan chosen while signed out through sign-up and goes straight to its checkout', async () => {
     const page = await openApp('h');
     await page.goto(appUrl('/pricing'));
+    await page.getByRole('switch', { name: 'Bill yearly' }).click();
     const yearly = page.locator('article').filter({ hasText: 'Pro' }).filter({ hasText: 'per year' });
     await yearly.getByRole('button', { name: /^Subscribe/ }).click();
     await page.waitForURL(appUrl('/signup?plan=price_pro_yearly'));
@@ -275,6 +284,98 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
     await page.close();
   });
 
+  /**
+   * Runs axe-core on the page as it is now and fails on serious or critical violations; checks there
+   * is at most one status region, and that a phone's width needs no sideways scrolling; screenshots
+   * it at desktop and phone width (test-artifacts/audit-<name>-<width>.png).
+   */
+  async function audit(page: Page, name: string): Promise<void> {
+    // Evaluated through the DevTools protocol, so the server's Content-Security-Policy does not apply.
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+    const violations = await page.evaluate(async () => {
+      const { axe } = window as unknown as { axe: typeof Axe };
+      const results = await axe.run(document, { resultTypes: ['violations'] });
+      return results.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map(({ id, impact, help, nodes }) => ({
+          id,
+          impact,
+          help,
+          nodes: nodes.map((node) => node.target.join(' ')),
+        }));
+    });
+    expect(violations, `axe on ${name}`).toEqual([]);
+    expect(await page.getByRole('status').count(), `status regions on ${name}`).toBeLessThanOrEqual(1);
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 800 });
+      if (width < 400) {
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(scrollWidth, `width of ${name} on a phone`).toBeLessThanOrEqual(width);
+      }
+      await screenshot(page, `audit-${name}-${width}`);
+    }
+    await page.setViewportSize({ width: WIDTHS[0], height: 800 });
+  }
+
+  it('(j) every page and dialog passes axe, with one status region, at desktop and phone width', async () => {
+    const page = await openApp('i');
+    await page.goto(appUrl('/pricing'));
+    await page.locator('article').filter({ hasText: '$29.00' }).waitFor();
+    await audit(page, 'pricing');
+
+    await page.goto(appUrl('/signin'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('email must be a valid email address').waitFor();
+    await audit(page, 'signin-field-errors');
+
+    await page.goto(appUrl('/no-such-page'));
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    expect(await page.title()).toBe('Page not found · Subkit');
+    await audit(page, 'not-found');
+
+    await page.goto(appUrl('/signup'));
+    await fillCredentials(page, `e2e-${randomUUID()}@example.com`, 'password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    // Too common: only the server knows, and says so under the field.
+    await page.getByText('password is too common', { exact: false }).waitFor();
+    await audit(page, 'signup-server-field-error');
+
+    const email = await signUp(page);
+    const menuButton = page.getByRole('button', { name: `Account menu: ${email}` });
+    await menuButton.click();
+    await page.getByRole('menuitem', { name: 'Dashboard' }).waitFor();
+    await audit(page, 'account-menu');
+    await page.getByRole('menuitem', { name: 'Dashboard' }).click();
+    await page.waitForURL(appUrl('/dashboard'));
+    await page.getByText("You don't have a subscription yet.", { exact: false }).waitFor();
+    await audit(page, 'dashboard-no-subscription');
+
+    await page.goto(appUrl('/pricing'));
+    await page.getByRole('switch', { name: 'Bill yearly' }).click();
+    await page.getByText('Save 17%').waitFor();
+    await audit(page, 'pricing-yearly-signed-in');
+    await page.getByRole('switch', { name: 'Bill yearly' }).click();
+    await subscribeToProMonthly(page);
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.waitForURL(RETURNED_FROM_CHECKOUT);
+    await page.getByRole('main').getByText('active', { exact: true }).waitFor();
+    await page.getByRole('table').waitFor();
+    await audit(page, 'dashboard-subscribed');
+
+    await page.getByRole('button', { name: 'Change plan' }).click();
+    const changeDialog = page.getByRole('dialog', { name: 'Change plan' });
+    await changeDialog.getByRole('radio', { name: /Pro yearly/ }).check();
+    await changeDialog.getByText(/^You'll be charged \S+ now\.$/).waitFor();
+    await audit(page, 'change-plan-dialog');
+    await page.keyboard.press('Escape');
+    await changeDialog.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'Cancel subscription' }).click();
+    await page.getByRole('dialog', { name: 'Cancel your subscription?' }).waitFor();
+    await audit(page, 'cancel-dialog');
+    await page.close();
+  });
+
   describe('plan changes', () => {
     let stripe: Stripe;
     beforeAll(() => {
@@ -310,12 +411,13 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
       const changePlan = page.getByRole('button', { name: 'Change plan' });
       const dialog = page.getByRole('dialog', { name: 'Change plan' });
 
-      // The platform dialog: Esc closes it and focus goes back to the button that opened it.
+      // The dialog: Esc closes it and focus goes back to the button that opened it.
       await changePlan.click();
       await dialog.waitFor();
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'hidden' });
-      expect(await changePlan.evaluate((button) => button === document.activeElement)).toBe(true);
+      // Radix hands focus back just after the dialog unmounts.
+      await expect.poll(() => changePlan.evaluate((button) => button === document.activeElement)).toBe(true);
 
       await changePlan.click();
       await dialog.getByRole('radio', { name: /Pro yearly/ }).check();
@@ -442,7 +544,7 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
     }
 
     // Last: it moves the shared emulator's clock a month ahead, past what a new checkout accepts.
-    it('(i) shows a failed renewal with a way to update the card, and clears once Stripe retries', async () => {
+    it('(k) shows a failed renewal with a way to update the card, and clears once Stripe retries', async () => {
       const page = await subscriber('i');
       const features = page.getByRole('list', { name: 'Your plan includes:' });
       await features.getByText('Report export').waitFor();

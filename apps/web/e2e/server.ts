@@ -8,7 +8,7 @@ import { build } from 'vite';
 
 const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_ROOT = fileURLToPath(new URL('../../server', import.meta.url));
-// A busy 2-core machine (every package's tests at once) was seen to take 42 s to boot the server.
+// tsx compiles the server on start: on a 2-core machine shared with other builds that can take a minute.
 const BOOT_TIMEOUT_MS = 90_000;
 const KEEP_OUTPUT_CHARS = 20_000;
 

@@ -1,7 +1,14 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './app';
-import { activeSubscription, type FakeResult, fakeTrpcServer, proMonthly, proYearly } from './test-helpers';
+import {
+  activeSubscription,
+  type FakeResult,
+  fakeTrpcServer,
+  proMonthly,
+  proYearly,
+  starterMonthly,
+} from './test-helpers';
 
 const session = {
   token: 'token_abc',
@@ -20,8 +27,6 @@ function start(url: string, handlers: Parameters<typeof fakeTrpcServer>[0], toke
 
 beforeEach(() => {
   window.localStorage.clear();
-  // jsdom does not implement scrolling; the app scrolls to the top on every navigation.
-  vi.stubGlobal('scrollTo', vi.fn());
 });
 
 afterEach(() => {
@@ -35,13 +40,55 @@ describe('App', () => {
     expect(await screen.findByRole('button', { name: 'Subscribe to Pro monthly' })).toBeTruthy();
   });
 
+  it('has one status region while the plans load: the notice, not both', async () => {
+    window.history.replaceState(null, '', '/pricing?checkout=cancelled');
+    const server = fakeTrpcServer({ 'billing.plans': () => ({ data: [proMonthly] }) });
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    // The server holds its answer until the test has looked at the loading page.
+    vi.stubGlobal('fetch', async (...args: Parameters<typeof server>) => {
+      await answered;
+      return server(...args);
+    });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Pricing', level: 1 });
+    expect(screen.getAllByRole('status').map((status) => status.textContent)).toEqual([
+      'Checkout cancelled — you have not been charged.',
+    ]);
+    answer();
+    await screen.findByRole('article', { name: 'Pro $29.00 per month' });
+    expect(screen.getAllByRole('status')).toHaveLength(1);
+  });
+
+  it('shows each product once, monthly until switched to yearly, with the yearly saving', async () => {
+    start('/pricing', { 'billing.plans': () => ({ data: [starterMonthly, proMonthly, proYearly] }) });
+    await screen.findByRole('article', { name: 'Pro $29.00 per month' });
+    expect(screen.getAllByRole('heading', { level: 2 }).map((heading) => heading.textContent)).toEqual([
+      'Starter',
+      'Pro',
+    ]);
+    const yearly = screen.getByRole('switch', { name: 'Bill yearly' });
+    expect(yearly.getAttribute('aria-checked')).toBe('false');
+    expect(screen.getByText('Save up to 17%')).toBeTruthy();
+
+    fireEvent.click(yearly);
+    expect(yearly.getAttribute('aria-checked')).toBe('true');
+    const pro = screen.getByRole('article', { name: 'Pro $290.00 per year' });
+    expect(within(pro).getByText('Save 17%')).toBeTruthy();
+    // Starter is sold monthly only: it stays as it is.
+    expect(screen.getByRole('article', { name: 'Starter $9.00 per month' })).toBeTruthy();
+    expect(screen.getAllByRole('article')).toHaveLength(2);
+  });
+
   it('signs in, remembers the session and goes to the plans', async () => {
     const server = start('/signin', {
       'auth.signIn': () => ({ data: session }),
       'billing.subscription': () => ({ data: null }),
       'billing.plans': () => ({ data: [proMonthly] }),
     });
-    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(await screen.findByLabelText('Email'), { target: { value: 'ada@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
 
@@ -55,7 +102,7 @@ describe('App', () => {
 
   it("shows the server's refusal of a sign-in", async () => {
     start('/signin', { 'auth.signIn': () => ({ error: 'UNAUTHORIZED', message: 'Invalid email or password' }) });
-    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(await screen.findByLabelText('Email'), { target: { value: 'ada@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'wrong password' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Invalid email or password');
@@ -95,7 +142,7 @@ describe('App', () => {
       },
       'token_abc',
     );
-    expect(screen.getByRole('status').textContent).toBe('Confirming your subscription…');
+    expect((await screen.findByRole('status')).textContent).toBe('Confirming your subscription…');
     expect(await screen.findByText('active', {}, { timeout: 5_000 })).toBeTruthy();
     expect(screen.getByText('Pro')).toBeTruthy();
     expect(screen.queryByText('Confirming your subscription…')).toBeNull();
@@ -130,7 +177,7 @@ describe('App', () => {
       },
       'token_abc',
     );
-    expect(screen.getByRole('status').textContent).toBe('Confirming your subscription…');
+    expect((await screen.findByRole('status')).textContent).toBe('Confirming your subscription…');
     expect(await screen.findByText('active', {}, { timeout: 5_000 })).toBeTruthy();
   });
 
@@ -145,6 +192,7 @@ describe('App', () => {
       'billing.subscription': () => ({ data: null }),
       'billing.createCheckout': createCheckout,
     });
+    fireEvent.click(await screen.findByRole('switch', { name: 'Bill yearly' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Subscribe to Pro yearly' }));
     await screen.findByRole('heading', { name: 'Create your account', level: 1 });
     expect(window.location.pathname + window.location.search).toBe('/signup?plan=price_pro_yearly');
@@ -153,7 +201,7 @@ describe('App', () => {
       '/signin?plan=price_pro_yearly',
     );
 
-    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(await screen.findByLabelText('Email'), { target: { value: 'ada@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
 
@@ -161,6 +209,37 @@ describe('App', () => {
     expect(createCheckout).toHaveBeenCalledTimes(1);
     expect(createCheckout).toHaveBeenCalledWith(expect.objectContaining({ priceId: proYearly.priceId }));
     expect(window.location.search).toBe('');
+  });
+
+  it('has an account menu with the email, the dashboard and signing out', async () => {
+    const signOut = vi.fn((): FakeResult => ({ data: null }));
+    start(
+      '/pricing',
+      {
+        'auth.me': () => ({ data: session.user }),
+        'auth.signOut': signOut,
+        'billing.plans': () => ({ data: [proMonthly] }),
+        'billing.subscription': () => ({ data: null }),
+      },
+      'token_abc',
+    );
+    const trigger = await screen.findByRole('button', { name: 'Account menu: ada@example.com' });
+    fireEvent.keyDown(trigger, { key: 'Enter' });
+    const menu = await screen.findByRole('menu');
+    expect(within(menu).getByText('ada@example.com')).toBeTruthy();
+    expect(within(menu).getByRole('menuitem', { name: 'Dashboard' }).getAttribute('href')).toBe('/dashboard');
+
+    fireEvent.click(within(menu).getByRole('menuitem', { name: 'Sign out' }));
+    await screen.findByRole('heading', { name: 'Sign in', level: 1 });
+    expect(signOut).toHaveBeenCalledTimes(1);
+    expect(window.localStorage.getItem('subkit.token')).toBeNull();
+    expect(screen.queryByRole('button', { name: /Account menu/ })).toBeNull();
+  });
+
+  it('shows the not-found page, titled, for an unknown address', async () => {
+    start('/no-such-page', {});
+    await screen.findByRole('heading', { name: 'Page not found', level: 1 });
+    await waitFor(() => expect(document.title).toBe('Page not found · Subkit'));
   });
 
   it('forgets an expired session and asks to sign in again', async () => {

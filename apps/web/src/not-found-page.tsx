@@ -1,4 +1,4 @@
-import { Link } from './router';
+import { Link } from '@tanstack/react-router';
 import { useDocumentTitle } from './ui/use-document-title';
 
 export function NotFoundPage() {

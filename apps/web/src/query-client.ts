@@ -1,17 +1,7 @@
 import { QueryCache, QueryClient } from '@tanstack/react-query';
 import { isTRPCClientError } from '@trpc/client';
 import { clearToken } from './auth/session';
-import { navigate } from './router';
 import { isUnauthorized } from './ui/describe-error';
-
-const AUTH_PATHS = ['/signin', '/signup'];
-
-/** A query refused for want of a session means the token expired or was revoked: start over. */
-function signOutWhenUnauthorized(error: unknown): void {
-  if (!isUnauthorized(error)) return;
-  clearToken();
-  if (!AUTH_PATHS.includes(window.location.pathname)) navigate('/signin', { replace: true });
-}
 
 /** Retrying a 4xx only repeats the same answer; network blips and 5xx may pass on a second try. */
 function isWorthRetrying(failureCount: number, error: unknown): boolean {
@@ -20,9 +10,21 @@ function isWorthRetrying(failureCount: number, error: unknown): boolean {
   return failureCount < 2 && !clientError;
 }
 
-export function createQueryClient(): QueryClient {
+interface QueryClientOptions {
+  /** After the session was forgotten: where to send the person. */
+  onSessionExpired?: () => void;
+}
+
+export function createQueryClient({ onSessionExpired }: QueryClientOptions = {}): QueryClient {
   return new QueryClient({
-    queryCache: new QueryCache({ onError: signOutWhenUnauthorized }),
+    queryCache: new QueryCache({
+      // A query refused for want of a session means the token expired or was revoked: start over.
+      onError: (error) => {
+        if (!isUnauthorized(error)) return;
+        clearToken();
+        onSessionExpired?.();
+      },
+    }),
     defaultOptions: { queries: { retry: isWorthRetrying } },
   });
 }

@@ -1,47 +1,92 @@
-import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useSyncExternalStore } from 'react';
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  type RouterHistory,
+  redirect,
+} from '@tanstack/react-router';
+import { getToken } from './auth/session';
+import { chosenPlanOf } from './checkout/chosen-plan';
+import { Layout } from './layout';
+import { NotFoundPage } from './not-found-page';
+import { PageFailed } from './ui/error-boundary';
 
-/** A router for five paths: the History API plus a way for components to re-render on change. */
-const listeners = new Set<() => void>();
+/**
+ * The app's pages as one typed route tree: links, redirects and search params are checked against it
+ * at compile time. Pages load on demand, so the first visit downloads only the shell and its page.
+ */
+const rootRoute = createRootRoute({
+  component: Layout,
+  notFoundComponent: NotFoundPage,
+});
 
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
-  for (const listener of listeners) listener();
+const startRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: () => {
+    throw redirect({ to: getToken() ? '/dashboard' : '/pricing', replace: true });
+  },
+});
+
+/** `?plan=price_…`, the plan a signed-out visitor chose, carried through sign-up or sign-in. */
+const withChosenPlan = (search: Record<string, unknown>): { plan?: string } => {
+  const plan = chosenPlanOf(search.plan);
+  return plan ? { plan } : {};
+};
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/signin',
+  validateSearch: withChosenPlan,
+  component: lazyRouteComponent(() => import('./auth/auth-page'), 'SignInPage'),
+});
+
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/signup',
+  validateSearch: withChosenPlan,
+  component: lazyRouteComponent(() => import('./auth/auth-page'), 'SignUpPage'),
+});
+
+const pricingRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/pricing',
+  validateSearch: (search): { plan?: string; checkout?: 'cancelled' } => ({
+    ...withChosenPlan(search),
+    ...(search.checkout === 'cancelled' && { checkout: 'cancelled' as const }),
+  }),
+  component: lazyRouteComponent(() => import('./pricing/pricing-page'), 'PricingPage'),
+});
+
+const dashboardRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/dashboard',
+  // Stripe sends the person back here with `{CHECKOUT_SESSION_ID}` filled in (see checkoutReturnUrls).
+  validateSearch: (search): { checkout?: 'success'; session_id?: string } => ({
+    ...(search.checkout === 'success' && { checkout: 'success' as const }),
+    ...(typeof search.session_id === 'string' && { session_id: search.session_id }),
+  }),
+  beforeLoad: () => {
+    if (!getToken()) throw redirect({ to: '/signin', replace: true });
+  },
+  component: lazyRouteComponent(() => import('./dashboard/dashboard-page'), 'DashboardPage'),
+});
+
+const routeTree = rootRoute.addChildren([startRoute, signInRoute, signUpRoute, pricingRoute, dashboardRoute]);
+
+export function createAppRouter(history?: RouterHistory) {
+  return createRouter({
+    routeTree,
+    ...(history && { history }),
+    // Hovering or focusing a link starts loading its page.
+    defaultPreload: 'intent',
+    defaultErrorComponent: PageFailed,
+  });
 }
 
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  window.addEventListener('popstate', listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('popstate', listener);
-  };
-}
-
-// The snapshot must be a primitive so React can tell "unchanged" by equality.
-const currentUrl = () => window.location.pathname + window.location.search;
-
-export function useLocation(): { pathname: string; searchParams: URLSearchParams } {
-  const url = new URL(useSyncExternalStore(subscribe, currentUrl), window.location.origin);
-  return { pathname: url.pathname, searchParams: url.searchParams };
-}
-
-type LinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { to: string };
-
-/** An ordinary link that navigates in-app, while modified clicks (new tab, download) keep working. */
-export function Link({ to, onClick, ...props }: LinkProps) {
-  const handleClick = (event: MouseEvent<HTMLAnchorElement>) => {
-    onClick?.(event);
-    const modified = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || event.button !== 0;
-    if (event.defaultPrevented || modified) return;
-    event.preventDefault();
-    navigate(to);
-  };
-  return <a href={to} onClick={handleClick} {...props} />;
-}
-
-/** Sends the person elsewhere without leaving the current URL in their history. */
-export function Redirect({ to }: { to: string }) {
-  useEffect(() => navigate(to, { replace: true }), [to]);
-  return null;
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
 }

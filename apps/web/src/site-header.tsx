@@ -1,11 +1,15 @@
+import { Link } from '@tanstack/react-router';
+import { lazy, Suspense } from 'react';
 import { useToken } from './auth/session';
-import { Link, useLocation } from './router';
 import { trpc } from './trpc';
 
-function NavLink({ to, children }: { to: string; children: string }) {
-  const { pathname } = useLocation();
+// Only signed-in people need the menu: its code loads when they are.
+const AccountMenu = lazy(() => import('./account-menu').then(({ AccountMenu }) => ({ default: AccountMenu })));
+
+/** The router marks the link to the current page with `aria-current="page"`. */
+function NavLink({ to, children }: { to: '/pricing' | '/dashboard' | '/signin' | '/signup'; children: string }) {
   return (
-    <Link to={to} className="nav-link" aria-current={pathname === to ? 'page' : undefined}>
+    <Link to={to} className="nav-link">
       {children}
     </Link>
   );
@@ -42,11 +46,12 @@ export function SiteHeader() {
             )}
           </ul>
         </nav>
-        {signedIn && me.data && (
-          <p className="signed-in-as">
-            <span className="visually-hidden">Signed in as </span>
-            {me.data.email}
-          </p>
+        {signedIn && (
+          <div className="account">
+            <Suspense fallback={<span className="account-email">{me.data?.email}</span>}>
+              <AccountMenu email={me.data?.email} />
+            </Suspense>
+          </div>
         )}
       </div>
     </header>

@@ -15,7 +15,10 @@ type ErrorCode = keyof typeof HTTP_STATUS;
 // Typed against the API, so fixtures break with the schema instead of drifting from it.
 export const proMonthly: Plan = {
   priceId: 'price_1ABC123XYZ',
+  productId: 'prod_pro',
   productName: 'Pro',
+  productDescription: 'For teams that bill customers every day.',
+  features: ['Unlimited projects', 'Priority support'],
   unitAmount: 2900,
   currency: 'usd',
   interval: 'month',
@@ -37,7 +40,10 @@ export const upgradePreview = {
 export const starterMonthly: Plan = {
   ...proMonthly,
   priceId: 'price_starter_monthly',
+  productId: 'prod_starter',
   productName: 'Starter',
+  productDescription: null,
+  features: [],
   unitAmount: 900,
 };
 
@@ -57,13 +63,15 @@ export const activeSubscription: Subscription = {
   metadata: {},
 };
 
-function errorEnvelope(code: ErrorCode, message: string) {
-  return { error: { message, code: -32000, data: { code, httpStatus: HTTP_STATUS[code] } } };
+type Issue = { path: string; message: string };
+
+function errorEnvelope(code: ErrorCode, message: string, issues: Issue[] | null = null) {
+  return { error: { message, code: -32000, data: { code, httpStatus: HTTP_STATUS[code], issues } } };
 }
 
 /** An error as the tRPC client builds it from one of the server's error responses. */
-export function serverError(code: ErrorCode, message: string): Error {
-  return TRPCClientError.from(errorEnvelope(code, message));
+export function serverError(code: ErrorCode, message: string, issues: Issue[] | null = null): Error {
+  return TRPCClientError.from(errorEnvelope(code, message, issues));
 }
 
 export type FakeResult = { data: unknown } | { error: ErrorCode; message: string };

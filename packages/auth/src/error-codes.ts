@@ -1,4 +1,5 @@
-import { defineErrorCodes } from '@subkit/core';
+// The browser imports these messages (through credentials.ts): only core's catalogue, no server code.
+import { defineErrorCodes } from '@subkit/core/error-codes';
 
 /**
  * What auth answers besides core's errors. Schema messages that name a field and appear once stay

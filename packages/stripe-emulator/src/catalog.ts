@@ -39,7 +39,12 @@ export interface CatalogPrice {
 /** The catalog the product's own code and tests refer to by id; change it only together with them. */
 export const DEFAULT_CATALOG: CatalogEntry[] = [
   {
-    product: { id: 'prod_pro', name: 'Pro', features: ['Unlimited projects', 'Report export', 'Priority support'] },
+    product: {
+      id: 'prod_pro',
+      name: 'Pro',
+      description: 'For teams that bill customers every day.',
+      features: ['Unlimited projects', 'Report export', 'Priority support'],
+    },
     prices: [
       {
         id: 'price_1ABC123XYZ',
@@ -58,7 +63,12 @@ export const DEFAULT_CATALOG: CatalogEntry[] = [
     ],
   },
   {
-    product: { id: 'prod_starter', name: 'Starter', features: ['Up to 3 projects', 'Email support'] },
+    product: {
+      id: 'prod_starter',
+      name: 'Starter',
+      description: 'Everything you need to start charging.',
+      features: ['Up to 3 projects', 'Email support'],
+    },
     prices: [
       {
         id: 'price_starter_monthly',

@@ -130,4 +130,12 @@ describe('catalog', () => {
     ).toThrow(/catalog\[0\]\.prices\[0\]\.unit_amount/);
     expect(() => parseCatalog({})).toThrow(/JSON array/);
   });
+
+  it("reads a product's description and marketing features, refusing features that are not names", () => {
+    const product = { id: 'prod_a', name: 'A', description: 'For a team', features: ['SSO', 'Audit log'] };
+    expect(parseCatalog([{ product, prices: [] }])[0]?.product).toEqual(product);
+    expect(() => parseCatalog([{ product: { ...product, features: [{ name: 'SSO' }] }, prices: [] }])).toThrow(
+      /catalog\[0\]\.product\.features/,
+    );
+  });
 });

@@ -123,6 +123,8 @@ describe('wire format', () => {
     expect(await t.stripe.products.retrieve('prod_pro')).toMatchObject({
       object: 'product',
       name: 'Pro',
+      description: 'For teams that bill customers every day.',
+      marketing_features: [{ name: 'Unlimited projects' }, { name: 'Report export' }, { name: 'Priority support' }],
       active: true,
     });
   });
@@ -194,6 +196,17 @@ describe('wire format', () => {
     expect(deactivated).toMatchObject({ active: false, metadata: { retired: 'yes' } });
     const renamed = await t.stripe.products.update(product.id, { name: 'Teams' });
     expect(renamed.name).toBe('Teams');
+    expect(renamed.marketing_features).toEqual([]);
+    const featured = await t.stripe.products.update(product.id, {
+      marketing_features: [{ name: 'SSO' }, { name: 'Audit log' }],
+    });
+    expect(featured.marketing_features).toEqual([{ name: 'SSO' }, { name: 'Audit log' }]);
+    // The list is replaced as a whole, and an empty value clears it.
+    expect((await t.stripe.products.update(product.id, { name: 'Teams' })).marketing_features).toHaveLength(2);
+    expect((await t.stripe.products.update(product.id, { marketing_features: '' })).marketing_features).toEqual([]);
+    await expect(
+      t.stripe.products.create({ name: 'Broken', marketing_features: [{ name: '' }] }),
+    ).rejects.toMatchObject({ type: 'StripeInvalidRequestError', param: 'marketing_features[0][name]' });
     const events = await t.stripe.events.list({ type: 'price.*' });
     expect(events.data.map((event) => event.type)).toEqual(expect.arrayContaining(['price.created', 'price.updated']));
   });

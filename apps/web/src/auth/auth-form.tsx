@@ -1,12 +1,18 @@
-import { type FormEvent, useId } from 'react';
-import { withChosenPlan } from '../checkout/chosen-plan';
-import { Link } from '../router';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { signInInput, signUpCredentials } from '@subkit/auth/credentials';
+import { Link } from '@tanstack/react-router';
+import { useEffect, useId } from 'react';
+import { type FieldError, useForm } from 'react-hook-form';
+import type { z } from 'zod';
 import type { RouterInputs } from '../trpc';
 import { Button } from '../ui/button';
+import { fieldIssues } from '../ui/describe-error';
 import { ErrorMessage } from '../ui/error-message';
 
 type Credentials = RouterInputs['auth']['signIn'];
 export type AuthMode = 'signin' | 'signup';
+type Field = keyof Credentials;
+const FIELDS: readonly string[] = ['email', 'password'] satisfies Field[];
 
 const COPY = {
   signin: {
@@ -27,6 +33,9 @@ const COPY = {
   },
 } as const;
 
+// The server's own schemas: a field's message here is the one the API would answer.
+const SCHEMAS = { signin: signInInput, signup: signUpCredentials };
+
 interface AuthFormProps {
   mode: AuthMode;
   /** Kept when switching between sign-in and sign-up, so the checkout still follows. */
@@ -39,41 +48,70 @@ interface AuthFormProps {
 export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: AuthFormProps) {
   const id = useId();
   const copy = COPY[mode];
+  const form = useForm<z.input<typeof signInInput>, unknown, Credentials>({
+    resolver: zodResolver(SCHEMAS[mode]),
+    defaultValues: { email: '', password: '' },
+  });
 
-  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (pending) return;
-    const data = new FormData(event.currentTarget);
-    onSubmit({ email: String(data.get('email') ?? ''), password: String(data.get('password') ?? '') });
-  };
+  // A refusal that names a field (say, a too-common password) goes under that field; any other
+  // (a taken email, wrong credentials) stays a message for the whole form.
+  const { setError } = form;
+  useEffect(() => {
+    for (const { path, message } of serverFieldIssues(error)) setError(path, { type: 'server', message });
+  }, [error, setError]);
+  const formError = error !== null && error !== undefined && serverFieldIssues(error).length === 0 ? error : null;
+
+  const submit = form.handleSubmit((credentials) => {
+    if (!pending) onSubmit(credentials);
+  });
+
+  const { errors } = form.formState;
+  const describedBy = (field: Field, hint?: string) =>
+    [hint, errors[field] && `${id}-${field}-error`].filter(Boolean).join(' ') || undefined;
 
   return (
     <div className="auth stack">
       <h1>{copy.title}</h1>
-      <form className="card stack" onSubmit={handleSubmit} aria-describedby={error ? `${id}-error` : undefined}>
+      <form
+        className="card stack"
+        onSubmit={(event) => void submit(event)}
+        noValidate
+        aria-describedby={formError ? `${id}-error` : undefined}
+      >
         <div className="field">
           <label htmlFor={`${id}-email`}>Email</label>
-          <input id={`${id}-email`} name="email" type="email" autoComplete="email" required />
+          <input
+            id={`${id}-email`}
+            type="email"
+            autoComplete="email"
+            required
+            aria-invalid={errors.email ? true : undefined}
+            aria-describedby={describedBy('email')}
+            {...form.register('email')}
+          />
+          <FieldMessage id={`${id}-email-error`} error={errors.email} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-password`}>Password</label>
           <input
             id={`${id}-password`}
-            name="password"
             type="password"
             autoComplete={copy.passwordAutocomplete}
             required
-            aria-describedby={mode === 'signup' ? `${id}-password-hint` : undefined}
+            aria-invalid={errors.password ? true : undefined}
+            aria-describedby={describedBy('password', mode === 'signup' ? `${id}-password-hint` : undefined)}
+            {...form.register('password')}
           />
           {mode === 'signup' && (
             <p id={`${id}-password-hint`} className="hint">
               At least 8 characters, and not a common password.
             </p>
           )}
+          <FieldMessage id={`${id}-password-error`} error={errors.password} />
         </div>
-        {error !== null && (
+        {formError !== null && (
           <div id={`${id}-error`}>
-            <ErrorMessage error={error} />
+            <ErrorMessage error={formError} />
           </div>
         )}
         <Button type="submit" pending={pending} pendingLabel={copy.pending}>
@@ -81,8 +119,25 @@ export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: 
         </Button>
       </form>
       <p>
-        {copy.switchPrompt} <Link to={withChosenPlan(copy.switchLink.to, chosenPlan)}>{copy.switchLink.label}</Link>
+        {copy.switchPrompt}{' '}
+        <Link to={copy.switchLink.to} search={chosenPlan ? { plan: chosenPlan } : {}}>
+          {copy.switchLink.label}
+        </Link>
       </p>
     </div>
+  );
+}
+
+function serverFieldIssues(error: unknown): { path: Field; message: string }[] {
+  return fieldIssues(error).filter((issue): issue is { path: Field; message: string } => FIELDS.includes(issue.path));
+}
+
+/** A field's problem, under it; the input points at it with aria-describedby and is aria-invalid. */
+function FieldMessage({ id, error }: { id: string; error: FieldError | undefined }) {
+  if (!error?.message) return null;
+  return (
+    <p id={id} className="field-error">
+      {error.message}
+    </p>
   );
 }

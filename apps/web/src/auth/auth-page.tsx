@@ -1,6 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { chosenPlanOf, withChosenPlan } from '../checkout/chosen-plan';
-import { navigate, useLocation } from '../router';
+import { type NavigateOptions, useNavigate, useSearch } from '@tanstack/react-router';
 import { type RouterOutputs, trpc } from '../trpc';
 import { useDocumentTitle } from '../ui/use-document-title';
 import { AuthForm, type AuthMode } from './auth-form';
@@ -8,25 +7,34 @@ import { setToken } from './session';
 
 type AuthSession = RouterOutputs['auth']['signIn'];
 
-export function AuthPage({ mode }: { mode: AuthMode }) {
+export function SignInPage() {
+  return <AuthPage mode="signin" />;
+}
+
+export function SignUpPage() {
+  return <AuthPage mode="signup" />;
+}
+
+function AuthPage({ mode }: { mode: AuthMode }) {
   useDocumentTitle(mode === 'signin' ? 'Sign in' : 'Create account');
   const queryClient = useQueryClient();
   const utils = trpc.useUtils();
-  const chosenPlan = chosenPlanOf(useLocation().searchParams);
+  const chosenPlan = useSearch({ strict: false }).plan ?? null;
+  const navigate = useNavigate();
 
   /**
    * A plan chosen before signing in goes on to its checkout (through the pricing page, which knows
    * whether the person already subscribes); otherwise a returning subscriber goes to their
    * dashboard and everyone else to the plans.
    */
-  const destinationAfterSignIn = async (): Promise<string> => {
-    if (chosenPlan) return withChosenPlan('/pricing', chosenPlan);
-    if (mode === 'signup') return '/pricing';
+  const destinationAfterSignIn = async (): Promise<NavigateOptions> => {
+    if (chosenPlan) return { to: '/pricing', search: { plan: chosenPlan } };
+    if (mode === 'signup') return { to: '/pricing' };
     try {
-      return (await utils.billing.subscription.fetch()) ? '/dashboard' : '/pricing';
+      return { to: (await utils.billing.subscription.fetch()) ? '/dashboard' : '/pricing' };
     } catch {
       // Only a shortcut: the pricing page shows any real problem with billing itself.
-      return '/pricing';
+      return { to: '/pricing' };
     }
   };
 
@@ -36,7 +44,7 @@ export function AuthPage({ mode }: { mode: AuthMode }) {
     // Nothing cached under a previous session may leak into this one.
     queryClient.clear();
     utils.auth.me.setData(undefined, user);
-    navigate(await destinationAfterSignIn());
+    await navigate(await destinationAfterSignIn());
   };
 
   const signIn = trpc.auth.signIn.useMutation({ onSuccess: startSession });

@@ -5,14 +5,9 @@
  */
 const PRICE_ID = /^price_[A-Za-z0-9_]{1,200}$/;
 
-export function chosenPlanOf(searchParams: URLSearchParams): string | null {
-  const plan = searchParams.get('plan');
-  return plan !== null && PRICE_ID.test(plan) ? plan : null;
-}
-
-/** `path` carrying the chosen plan, if there is one. */
-export function withChosenPlan(path: string, plan: string | null): string {
-  return plan ? `${path}?${new URLSearchParams({ plan })}` : path;
+/** The `plan` search param, if it is shaped like a price id. */
+export function chosenPlanOf(plan: unknown): string | null {
+  return typeof plan === 'string' && PRICE_ID.test(plan) ? plan : null;
 }
 
 /** Where Stripe sends the person back: the dashboard syncs `{CHECKOUT_SESSION_ID}` (Stripe fills it in). */

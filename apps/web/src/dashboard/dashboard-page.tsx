@@ -1,6 +1,5 @@
-import { useSignOut } from '../auth/use-sign-out';
+import { useSearch } from '@tanstack/react-router';
 import { isLive } from '../plan-change/subscription-state';
-import { useLocation } from '../router';
 import { trpc } from '../trpc';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
@@ -15,18 +14,14 @@ import { useSubscriptionView } from './use-subscription-view';
 
 export function DashboardPage() {
   useDocumentTitle('Dashboard');
-  const { searchParams } = useLocation();
-  const { view, checkAgain } = useSubscriptionView(
-    searchParams.get('checkout') === 'success',
-    searchParams.get('session_id'),
-  );
+  const search = useSearch({ from: '/dashboard' });
+  const { view, checkAgain } = useSubscriptionView(search.checkout === 'success', search.session_id ?? null);
   const portal = trpc.billing.createPortalSession.useMutation({
     onSuccess: ({ url }) => {
       window.location.href = url;
     },
   });
   useOnPageRestore(portal.reset);
-  const signOut = useSignOut();
   // Names the plan a pending change moves to, and lists the plans to change to.
   const plans = trpc.billing.plans.useQuery();
   const subscription = view.kind === 'subscribed' ? view.subscription : null;
@@ -49,8 +44,8 @@ export function DashboardPage() {
         </section>
       )}
       {portal.isError && <ErrorMessage error={portal.error} />}
-      <div className="actions">
-        {view.kind === 'subscribed' && (
+      {view.kind === 'subscribed' && (
+        <div className="actions">
           <Button
             pending={portal.isPending || portal.isSuccess}
             pendingLabel="Redirecting…"
@@ -58,11 +53,8 @@ export function DashboardPage() {
           >
             Manage billing
           </Button>
-        )}
-        <Button variant="secondary" pending={signOut.isPending} pendingLabel="Signing out…" onClick={signOut.signOut}>
-          Sign out
-        </Button>
-      </div>
+        </div>
+      )}
     </div>
   );
 }

@@ -50,7 +50,6 @@ function start(path: string, initial: Subscription) {
 
 beforeEach(() => {
   window.localStorage.clear();
-  vi.stubGlobal('scrollTo', vi.fn());
 });
 
 afterEach(() => {
@@ -124,6 +123,7 @@ describe('the dashboard’s plan actions', () => {
     expect(within(current).getByText('Current plan')).toBeTruthy();
     expect(screen.queryByRole('button', { name: /^Subscribe/ })).toBeNull();
 
+    fireEvent.click(screen.getByRole('switch', { name: 'Bill yearly' }));
     fireEvent.click(screen.getByRole('button', { name: 'Change plan to Pro yearly' }));
     const dialog = screen.getByRole('dialog', { name: 'Change plan' });
     expect(await within(dialog).findByText("You'll be charged $241.23 now.")).toBeTruthy();

@@ -1,5 +1,5 @@
+import { Link } from '@tanstack/react-router';
 import type { Plan } from '../pricing/format-price';
-import { Link } from '../router';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { type Subscription, SubscriptionSummary } from './subscription-summary';

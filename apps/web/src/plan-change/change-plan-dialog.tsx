@@ -6,6 +6,7 @@ import { type RouterOutputs, trpc } from '../trpc';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
+import { StatusMessage } from '../ui/status-message';
 import { planName, useApplySubscription } from './subscription-state';
 
 type Preview = RouterOutputs['billing']['previewPlanChange'];
@@ -23,7 +24,7 @@ interface ChangePlanDialogProps {
 export function ChangePlanDialog({ open, onClose, ...formProps }: ChangePlanDialogProps) {
   return (
     <Dialog open={open} title="Change plan" onClose={onClose}>
-      {/* Mounted only while open, so each opening starts from a fresh selection and preview. */}
+      {/* The dialog mounts its content only while open: each opening starts from a fresh selection and preview. */}
       <ChangePlanForm onClose={onClose} {...formProps} />
     </Dialog>
   );
@@ -76,7 +77,7 @@ function ChangePlanForm({ subscription, initialPriceId, onClose, onChanged }: Om
         confirm();
       }}
     >
-      {plans.isPending && <p role="status">Loading plans…</p>}
+      <StatusMessage message={plans.isPending ? 'Loading plans…' : undefined} kind="progress" />
       {plans.isError && <ErrorMessage error={plans.error} />}
       {plans.data && (
         <fieldset className="plan-options" aria-labelledby={legendId} disabled={busy}>
@@ -107,7 +108,11 @@ function ChangePlanForm({ subscription, initialPriceId, onClose, onChanged }: Om
 
       <div className="preview" aria-live="polite">
         {!selected && <p className="hint">Choose a plan to see what it costs before you confirm.</p>}
-        {selected && preview.isPending && <p role="status">Working out the price…</p>}
+        {/* The dialog's one status region: the price is worked out only for a plan on the list. */}
+        <StatusMessage
+          message={selected && preview.isPending && !plans.isPending ? 'Working out the price…' : undefined}
+          kind="progress"
+        />
         {selected && preview.isError && (
           <div className="stack">
             <ErrorMessage error={preview.error} />

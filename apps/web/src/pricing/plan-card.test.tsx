@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { proMonthly } from '../test-helpers';
+import { proMonthly, proYearly } from '../test-helpers';
 import { PlanCard } from './plan-card';
 
 function renderCard(props: Partial<Parameters<typeof PlanCard>[0]> = {}) {
@@ -63,5 +63,35 @@ describe('PlanCard', () => {
     expect(button.textContent).toBe('Change plan');
     fireEvent.click(button);
     expect(onChoose).toHaveBeenCalledWith(proMonthly);
+  });
+});
+
+describe('PlanCard, from the product in Stripe', () => {
+  it("shows the product's description and its features as a list", () => {
+    renderCard();
+    expect(screen.getByText(proMonthly.productDescription ?? '')).toBeTruthy();
+    const features = screen.getByRole('list', { name: 'Pro includes' });
+    expect(
+      within(features)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(proMonthly.features);
+  });
+
+  it('states the yearly saving on a yearly plan only', () => {
+    const { unmount } = render(
+      <PlanCard
+        plan={proYearly}
+        action="subscribe"
+        onChoose={vi.fn()}
+        redirecting={false}
+        disabled={false}
+        yearlySaving={17}
+      />,
+    );
+    expect(screen.getByText('Save 17%')).toBeTruthy();
+    unmount();
+    renderCard({ yearlySaving: 17 });
+    expect(screen.queryByText(/Save/)).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import { describePlan, formatInterval, formatPrice, type Plan } from './format-p
 export type PlanCardAction = 'subscribe' | 'change' | 'current';
 
 interface PlanCardProps {
+  /** The product's plan for the cadence chosen on the page. */
   plan: Plan;
   action: PlanCardAction;
   onChoose: (plan: Plan) => void;
@@ -13,9 +14,12 @@ interface PlanCardProps {
   redirecting: boolean;
   /** Another card's checkout is; one checkout at a time. */
   disabled: boolean;
+  /** Percent saved by paying yearly, shown on a yearly plan. */
+  yearlySaving?: number | null;
 }
 
-export function PlanCard({ plan, action, onChoose, redirecting, disabled }: PlanCardProps) {
+/** One product: its name, description and features from Stripe, and the price of the chosen plan. */
+export function PlanCard({ plan, action, onChoose, redirecting, disabled, yearlySaving = null }: PlanCardProps) {
   const id = useId();
   const current = action === 'current';
   return (
@@ -26,10 +30,19 @@ export function PlanCard({ plan, action, onChoose, redirecting, disabled }: Plan
       <h2 id={`${id}-name`} className="plan-name">
         {plan.productName}
       </h2>
+      {plan.productDescription && <p className="plan-description">{plan.productDescription}</p>}
       <p id={`${id}-price`} className="plan-price">
         <span className="plan-amount">{formatPrice(plan.unitAmount, plan.currency)}</span>{' '}
         <span className="plan-interval">{formatInterval(plan.interval, plan.intervalCount)}</span>
       </p>
+      {yearlySaving !== null && plan.interval === 'year' && <p className="badge plan-saving">Save {yearlySaving}%</p>}
+      {plan.features.length > 0 && (
+        <ul className="plan-features" aria-label={`${plan.productName} includes`}>
+          {plan.features.map((feature) => (
+            <li key={feature}>{feature}</li>
+          ))}
+        </ul>
+      )}
       {current && <p className="badge plan-current">Current plan</p>}
       {action === 'change' && (
         <Button variant="secondary" aria-label={`Change plan to ${describePlan(plan)}`} onClick={() => onChoose(plan)}>

@@ -1,20 +1,28 @@
-import { useEffect, useRef, useState } from 'react';
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useToken } from '../auth/session';
-import { checkoutReturnUrls, chosenPlanOf, withChosenPlan } from '../checkout/chosen-plan';
-import { ChangePlanDialog } from '../plan-change/change-plan-dialog';
+import { checkoutReturnUrls } from '../checkout/chosen-plan';
 import { describeOutcome, isLive } from '../plan-change/subscription-state';
-import { navigate, useLocation } from '../router';
 import { trpc } from '../trpc';
 import { ErrorMessage } from '../ui/error-message';
+import { StatusMessage } from '../ui/status-message';
 import { useDocumentTitle } from '../ui/use-document-title';
 import { useOnPageRestore } from '../ui/use-on-page-restore';
+import { CadenceSwitch } from './cadence-switch';
 import type { Plan } from './format-price';
 import { PlanCard, type PlanCardAction } from './plan-card';
+import { type Cadence, groupByProduct, hasBothCadences, planFor, yearlySaving } from './product-offers';
 import { isPromotionCodeError, PromotionCodeField } from './promotion-code-field';
+
+// Only subscribers change plan here: visitors never download the dialog.
+const ChangePlanDialog = lazy(() =>
+  import('../plan-change/change-plan-dialog').then(({ ChangePlanDialog }) => ({ default: ChangePlanDialog })),
+);
 
 export function PricingPage() {
   useDocumentTitle('Pricing');
-  const { searchParams } = useLocation();
+  const search = useSearch({ from: '/pricing' });
+  const navigate = useNavigate();
   const signedIn = useToken() !== null;
   const plans = trpc.billing.plans.useQuery();
   // A subscriber changes plan instead: a second checkout would only be refused.
@@ -22,6 +30,7 @@ export function PricingPage() {
   const live = signedIn && isLive(subscription.data) ? subscription.data : undefined;
   const [changingTo, setChangingTo] = useState<string>();
   const [outcome, setOutcome] = useState<string>();
+  const [chosenCadence, setChosenCadence] = useState<Cadence>();
   const [promotionCode, setPromotionCode] = useState('');
   const checkout = trpc.billing.createCheckout.useMutation({
     onSuccess: ({ url }) => {
@@ -33,7 +42,7 @@ export function PricingPage() {
 
   const choose = (plan: Plan) => {
     if (!signedIn) {
-      navigate(withChosenPlan('/signup', plan.priceId));
+      void navigate({ to: '/signup', search: { plan: plan.priceId } });
       return;
     }
     if (live) {
@@ -52,13 +61,13 @@ export function PricingPage() {
   // Back from sign-up or sign-in with the plan chosen before it: continue as if it were chosen now,
   // once, when the plans and the person's subscription are known. The URL drops the plan so that
   // coming back (Back from checkout, a reload) does not start another checkout.
-  const chosenPlan = chosenPlanOf(searchParams);
+  const chosenPlan = search.plan;
   const continued = useRef(false);
   const knowsSubscription = signedIn && (subscription.isSuccess || subscription.isError);
   useEffect(() => {
     if (!chosenPlan || !plans.data || !knowsSubscription || continued.current) return;
     continued.current = true;
-    navigate('/pricing', { replace: true });
+    void navigate({ to: '/pricing', search: {}, replace: true });
     const plan = plans.data.find((offered) => offered.priceId === chosenPlan);
     if (plan && plan.priceId !== live?.priceId) choose(plan);
   });
@@ -68,24 +77,26 @@ export function PricingPage() {
     return plan.priceId === live.priceId ? 'current' : 'change';
   };
 
+  const offers = groupByProduct(plans.data ?? []);
+  const switchable = offers.filter(hasBothCadences);
+  const savings = switchable.map(yearlySaving).filter((saving) => saving !== null);
+  // Until the person flips the switch, a yearly subscriber sees yearly prices, their own among them.
+  const livePlanInterval = plans.data?.find((plan) => plan.priceId === live?.priceId)?.interval;
+  const cadence = chosenCadence ?? (livePlanInterval === 'year' ? 'year' : 'month');
+
   // A successful mutation is still "redirecting" until the browser leaves the page.
   const redirectingTo = checkout.isPending || checkout.isSuccess ? checkout.variables?.priceId : undefined;
+  // One status at a time: news about what the person just did outranks loading.
+  const status =
+    outcome ??
+    (search.checkout === 'cancelled' ? 'Checkout cancelled — you have not been charged.' : undefined) ??
+    (plans.isPending ? 'Loading plans…' : undefined);
 
   return (
     <div className="stack">
       <h1>Pricing</h1>
-      {searchParams.get('checkout') === 'cancelled' && (
-        <p className="notice notice-info" role="status">
-          Checkout cancelled — you have not been charged.
-        </p>
-      )}
-      {outcome && (
-        <p className="notice notice-info" role="status">
-          {outcome}
-        </p>
-      )}
+      <StatusMessage message={status} kind={status === 'Loading plans…' ? 'progress' : 'notice'} />
       {checkout.isError && !isPromotionCodeError(checkout.error) && <ErrorMessage error={checkout.error} />}
-      {plans.isPending && <p role="status">Loading plans…</p>}
       {plans.isError && <ErrorMessage error={plans.error} />}
       {plans.data?.length === 0 && <p>No plans are on offer yet.</p>}
       {signedIn && !live && plans.data && plans.data.length > 0 && (
@@ -96,29 +107,42 @@ export function PricingPage() {
           disabled={redirectingTo !== undefined}
         />
       )}
-      {plans.data && plans.data.length > 0 && (
+      {switchable.length > 0 && (
+        <CadenceSwitch
+          cadence={cadence}
+          onChange={setChosenCadence}
+          saving={savings.length > 0 ? Math.max(...savings) : null}
+        />
+      )}
+      {offers.length > 0 && (
         <ul className="plan-grid">
-          {plans.data.map((plan) => (
-            <li key={plan.priceId}>
-              <PlanCard
-                plan={plan}
-                action={actionFor(plan)}
-                onChoose={choose}
-                redirecting={redirectingTo === plan.priceId}
-                disabled={redirectingTo !== undefined}
-              />
-            </li>
-          ))}
+          {offers.map((offer) => {
+            const plan = planFor(offer, cadence);
+            return (
+              <li key={offer.productId}>
+                <PlanCard
+                  plan={plan}
+                  action={actionFor(plan)}
+                  onChoose={choose}
+                  redirecting={redirectingTo === plan.priceId}
+                  disabled={redirectingTo !== undefined}
+                  yearlySaving={yearlySaving(offer)}
+                />
+              </li>
+            );
+          })}
         </ul>
       )}
       {live && (
-        <ChangePlanDialog
-          open={changingTo !== undefined}
-          subscription={live}
-          initialPriceId={changingTo}
-          onClose={() => setChangingTo(undefined)}
-          onChanged={(updated) => setOutcome(describeOutcome(updated, plans.data))}
-        />
+        <Suspense>
+          <ChangePlanDialog
+            open={changingTo !== undefined}
+            subscription={live}
+            initialPriceId={changingTo}
+            onClose={() => setChangingTo(undefined)}
+            onChanged={(updated) => setOutcome(describeOutcome(updated, plans.data))}
+          />
+        </Suspense>
       )}
     </div>
   );

@@ -21,3 +21,8 @@ export function describeError(error: unknown): string {
 export function isUnauthorized(error: unknown): boolean {
   return isAppError(error) && error.data?.code === 'UNAUTHORIZED';
 }
+
+/** The fields the server refused, by path ("password"), from the envelope's validation issues. */
+export function fieldIssues(error: unknown): { path: string; message: string }[] {
+  return isAppError(error) ? (error.data?.issues ?? []) : [];
+}

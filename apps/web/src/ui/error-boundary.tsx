@@ -21,19 +21,23 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, ErrorBoundarySt
   }
 
   override render() {
-    if (!this.state.failed) return this.props.children;
-    return (
-      <div className="stack">
-        <h1>Something went wrong</h1>
-        <p className="notice notice-error" role="alert">
-          This page could not be shown. Reloading usually helps.
-        </p>
-        <p>
-          <button type="button" className="button button-primary" onClick={() => window.location.reload()}>
-            Reload the page
-          </button>
-        </p>
-      </div>
-    );
+    return this.state.failed ? <PageFailed /> : this.props.children;
   }
+}
+
+/** A way out of a page that crashed; also the router's error page. */
+export function PageFailed() {
+  return (
+    <div className="stack">
+      <h1>Something went wrong</h1>
+      <p className="notice notice-error" role="alert">
+        This page could not be shown. Reloading usually helps.
+      </p>
+      <p>
+        <button type="button" className="button button-primary" onClick={() => window.location.reload()}>
+          Reload the page
+        </button>
+      </p>
+    </div>
+  );
 }

@@ -9,7 +9,17 @@ const interval = z.enum(['day', 'week', 'month', 'year']);
 
 export const planOutput = z.object({
   priceId: z.string().meta({ description: 'Stripe price ID: pass it to checkout', examples: ['price_1ABC123XYZ'] }),
+  productId: z
+    .string()
+    .meta({ description: 'Stripe product ID: plans of one product are its billing periods', examples: ['prod_pro'] }),
   productName: z.string().meta({ examples: ['Pro'] }),
+  productDescription: z
+    .string()
+    .nullable()
+    .meta({ description: "The product's description in Stripe", examples: ['For teams that bill every day.'] }),
+  features: z
+    .array(z.string())
+    .meta({ description: "The names of the product's marketing features in Stripe", examples: [['Priority support']] }),
   unitAmount: z
     .number()
     .nullable()
@@ -123,7 +133,10 @@ export async function listPlans(services: CatalogServices): Promise<Plan[]> {
       : (await resolveEntries(services, plans)).map(({ price }) => price);
   return prices.filter(isSellable).map((price) => ({
     priceId: price.id,
+    productId: price.productId,
     productName: price.productName,
+    productDescription: price.productDescription,
+    features: price.features,
     unitAmount: price.unitAmount,
     currency: price.currency,
     interval: interval.parse(price.interval),

@@ -14,6 +14,7 @@ export interface PriceInfo {
   intervalCount: number;
   productId: string;
   productName: string;
+  productDescription: string | null;
   /**
    * What the plan includes: the product's `marketing_features[].name`, in Stripe's order. The
    * entitlements gate compares these names (`entitlements/`); read with the price, so cached with it.
@@ -45,6 +46,7 @@ function toPriceInfo(price: Stripe.Price): PriceInfo {
     intervalCount: price.recurring?.interval_count ?? 1,
     productId: idOf(price.product),
     productName: product?.name ?? '',
+    productDescription: product?.description ?? null,
     features: product?.marketing_features.flatMap((feature) => (feature.name ? [feature.name] : [])) ?? [],
   };
 }

@@ -1,0 +1,44 @@
+import { CORE_ERROR_CODES } from '@subkit/core/error-codes';
+import { z } from 'zod';
+import { AUTH_ERROR_CODES } from './error-codes';
+
+/**
+ * The credential rules that need no server: the web app validates its forms with these very
+ * schemas (`@subkit/auth/credentials`), so a field's message is the one the API would answer.
+ * Only the common-password check, with its 49,000-word list, stays on the server (schemas.ts).
+ */
+const email = z
+  .string({ error: (issue) => (issue.input === undefined ? 'email is required' : 'email must be a string') })
+  .trim()
+  .max(254, 'email must be at most 254 characters')
+  .pipe(z.email({ error: 'email must be a valid email address' }))
+  .transform((value) => value.toLowerCase());
+
+const passwordString = z.string({
+  error: (issue) => (issue.input === undefined ? 'password is required' : 'password must be a string'),
+});
+
+const NOT_AN_OBJECT = CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message;
+
+// NIST SP 800-63B §5.1.1.2: at least 8 characters, any characters, and at least 64 allowed.
+export const newPassword = passwordString
+  .min(8, AUTH_ERROR_CODES.PASSWORD_TOO_SHORT.message)
+  // The bound keeps request bodies and hashing input small; 200 is well past NIST's 64.
+  .max(200, AUTH_ERROR_CODES.PASSWORD_TOO_LONG.message)
+  .refine((password) => password.trim() !== '', 'password cannot be only spaces');
+
+/** Sign-up as far as a browser can check it. */
+export const signUpCredentials = z.object(
+  {
+    email: email.meta({ description: 'Compared case-insensitively', format: 'email', examples: ['ann@example.com'] }),
+    password: newPassword,
+  },
+  { error: NOT_AN_OBJECT },
+);
+
+/** Sign-in does not re-check the sign-up rules: a wrong password is just a wrong password (401). */
+export const signInInput = z.object(
+  { email, password: passwordString.max(200, AUTH_ERROR_CODES.PASSWORD_TOO_LONG.message) },
+  { error: NOT_AN_OBJECT },
+);
+export type SignInInput = z.infer<typeof signInInput>;
