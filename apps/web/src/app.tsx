@@ -1,7 +1,10 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { AuthPage } from './auth/auth-page';
+import { ForgotPasswordPage } from './auth/forgot-password-page';
+import { ResetPasswordPage } from './auth/reset-password-page';
 import { useToken } from './auth/session';
+import { VerifyEmailPage } from './auth/verify-email-page';
 import { DashboardPage } from './dashboard/dashboard-page';
 import { NotFoundPage } from './not-found-page';
 import { PricingPage } from './pricing/pricing-page';
@@ -20,6 +23,12 @@ function CurrentPage({ pathname }: { pathname: string }) {
       return <AuthPage mode="signin" />;
     case '/signup':
       return <AuthPage mode="signup" />;
+    case '/forgot-password':
+      return <ForgotPasswordPage />;
+    case '/reset-password':
+      return <ResetPasswordPage />;
+    case '/verify-email':
+      return <VerifyEmailPage />;
     case '/pricing':
       return <PricingPage />;
     case '/dashboard':

@@ -42,4 +42,12 @@ describe('AuthForm', () => {
     render(<AuthForm mode="signin" pending={false} error={null} onSubmit={vi.fn()} />);
     expect(screen.getByRole('link', { name: 'Create an account' }).getAttribute('href')).toBe('/signup');
   });
+
+  it('offers a password reset on sign-in only', () => {
+    const { unmount } = render(<AuthForm mode="signin" pending={false} error={null} onSubmit={vi.fn()} />);
+    expect(screen.getByRole('link', { name: 'Forgot password?' }).getAttribute('href')).toBe('/forgot-password');
+    unmount();
+    render(<AuthForm mode="signup" pending={false} error={null} onSubmit={vi.fn()} />);
+    expect(screen.queryByRole('link', { name: 'Forgot password?' })).toBeNull();
+  });
 });

@@ -70,6 +70,11 @@ export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: 
               At least 8 characters, and not a common password.
             </p>
           )}
+          {mode === 'signin' && (
+            <p className="hint">
+              <Link to="/forgot-password">Forgot password?</Link>
+            </p>
+          )}
         </div>
         {error !== null && (
           <div id={`${id}-error`}>

@@ -1,4 +1,6 @@
+import { ChangePasswordForm } from '../auth/change-password-form';
 import { useSignOut } from '../auth/use-sign-out';
+import { VerifyEmailNotice } from '../auth/verify-email-notice';
 import { isLive } from '../plan-change/subscription-state';
 import { useLocation } from '../router';
 import { trpc } from '../trpc';
@@ -32,6 +34,7 @@ export function DashboardPage() {
   return (
     <div className="stack">
       <h1>Dashboard</h1>
+      <VerifyEmailNotice />
       <section className="stack" aria-labelledby="subscription-heading">
         <h2 id="subscription-heading">Your subscription</h2>
         <SubscriptionPanel view={view} onCheckAgain={checkAgain} plans={plans.data} />
@@ -44,6 +47,7 @@ export function DashboardPage() {
           <BillingHistory />
         </section>
       )}
+      <ChangePasswordForm />
       {portal.isError && <ErrorMessage error={portal.error} />}
       <div className="actions">
         {view.kind === 'subscribed' && (
