@@ -9,6 +9,7 @@ import { CORE_ERROR_CODES } from '@subkit/core';
 import { accountTokens } from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { eq } from 'drizzle-orm';
+import getPort from 'get-port';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, request, SEED_ORIGIN, type Stack, signUp, startStack, uniqueEmail } from './harness';
@@ -357,6 +358,26 @@ describe('the outbox page', () => {
         `<a href="${SEED_ORIGIN}/verify-email\\?token=[\\w-]{43}">${SEED_ORIGIN}/verify-email\\?token=[\\w-]{43}</a>`,
       ),
     );
+  });
+
+  it('answers sign-up and reset requests when the SMTP server is down, and logs each mail not sent', async () => {
+    const lines: string[] = [];
+    const app = await buildTestApp(stack.database, stack.emulator, {
+      env: { SMTP_URL: `smtp://127.0.0.1:${await getPort()}`, LOG_LEVEL: 'error' },
+      logStream: { write: (line) => lines.push(line) },
+    });
+    try {
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      const { email } = await signUp(url);
+      const reset = await request(url, 'POST', '/api/auth/password-reset', { body: { email } });
+      expect(reset.body).toEqual({ success: true, data: { requested: true } });
+      const notSent = () =>
+        lines.filter((line) => line.includes('an account mail could not be sent')).map((line) => JSON.parse(line));
+      await expect.poll(() => notSent().length, { timeout: 15_000 }).toBe(2);
+      expect(notSent().map((line) => line.subject)).toEqual(expect.arrayContaining([VERIFY_SUBJECT, RESET_SUBJECT]));
+    } finally {
+      await app.close();
+    }
   });
 
   it('is not served under NODE_ENV=production, where the server warns at start that mail stays unsent', async () => {
