@@ -33,6 +33,8 @@ export default defineConfig({
     proxy: {
       '/trpc': apiTarget,
       '/api': apiTarget,
+      // The mail outbox page (no SMTP_URL), so it opens on the dev server's origin too.
+      '/dev': apiTarget,
     },
   },
   build: {

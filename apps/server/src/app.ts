@@ -10,6 +10,7 @@ import openapi from './plugins/openapi';
 import requestBodies from './plugins/request-bodies';
 import security from './plugins/security';
 import services, { type StripeConnection } from './plugins/services';
+import devOutbox from './routes/dev-outbox';
 import docs from './routes/docs';
 import health from './routes/health';
 import readiness from './routes/readiness';
@@ -76,6 +77,7 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(trpc);
   await app.register(rest);
   await app.register(webhook);
+  if (config.mail.transport === 'outbox' && config.mail.servePage) await app.register(devOutbox);
   await app.register(webApp, { distDir: config.webDistDir });
   return app;
 }

@@ -65,6 +65,8 @@ const envShape = {
   RATE_LIMIT_CHECKOUT_PER_MIN: perMinute.default(20),
   /** Calls of procedures that call Stripe (checkout, billing portal) per user, all counted together. */
   RATE_LIMIT_STRIPE_PER_MIN: perMinute.default(30),
+  /** Account mails (reset links, verification links) per email address or user. */
+  RATE_LIMIT_MAIL_PER_MIN: perMinute.default(3),
   /** Behind load balancers: how many there are, or their addresses, so per-IP limits see the real client. */
   TRUST_PROXY: trustProxySetting.default(false),
   PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
@@ -72,6 +74,15 @@ const envShape = {
   ALLOW_PROMOTION_CODES: flag.default(false),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Where account mail goes (nodemailer's URL form); unset: the database outbox, shown at /dev/outbox. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/^([^<>]*<[^<>\s]+@[^<>\s]+>|[^<>\s]+@[^<>\s]+)$/, {
+      message: 'must be an address, as no-reply@example.com or "Subkit <no-reply@example.com>"',
+    })
+    .optional(),
 };
 
 /** The names of every variable, in the order `.env.example` lists them. */
@@ -155,11 +166,16 @@ export interface Config {
   webDistDir: string;
   /** Shared store for rate limits across processes; unset: each process counts on its own. */
   redisUrl: string | undefined;
-  rateLimits: { authPerMinute: number; checkoutPerMinute: number; stripePerMinute: number };
+  rateLimits: { authPerMinute: number; checkoutPerMinute: number; stripePerMinute: number; mailPerMinute: number };
   /** Which X-Forwarded-For entries to believe; see trust-proxy.ts. */
   trustProxy: TrustProxy;
   /** Bearer token GET /metrics requires; unset: /metrics is open (keep it off the public network). */
   metricsToken: string | undefined;
+  /**
+   * `smtp`: send through the server at `url`. `outbox`: write to the `mail_outbox` table, which
+   * GET /dev/outbox shows when `servePage` (never under NODE_ENV=production).
+   */
+  mail: { from: string } & ({ transport: 'smtp'; url: string } | { transport: 'outbox'; servePage: boolean });
 }
 
 export class ConfigError extends Error {
@@ -224,9 +240,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN,
       checkoutPerMinute: e.RATE_LIMIT_CHECKOUT_PER_MIN,
       stripePerMinute: e.RATE_LIMIT_STRIPE_PER_MIN,
+      mailPerMinute: e.RATE_LIMIT_MAIL_PER_MIN,
     },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    mail: {
+      // The app's own domain is the likeliest one an operator may send from.
+      from: e.MAIL_FROM ?? `Subkit <no-reply@${new URL(publicUrl).hostname}>`,
+      ...(e.SMTP_URL
+        ? { transport: 'smtp' as const, url: e.SMTP_URL }
+        : { transport: 'outbox' as const, servePage: e.NODE_ENV !== 'production' }),
+    },
     webDistDir: resolve(e.WEB_DIST_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url))),
   };
 }

@@ -33,7 +33,7 @@ describe.each(testDatabaseKinds())('auth over REST on %s', (kind) => {
     };
     expect(success).toBe(true);
     expect(data.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(data.user).toEqual({ id: expect.any(String), email });
+    expect(data.user).toEqual({ id: expect.any(String), email, emailVerified: false });
     const days = (Date.parse(data.expiresAt) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(29.9);
     expect(days).toBeLessThanOrEqual(30);

@@ -158,6 +158,9 @@ describe('configuration problems', () => {
     ['TRUST_PROXY', ' , ', /^TRUST_PROXY is empty; write the number of proxies/],
     ['PLANS', ' , ', /^PLANS must name at least one price$/],
     ['METRICS_TOKEN', 'short', /^METRICS_TOKEN must be at least 16 characters$/],
+    ['RATE_LIMIT_MAIL_PER_MIN', '0', /^RATE_LIMIT_MAIL_PER_MIN must be a whole number above 0$/],
+    ['SMTP_URL', 'https://mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL$/],
+    ['MAIL_FROM', 'Acme accounts', /^MAIL_FROM must be an address, as no-reply@example.com/],
   ];
 
   it.each(BAD_VALUES)('names %s when it is %j', (name, value, message, others = {}) => {
@@ -214,6 +217,18 @@ describe('configuration problems', () => {
         STRIPE_WEBHOOK_SECRET: 'whsec_x',
       }),
     ).toEqual([]);
+  });
+
+  it('sends mail through SMTP_URL when set, else keeps it in the outbox, shown outside production only', () => {
+    expect(loadConfig({}).mail).toEqual({ transport: 'outbox', servePage: true, from: 'Subkit <no-reply@localhost>' });
+    const production = { NODE_ENV: 'production', STRIPE_EMULATOR_ALLOW_PRODUCTION: 'true' };
+    expect(loadConfig(production).mail).toMatchObject({ transport: 'outbox', servePage: false });
+    expect(
+      loadConfig({ ...production, SMTP_URL: 'smtps://user:pass@smtp.example.com', PUBLIC_URL: 'https://app.acme.com' })
+        .mail,
+    ).toEqual({ transport: 'smtp', url: 'smtps://user:pass@smtp.example.com', from: 'Subkit <no-reply@app.acme.com>' });
+    expect(loadConfig({ MAIL_FROM: 'Acme <accounts@acme.com>' }).mail.from).toBe('Acme <accounts@acme.com>');
+    expect(loadConfig({ MAIL_FROM: 'accounts@acme.com' }).mail.from).toBe('accounts@acme.com');
   });
 
   it('refuses the built-in emulator under NODE_ENV=production unless explicitly allowed', () => {

@@ -47,6 +47,7 @@ export function buildTestApp(
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_CHECKOUT_PER_MIN: '100000',
     RATE_LIMIT_STRIPE_PER_MIN: '100000',
+    RATE_LIMIT_MAIL_PER_MIN: '100000',
     ...env,
   });
   return buildApp({

@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { runHousekeeping } from '@subkit/api';
 import { hashSessionToken } from '@subkit/auth';
 import { PROCESSED_EVENT_RETENTION_DAYS } from '@subkit/billing';
-import { checkoutRequests, checkoutSessions, type DatabaseHandle, sessions, stripeEvents, users } from '@subkit/db';
+import {
+  accountTokens,
+  checkoutRequests,
+  checkoutSessions,
+  type DatabaseHandle,
+  sessions,
+  stripeEvents,
+  users,
+} from '@subkit/db';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +40,11 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
     await db.insert(sessions).values([
       { id: `expired-${randomUUID()}`, userId, expiresAt: ago(1_000) },
       { id: `expired-${randomUUID()}`, userId, expiresAt: ago(40 * DAY_MS) },
+    ]);
+    const accountTokenIds = { expired: `expired-${randomUUID()}`, live: `live-${randomUUID()}` };
+    await db.insert(accountTokens).values([
+      { id: accountTokenIds.expired, userId, purpose: 'password_reset', expiresAt: ago(1_000) },
+      { id: accountTokenIds.live, userId, purpose: 'password_reset', expiresAt: new Date(Date.now() + 60_000) },
     ]);
     await db.insert(checkoutRequests).values([
       { userId, idempotencyKey: 'live', requestHash: 'h', expiresAt: unixSeconds(new Date(Date.now() + DAY_MS)) },
@@ -85,6 +98,7 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
       await expect.poll(() => reports().length, { timeout: 10_000 }).toBeGreaterThan(0);
       expect(reports()[0]).toEqual({
         expiredSessions: 2,
+        expiredAccountTokens: 1,
         expiredCheckoutClaims: 1,
         expiredRequestClaims: 0,
         spentCheckoutSessions: 1,
@@ -104,6 +118,11 @@ describe.each(testDatabaseKinds())('housekeeping on %s', (kind) => {
 
     const left = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
     expect(left).toEqual([{ id: hashSessionToken(liveToken) }]);
+    const tokensLeft = await db
+      .select({ id: accountTokens.id })
+      .from(accountTokens)
+      .where(inArray(accountTokens.id, Object.values(accountTokenIds)));
+    expect(tokensLeft).toEqual([{ id: accountTokenIds.live }]);
     const claims = await db
       .select({ key: checkoutRequests.idempotencyKey })
       .from(checkoutRequests)

@@ -73,7 +73,40 @@ const dashboardRoute = createRoute({
   component: lazyRouteComponent(() => import('./dashboard/dashboard-page'), 'DashboardPage'),
 });
 
-const routeTree = rootRoute.addChildren([startRoute, signInRoute, signUpRoute, pricingRoute, dashboardRoute]);
+/** `?token=…`, from a mailed link: the page says so when it is missing. */
+const withMailedToken = (search: Record<string, unknown>): { token?: string } =>
+  typeof search.token === 'string' && search.token !== '' ? { token: search.token } : {};
+
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/forgot-password',
+  component: lazyRouteComponent(() => import('./auth/forgot-password-page'), 'ForgotPasswordPage'),
+});
+
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  validateSearch: withMailedToken,
+  component: lazyRouteComponent(() => import('./auth/reset-password-page'), 'ResetPasswordPage'),
+});
+
+const verifyEmailRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/verify-email',
+  validateSearch: withMailedToken,
+  component: lazyRouteComponent(() => import('./auth/verify-email-page'), 'VerifyEmailPage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  startRoute,
+  signInRoute,
+  signUpRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
+  verifyEmailRoute,
+  pricingRoute,
+  dashboardRoute,
+]);
 
 export function createAppRouter(history?: RouterHistory) {
   return createRouter({

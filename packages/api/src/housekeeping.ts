@@ -1,4 +1,4 @@
-import { deleteExpiredSessions } from '@subkit/auth';
+import { deleteExpiredAccountTokens, deleteExpiredSessions } from '@subkit/auth';
 import {
   deleteExpiredCheckoutClaims,
   deleteExpiredRequestClaims,
@@ -9,6 +9,7 @@ import type { AppServices } from '@subkit/core';
 
 export interface HousekeepingReport {
   expiredSessions: number;
+  expiredAccountTokens: number;
   expiredCheckoutClaims: number;
   expiredRequestClaims: number;
   spentCheckoutSessions: number;
@@ -23,6 +24,7 @@ export interface HousekeepingReport {
 export async function runHousekeeping(services: Pick<AppServices, 'db' | 'now'>): Promise<HousekeepingReport> {
   return {
     expiredSessions: await deleteExpiredSessions(services),
+    expiredAccountTokens: await deleteExpiredAccountTokens(services),
     expiredCheckoutClaims: await deleteExpiredCheckoutClaims(services),
     expiredRequestClaims: await deleteExpiredRequestClaims(services),
     spentCheckoutSessions: await deleteSpentCheckoutSessions(services),

@@ -7,25 +7,33 @@ import { AUTH_ERROR_CODES } from './error-codes';
  * schemas (`@subkit/auth/credentials`), so a field's message is the one the API would answer.
  * Only the common-password check, with its 49,000-word list, stays on the server (schemas.ts).
  */
-const email = z
+export const email = z
   .string({ error: (issue) => (issue.input === undefined ? 'email is required' : 'email must be a string') })
   .trim()
   .max(254, 'email must be at most 254 characters')
   .pipe(z.email({ error: 'email must be a valid email address' }))
   .transform((value) => value.toLowerCase());
 
-const passwordString = z.string({
-  error: (issue) => (issue.input === undefined ? 'password is required' : 'password must be a string'),
-});
+/** A string field with messages that name it. */
+export const stringField = (name: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be a string`) });
 
-const NOT_AN_OBJECT = CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message;
+const passwordString = stringField('password');
 
-// NIST SP 800-63B §5.1.1.2: at least 8 characters, any characters, and at least 64 allowed.
-export const newPassword = passwordString
-  .min(8, AUTH_ERROR_CODES.PASSWORD_TOO_SHORT.message)
-  // The bound keeps request bodies and hashing input small; 200 is well past NIST's 64.
-  .max(200, AUTH_ERROR_CODES.PASSWORD_TOO_LONG.message)
-  .refine((password) => password.trim() !== '', 'password cannot be only spaces');
+export const NOT_AN_OBJECT = CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message;
+
+/**
+ * The rules for every password a person chooses (sign-up, reset, change) that a browser can check.
+ * NIST SP 800-63B §5.1.1.2: at least 8 characters, any characters, and at least 64 allowed.
+ */
+export const newPasswordRules = (field: z.ZodString) =>
+  field
+    .min(8, AUTH_ERROR_CODES.PASSWORD_TOO_SHORT.message)
+    // The bound keeps request bodies and hashing input small; 200 is well past NIST's 64.
+    .max(200, AUTH_ERROR_CODES.PASSWORD_TOO_LONG.message)
+    .refine((password) => password.trim() !== '', 'password cannot be only spaces');
+
+export const newPassword = newPasswordRules(passwordString);
 
 /** Sign-up as far as a browser can check it. */
 export const signUpCredentials = z.object(

@@ -11,5 +11,9 @@ export const AUTH_ERROR_CODES = defineErrorCodes({
   INVALID_CREDENTIALS: { code: 'UNAUTHORIZED', message: 'Invalid email or password' },
   PASSWORD_TOO_SHORT: { code: 'BAD_REQUEST', message: 'password must be at least 8 characters' },
   PASSWORD_TOO_LONG: { code: 'BAD_REQUEST', message: 'password must be at most 200 characters' },
+  /** One answer for an unknown, used and expired link: a link either works or must be asked for again. */
+  INVALID_LINK: { code: 'BAD_REQUEST', message: 'This link is invalid, already used or expired: ask for a new one' },
+  WRONG_CURRENT_PASSWORD: { code: 'BAD_REQUEST', message: 'currentPassword is not your current password' },
+  EMAIL_ALREADY_VERIFIED: { code: 'CONFLICT', message: 'This email address is already verified' },
   PASSWORD_TOO_COMMON: { code: 'BAD_REQUEST', message: 'password is too common: choose one that is harder to guess' },
 });

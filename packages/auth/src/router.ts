@@ -1,8 +1,23 @@
 import { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/core';
-import { authSessionOutput, signInInput, signUpInput, userOutput } from './schemas';
+import { changePassword, requestPasswordReset, resetPassword } from './recovery';
+import {
+  authSessionOutput,
+  changePasswordInput,
+  changePasswordOutput,
+  requestPasswordResetInput,
+  requestPasswordResetOutput,
+  resendVerificationOutput,
+  resetPasswordInput,
+  signInInput,
+  signUpInput,
+  userOutput,
+  verifyEmailInput,
+  verifyEmailOutput,
+} from './schemas';
 import { signIn, signOut, signUp } from './service';
+import { resendVerification, verifyEmail } from './verification';
 
-// Password guessing and account-creation floods are limited per client address.
+// Password guessing, account-creation floods and link guessing are limited per client address.
 const credentialProcedure = publicProcedure.use(rateLimit('auth', (ctx) => ctx.request.ip));
 
 export const authRouter = createTRPCRouter({
@@ -21,7 +36,36 @@ export const authRouter = createTRPCRouter({
     return { signedOut: true as const };
   }),
 
-  me: protectedProcedure
-    .output(userOutput)
-    .query(({ ctx }) => ({ id: ctx.session.user.id, email: ctx.session.user.email })),
+  me: protectedProcedure.output(userOutput).query(({ ctx }) => {
+    const { id, email, emailVerified } = ctx.session.user;
+    return { id, email, emailVerified };
+  }),
+
+  /** Also limited per email address, inside: see `requestPasswordReset`. */
+  requestPasswordReset: credentialProcedure
+    .input(requestPasswordResetInput)
+    .output(requestPasswordResetOutput)
+    .mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
+
+  resetPassword: credentialProcedure
+    .input(resetPasswordInput)
+    .output(authSessionOutput)
+    .mutation(({ ctx, input }) => resetPassword(ctx, input)),
+
+  verifyEmail: credentialProcedure
+    .input(verifyEmailInput)
+    .output(verifyEmailOutput)
+    .mutation(({ ctx, input }) => verifyEmail(ctx, input)),
+
+  resendVerification: protectedProcedure
+    .use(rateLimit('mail', (ctx) => `user:${ctx.session?.user.id}`))
+    .output(resendVerificationOutput)
+    .mutation(({ ctx }) => resendVerification(ctx, ctx.session.user)),
+
+  // Guessing the current password is password guessing: the same per-address limit as sign-in.
+  changePassword: protectedProcedure
+    .use(rateLimit('auth', (ctx) => ctx.request.ip))
+    .input(changePasswordInput)
+    .output(changePasswordOutput)
+    .mutation(({ ctx, input }) => changePassword(ctx, { id: ctx.session.id, userId: ctx.session.user.id }, input)),
 });

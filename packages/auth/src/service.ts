@@ -3,43 +3,54 @@ import type { Database } from '@subkit/db';
 import { deleteInBatches, isUniqueViolation, preparedPerDatabase, sessions, users } from '@subkit/db';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import type { MailContext } from './account-mail';
 import { AUTH_ERROR_CODES } from './error-codes';
 import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password';
 import type { AuthSession, SignInInput, SignUpInput } from './schemas';
 import { generateSessionToken, hashSessionToken, isWellFormedToken, SESSION_TTL_MS } from './tokens';
+import { mailVerificationLink } from './verification';
 
 export interface AuthDeps {
   db: Database;
   now: () => Date;
 }
 
-async function startSession({ db, now }: AuthDeps, user: { id: string; email: string }): Promise<AuthSession> {
+/** A user as sessions answer it: `emailVerified` from the column that records when. */
+export const userColumns = { id: users.id, email: users.email, emailVerifiedAt: users.emailVerifiedAt };
+export type UserRow = { id: string; email: string; emailVerifiedAt: Date | null };
+
+/** Starts a session for the user; `db` may be a transaction the session must commit with. */
+export async function startSession({ db, now }: AuthDeps, user: UserRow): Promise<AuthSession> {
   const token = generateSessionToken();
   const expiresAt = new Date(now().getTime() + SESSION_TTL_MS);
   await db.insert(sessions).values({ id: hashSessionToken(token), userId: user.id, expiresAt });
-  return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email } };
+  return {
+    token,
+    expiresAt: expiresAt.toISOString(),
+    user: { id: user.id, email: user.email, emailVerified: user.emailVerifiedAt !== null },
+  };
 }
 
-export async function signUp(deps: AuthDeps, input: SignUpInput): Promise<AuthSession> {
+export async function signUp(ctx: AuthDeps & MailContext, input: SignUpInput): Promise<AuthSession> {
   const passwordHash = await hashPassword(input.password);
+  let user: UserRow | undefined;
   try {
-    const [user] = await deps.db
-      .insert(users)
-      .values({ email: input.email, passwordHash })
-      .returning({ id: users.id, email: users.email });
-    if (!user) throw new Error('insert returned no row');
-    return await startSession(deps, user);
+    [user] = await ctx.db.insert(users).values({ email: input.email, passwordHash }).returning(userColumns);
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new TRPCError(AUTH_ERROR_CODES.EMAIL_TAKEN);
     }
     throw error;
   }
+  if (!user) throw new Error('insert returned no row');
+  const session = await startSession(ctx, user);
+  await mailVerificationLink(ctx, user);
+  return session;
 }
 
 export async function signIn(deps: AuthDeps, input: SignInInput): Promise<AuthSession> {
   const [user] = await deps.db
-    .select({ id: users.id, email: users.email, passwordHash: users.passwordHash })
+    .select({ ...userColumns, passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.email, input.email));
   // Unknown emails still pay for one verify, so timing does not reveal which emails have accounts.
@@ -89,13 +100,15 @@ export async function resolveSession(
   const id = hashSessionToken(token);
   // A placeholder's value reaches the driver as is, without the column's Date encoding.
   const [row] = await sessionUser(db).execute({ id, now: now().toISOString() });
-  return row ? { id, user: row } : null;
+  if (!row) return null;
+  const { emailVerifiedAt, ...user } = row;
+  return { id, user: { ...user, emailVerified: emailVerifiedAt !== null } };
 }
 
 // Every authenticated request runs this one, so it is prepared once.
 const sessionUser = preparedPerDatabase((db) =>
   db
-    .select({ id: users.id, email: users.email, stripeCustomerId: users.stripeCustomerId })
+    .select({ ...userColumns, stripeCustomerId: users.stripeCustomerId })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))

@@ -1,6 +1,7 @@
 import type { Database } from '@subkit/db';
 import type Stripe from 'stripe';
 import type { TtlCache } from './cache';
+import type { Mailer } from './mailer';
 import type { RateLimiter } from './rate-limit';
 
 /** The signed-in user as every procedure sees it. */
@@ -8,6 +9,8 @@ export interface SessionUser {
   id: string;
   email: string;
   stripeCustomerId: string | null;
+  /** The person has opened a link mailed to `email`. Nothing is gated on it; the web app reminds them. */
+  emailVerified: boolean;
 }
 
 /**
@@ -25,6 +28,7 @@ export interface AppServices {
   stripe: Stripe;
   cache: TtlCache;
   rateLimiter: RateLimiter;
+  mailer: Mailer;
   now: () => Date;
   settings: FeatureSettings;
 }

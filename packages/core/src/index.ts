@@ -2,6 +2,7 @@ export { TtlCache } from './cache';
 export type { AppServices, Context, FeatureSettings, RequestInfo, RequestLogger, SessionUser } from './context';
 export { CORE_ERROR_CODES, defineErrorCodes, type ErrorCode } from './error-codes';
 export { databaseOutage, type PublicError, toPublicError } from './errors';
+export type { Mailer, MailMessage } from './mailer';
 export { isOriginAllowed } from './origins';
 export {
   type RateLimitBucket,

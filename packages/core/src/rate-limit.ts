@@ -4,7 +4,8 @@ import { CORE_ERROR_CODES } from './error-codes';
 /** The abuse limits the product enforces; their sizes are configuration, their meaning is here. */
 // auth: per client address. checkout: checkouts per user. stripe: per user, every procedure that
 // calls Stripe on each call (checkout included), so no account can spend our Stripe rate limit.
-export type RateLimitBucket = 'auth' | 'checkout' | 'stripe';
+// mail: account mails per recipient (an email address or a user), so nobody can flood an inbox.
+export type RateLimitBucket = 'auth' | 'checkout' | 'stripe' | 'mail';
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

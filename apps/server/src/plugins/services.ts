@@ -1,12 +1,14 @@
 import { dirname, join, resolve } from 'node:path';
 import { createStripeClient } from '@subkit/billing';
-import { type AppServices, TtlCache } from '@subkit/core';
+import { type AppServices, type Mailer, TtlCache } from '@subkit/core';
 import { createDatabase, type DatabaseHandle } from '@subkit/db';
 import { startStripeEmulator } from '@subkit/stripe-emulator';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type Stripe from 'stripe';
 import type { Config } from '../config';
+import { createOutboxMailer } from '../mail/outbox-mailer';
+import { createSmtpMailer } from '../mail/smtp-mailer';
 import { createRateLimiter } from '../rate-limiter';
 
 /** A Stripe client and what goes with it; tests hand one in that points at their own emulator. */
@@ -67,6 +69,25 @@ function emulatorStatePath(config: Config): string {
   return join(dirname(resolve(config.database.pgliteDir)), 'stripe-emulator.json');
 }
 
+/** SMTP when configured; otherwise the database outbox (see config.ts for when its page is served). */
+function createMailer(app: FastifyInstance, config: Config, database: DatabaseHandle): Mailer {
+  const { mail } = config;
+  if (mail.transport === 'smtp') {
+    const mailer = createSmtpMailer(mail);
+    app.addHook('onClose', async () => mailer.close());
+    return mailer;
+  }
+  if (!mail.servePage) {
+    // Not a refusal to start: sign-in, checkout and billing need no mail, and nothing is gated on a
+    // verified address. But reset links would reach nobody, so the operator hears of it at every start.
+    app.log.warn(
+      'SMTP_URL is unset under NODE_ENV=production: account mail (password resets, verification) is kept ' +
+        'unsent in the mail_outbox table; set SMTP_URL to send it',
+    );
+  }
+  return createOutboxMailer(database.db);
+}
+
 /**
  * Everything a request needs that outlives it: database, Stripe, caches and settings. Created once
  * per process; the server stays stateless beyond caches, so Postgres remains the one source of truth.
@@ -92,6 +113,7 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
       auth: config.rateLimits.authPerMinute,
       checkout: config.rateLimits.checkoutPerMinute,
       stripe: config.rateLimits.stripePerMinute,
+      mail: config.rateLimits.mailPerMinute,
     },
   });
   app.addHook('onClose', () => rateLimiter.close());
@@ -103,6 +125,7 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
     stripe: stripe.client,
     cache: new TtlCache(),
     rateLimiter,
+    mailer: createMailer(app, config, database),
     now: () => new Date(),
     settings: {
       billing: {
@@ -110,6 +133,7 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
         plans: config.plans,
         allowPromotionCodes: config.allowPromotionCodes,
       },
+      auth: { appUrl: config.publicUrl },
     },
   } satisfies AppServices);
 }

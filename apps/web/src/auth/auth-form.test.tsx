@@ -92,4 +92,14 @@ describe('AuthForm', () => {
     await renderInRouter(<AuthForm mode="signin" pending={false} error={null} onSubmit={vi.fn()} />);
     expect(screen.getByRole('link', { name: 'Create an account' }).getAttribute('href')).toBe('/signup');
   });
+
+  it('offers a password reset on sign-in only', async () => {
+    const { unmount } = await renderInRouter(
+      <AuthForm mode="signin" pending={false} error={null} onSubmit={vi.fn()} />,
+    );
+    expect(screen.getByRole('link', { name: 'Forgot password?' }).getAttribute('href')).toBe('/forgot-password');
+    unmount();
+    await renderInRouter(<AuthForm mode="signup" pending={false} error={null} onSubmit={vi.fn()} />);
+    expect(screen.queryByRole('link', { name: 'Forgot password?' })).toBeNull();
+  });
 });

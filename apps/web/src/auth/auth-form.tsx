@@ -108,6 +108,11 @@ export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: 
             </p>
           )}
           <FieldMessage id={`${id}-password-error`} error={errors.password} />
+          {mode === 'signin' && (
+            <p className="hint">
+              <Link to="/forgot-password">Forgot password?</Link>
+            </p>
+          )}
         </div>
         {formError !== null && (
           <div id={`${id}-error`}>

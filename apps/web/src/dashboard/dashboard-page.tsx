@@ -1,4 +1,6 @@
 import { useSearch } from '@tanstack/react-router';
+import { ChangePasswordForm } from '../auth/change-password-form';
+import { VerifyEmailNotice } from '../auth/verify-email-notice';
 import { isLive } from '../plan-change/subscription-state';
 import { trpc } from '../trpc';
 import { Button } from '../ui/button';
@@ -29,6 +31,7 @@ export function DashboardPage() {
   return (
     <div className="stack">
       <h1>Dashboard</h1>
+      <VerifyEmailNotice />
       <section className="stack" aria-labelledby="subscription-heading">
         <h2 id="subscription-heading">Your subscription</h2>
         <PaymentProblemBanner status={subscription?.status} />
@@ -43,6 +46,7 @@ export function DashboardPage() {
           <BillingHistory />
         </section>
       )}
+      <ChangePasswordForm />
       {portal.isError && <ErrorMessage error={portal.error} />}
       {view.kind === 'subscribed' && (
         <div className="actions">

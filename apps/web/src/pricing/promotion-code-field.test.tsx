@@ -1,8 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeResult, proMonthly, serverError } from '../test-helpers';
-import { renderWithServer } from '../test-render';
-import { PricingPage } from './pricing-page';
+import { App } from '../app';
+import { type FakeResult, fakeTrpcServer, proMonthly, serverError } from '../test-helpers';
 import { PromotionCodeField } from './promotion-code-field';
 
 beforeEach(() => {
@@ -46,12 +45,17 @@ describe('PromotionCodeField', () => {
 describe('the pricing page with a promotion code', () => {
   it('sends the trimmed code with the checkout and shows a refusal next to the field', async () => {
     window.localStorage.setItem('subkit.token', 'token_abc');
+    window.history.replaceState(null, '', '/pricing');
     const createCheckout = vi.fn((): FakeResult => ({ error: 'BAD_REQUEST', message: 'Invalid promotion code' }));
-    renderWithServer(<PricingPage />, {
-      'billing.plans': () => ({ data: [proMonthly] }),
-      'billing.subscription': () => ({ data: null }),
-      'billing.createCheckout': createCheckout,
-    });
+    vi.stubGlobal(
+      'fetch',
+      fakeTrpcServer({
+        'billing.plans': () => ({ data: [proMonthly] }),
+        'billing.subscription': () => ({ data: null }),
+        'billing.createCheckout': createCheckout,
+      }),
+    );
+    render(<App />);
     fireEvent.change(await screen.findByLabelText('Promotion code'), { target: { value: '  nope ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Subscribe to Pro monthly' }));
     await waitFor(() => expect(createCheckout).toHaveBeenCalledTimes(1));

@@ -9,6 +9,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     // Unique so that two processes racing to link a customer cannot both win.
     stripeCustomerId: text('stripe_customer_id').unique(),
+    /** When the person opened a link mailed to `email` (verification or password reset); null: not yet. */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
