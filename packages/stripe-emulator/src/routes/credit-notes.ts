@@ -3,7 +3,7 @@ import { issueCreditNote } from '../billing/credit-notes';
 import type { EmulatorContext } from '../context';
 import { invalidParam, parameterMissing } from '../errors';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import type { CreditNoteReason } from '../objects/credit-note';
 import { metadataParam, optionalInteger, optionalString, requiredString } from '../params';
 import { requireObject } from './lookup';
@@ -14,39 +14,51 @@ const REASONS: readonly CreditNoteReason[] = ['duplicate', 'fraudulent', 'order_
 export function registerCreditNoteRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post('/v1/credit_notes', ({ params, origin, expand: paths }) => {
-    const invoice = requireObject(store.invoices, 'invoice', requiredString(params, 'invoice'), 'invoice');
-    if (params.lines !== undefined) {
-      throw invalidParam('lines', 'The emulator creates credit notes from `amount`; `lines` is not supported.');
-    }
-    const amount = optionalInteger(params, 'amount');
-    if (amount === undefined) throw parameterMissing('amount');
-    const reason = optionalString(params, 'reason');
-    if (reason !== undefined && !(REASONS as readonly string[]).includes(reason)) {
-      throw invalidParam('reason', `Invalid reason: must be one of ${REASONS.join(', ')}`);
-    }
-    const note = issueCreditNote(
-      ctx,
-      invoice,
-      {
-        amount,
-        creditAmount: nonNegative(optionalInteger(params, 'credit_amount'), 'credit_amount'),
-        outOfBandAmount: nonNegative(optionalInteger(params, 'out_of_band_amount'), 'out_of_band_amount'),
-        refundAmount: nonNegative(optionalInteger(params, 'refund_amount'), 'refund_amount'),
-        reason: (reason as CreditNoteReason | undefined) ?? null,
-        memo: optionalString(params, 'memo') ?? null,
-        metadata: metadataParam(params) ?? {},
-      },
-      origin,
-    );
-    return expand(ctx, note, paths);
-  });
+  api.post(
+    '/v1/credit_notes',
+    {
+      supports: [
+        'invoice',
+        'amount',
+        'credit_amount',
+        'out_of_band_amount',
+        'refund_amount',
+        'reason',
+        'memo',
+        'metadata',
+      ],
+    },
+    ({ params, origin, expand: paths }) => {
+      const invoice = requireObject(store.invoices, 'invoice', requiredString(params, 'invoice'), 'invoice');
+      const amount = optionalInteger(params, 'amount');
+      if (amount === undefined) throw parameterMissing('amount');
+      const reason = optionalString(params, 'reason');
+      if (reason !== undefined && !(REASONS as readonly string[]).includes(reason)) {
+        throw invalidParam('reason', `Invalid reason: must be one of ${REASONS.join(', ')}`);
+      }
+      const note = issueCreditNote(
+        ctx,
+        invoice,
+        {
+          amount,
+          creditAmount: nonNegative(optionalInteger(params, 'credit_amount'), 'credit_amount'),
+          outOfBandAmount: nonNegative(optionalInteger(params, 'out_of_band_amount'), 'out_of_band_amount'),
+          refundAmount: nonNegative(optionalInteger(params, 'refund_amount'), 'refund_amount'),
+          reason: (reason as CreditNoteReason | undefined) ?? null,
+          memo: optionalString(params, 'memo') ?? null,
+          metadata: metadataParam(params) ?? {},
+        },
+        origin,
+      );
+      return expand(ctx, note, paths);
+    },
+  );
 
-  api.get('/v1/credit_notes/:id', ({ id, expand: paths }) =>
+  api.get('/v1/credit_notes/:id', { supports: [] }, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.creditNotes, 'credit_note', id), paths),
   );
 
-  api.get('/v1/credit_notes', ({ params, expand: paths }) => {
+  api.get('/v1/credit_notes', { supports: [...LIST_PARAMS, 'customer', 'invoice'] }, ({ params, expand: paths }) => {
     const customer = optionalString(params, 'customer');
     const invoice = optionalString(params, 'invoice');
     const notes = store.creditNotes

@@ -3,7 +3,7 @@ import { deleteCustomer } from '../billing/delete-customer';
 import type { EmulatorContext } from '../context';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { buildCustomer } from '../objects/customer';
 import { mergeMetadata, metadataParam, optionalString, type Params } from '../params';
 import { requireObject } from './lookup';
@@ -23,7 +23,7 @@ function textFields(params: Params): Partial<Record<(typeof TEXT_FIELDS)[number]
 export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post('/v1/customers', ({ params, origin, expand: paths }) => {
+  api.post('/v1/customers', { supports: [...TEXT_FIELDS, 'metadata'] }, ({ params, origin, expand: paths }) => {
     const fields = textFields(params);
     const metadata = metadataParam(params) ?? {};
     const customer = store.customers.insert(buildCustomer({ ...fields, metadata, created: ctx.clock.now() }));
@@ -32,15 +32,15 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
   });
 
   // A deleted customer is still retrieved (200, `deleted: true`); every other call answers 404.
-  api.get('/v1/customers/:id', ({ id, expand: paths }) =>
+  api.get('/v1/customers/:id', { supports: [] }, ({ id, expand: paths }) =>
     expand(ctx, store.deletedCustomers.get(id) ?? requireObject(store.customers, 'customer', id), paths),
   );
 
-  api.delete('/v1/customers/:id', ({ id, origin }) =>
+  api.delete('/v1/customers/:id', { supports: [] }, ({ id, origin }) =>
     deleteCustomer(ctx, requireObject(store.customers, 'customer', id), origin),
   );
 
-  api.post('/v1/customers/:id', ({ id, params, origin, expand: paths }) => {
+  api.post('/v1/customers/:id', { supports: [...TEXT_FIELDS, 'metadata'] }, ({ id, params, origin, expand: paths }) => {
     const customer = requireObject(store.customers, 'customer', id);
     const before = structuredClone(customer);
     const fields = textFields(params);
@@ -52,7 +52,7 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
     return expand(ctx, customer, paths);
   });
 
-  api.get('/v1/customers', ({ params, expand: paths }) => {
+  api.get('/v1/customers', { supports: [...LIST_PARAMS, 'email'] }, ({ params, expand: paths }) => {
     const email = optionalString(params, 'email');
     // Stripe matches the email exactly, case-sensitively.
     const customers = store.customers

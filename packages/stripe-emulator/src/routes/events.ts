@@ -1,16 +1,16 @@
 import type { ApiRoutes } from '../api';
 import type { EmulatorContext } from '../context';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { optionalString, stringList } from '../params';
 import { requireObject } from './lookup';
 
 export function registerEventRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
-  api.get('/v1/events/:id', ({ id, expand: paths }) =>
+  api.get('/v1/events/:id', { supports: [] }, ({ id, expand: paths }) =>
     expand(ctx, requireObject(ctx.store.events, 'event', id), paths),
   );
 
-  api.get('/v1/events', ({ params, expand: paths }) => {
+  api.get('/v1/events', { supports: [...LIST_PARAMS, 'type', 'types'] }, ({ params, expand: paths }) => {
     const type = optionalString(params, 'type');
     const types = stringList(params, 'types');
     const events = ctx.store.events

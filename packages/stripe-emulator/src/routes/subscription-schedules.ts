@@ -11,7 +11,7 @@ import {
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest } from '../errors';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { isInterval } from '../objects/price';
 import { objectList, oneOf, optionalInteger, optionalParams, optionalString, type Params } from '../params';
 import type { SubscriptionSchedule } from '../wire';
@@ -23,46 +23,65 @@ const END_BEHAVIORS: readonly SubscriptionSchedule['end_behavior'][] = ['release
 export function registerSubscriptionScheduleRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post('/v1/subscription_schedules', ({ params, origin, expand: paths }) => {
-    const from = optionalString(params, 'from_subscription');
-    if (!from) {
-      throw invalidRequest(
-        'The emulator creates subscription schedules from an existing subscription only: pass `from_subscription`.',
-        'from_subscription',
-      );
-    }
-    if (params.phases !== undefined) {
-      throw invalidRequest('You cannot set `phases` if `from_subscription` is set.', 'phases');
-    }
-    const subscription = requireObject(store.subscriptions, 'subscription', from, 'from_subscription');
-    return expand(ctx, createScheduleFromSubscription(ctx, subscription, origin), paths);
-  });
+  api.post(
+    '/v1/subscription_schedules',
+    { supports: ['from_subscription', 'phases'] },
+    ({ params, origin, expand: paths }) => {
+      const from = optionalString(params, 'from_subscription');
+      if (!from) {
+        throw invalidRequest(
+          'The emulator creates subscription schedules from an existing subscription only: pass `from_subscription`.',
+          'from_subscription',
+        );
+      }
+      if (params.phases !== undefined) {
+        throw invalidRequest('You cannot set `phases` if `from_subscription` is set.', 'phases');
+      }
+      const subscription = requireObject(store.subscriptions, 'subscription', from, 'from_subscription');
+      return expand(ctx, createScheduleFromSubscription(ctx, subscription, origin), paths);
+    },
+  );
 
-  api.get('/v1/subscription_schedules/:id', ({ id, expand: paths }) =>
+  api.get('/v1/subscription_schedules/:id', { supports: [] }, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.subscriptionSchedules, 'subscription schedule', id), paths),
   );
 
-  api.post('/v1/subscription_schedules/:id', ({ id, params, origin, expand: paths }) => {
-    const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
-    const changes = {
-      ...(params.phases !== undefined ? { phases: phaseParams(ctx, params) } : {}),
-      endBehavior: oneOf(params, 'end_behavior', END_BEHAVIORS),
-      prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
-    };
-    return expand(ctx, updateSchedule(ctx, schedule, changes, origin), paths);
-  });
+  api.post(
+    '/v1/subscription_schedules/:id',
+    {
+      supports: [
+        'end_behavior',
+        'proration_behavior',
+        'phases.items.price',
+        'phases.items.quantity',
+        'phases.start_date',
+        'phases.end_date',
+        'phases.duration',
+        'phases.proration_behavior',
+      ],
+    },
+    ({ id, params, origin, expand: paths }) => {
+      const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
+      const changes = {
+        ...(params.phases !== undefined ? { phases: phaseParams(ctx, params) } : {}),
+        endBehavior: oneOf(params, 'end_behavior', END_BEHAVIORS),
+        prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
+      };
+      return expand(ctx, updateSchedule(ctx, schedule, changes, origin), paths);
+    },
+  );
 
-  api.post('/v1/subscription_schedules/:id/release', ({ id, origin, expand: paths }) => {
+  api.post('/v1/subscription_schedules/:id/release', { supports: [] }, ({ id, origin, expand: paths }) => {
     const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
     return expand(ctx, releaseSchedule(ctx, schedule, origin), paths);
   });
 
-  api.post('/v1/subscription_schedules/:id/cancel', ({ id, origin, expand: paths }) => {
+  api.post('/v1/subscription_schedules/:id/cancel', { supports: [] }, ({ id, origin, expand: paths }) => {
     const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
     return expand(ctx, cancelSchedule(ctx, schedule, origin), paths);
   });
 
-  api.get('/v1/subscription_schedules', ({ params, expand: paths }) => {
+  api.get('/v1/subscription_schedules', { supports: [...LIST_PARAMS, 'customer'] }, ({ params, expand: paths }) => {
     const customer = optionalString(params, 'customer');
     const schedules = store.subscriptionSchedules
       .newestFirst()

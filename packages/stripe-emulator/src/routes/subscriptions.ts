@@ -10,7 +10,7 @@ import {
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing, resourceMissing } from '../errors';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import {
   metadataParam,
   objectList,
@@ -26,55 +26,76 @@ import { requireObject } from './lookup';
 export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.get('/v1/subscriptions/:id', ({ id, expand: paths }) =>
+  api.get('/v1/subscriptions/:id', { supports: [] }, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.subscriptions, 'subscription', id), paths),
   );
 
-  api.post('/v1/subscriptions/:id', ({ id, params, origin, expand: paths }) => {
-    const subscription = requireObject(store.subscriptions, 'subscription', id);
-    const changes = {
-      items: itemChanges(ctx, subscription, params),
-      metadata: metadataParam(params),
-      cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end'),
-      cancelAt: cancelAtParam(subscription, params, ctx.clock.now()),
-      prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
-      prorationDate: prorationDate(
-        subscription,
-        optionalInteger(params, 'proration_date'),
-        ctx.clock.now(),
+  api.post(
+    '/v1/subscriptions/:id',
+    {
+      supports: [
+        'items.id',
+        'items.price',
+        'items.quantity',
+        'items.deleted',
+        'metadata',
+        'cancel_at_period_end',
+        'cancel_at',
+        'proration_behavior',
         'proration_date',
-      ),
-      paymentBehavior: oneOf(params, 'payment_behavior', PAYMENT_BEHAVIORS),
-    };
-    return expand(ctx, updateSubscription(ctx, subscription, changes, origin), paths);
-  });
+        'payment_behavior',
+      ],
+    },
+    ({ id, params, origin, expand: paths }) => {
+      const subscription = requireObject(store.subscriptions, 'subscription', id);
+      const changes = {
+        items: itemChanges(ctx, subscription, params),
+        metadata: metadataParam(params),
+        cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end'),
+        cancelAt: cancelAtParam(subscription, params, ctx.clock.now()),
+        prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
+        prorationDate: prorationDate(
+          subscription,
+          optionalInteger(params, 'proration_date'),
+          ctx.clock.now(),
+          'proration_date',
+        ),
+        paymentBehavior: oneOf(params, 'payment_behavior', PAYMENT_BEHAVIORS),
+      };
+      return expand(ctx, updateSubscription(ctx, subscription, changes, origin), paths);
+    },
+  );
 
-  api.delete('/v1/subscriptions/:id', ({ id, origin, expand: paths }) => {
+  api.delete('/v1/subscriptions/:id', { supports: [] }, ({ id, origin, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     return expand(ctx, cancelSubscription(ctx, subscription, origin), paths);
   });
 
-  api.post('/v1/subscriptions/:id/resume', ({ id, origin, expand: paths }) => {
+  api.post('/v1/subscriptions/:id/resume', { supports: [] }, ({ id, origin, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     return expand(ctx, resumeSubscription(ctx, subscription, origin), paths);
   });
 
-  api.get('/v1/subscriptions', ({ params, expand: paths }) => {
-    const customer = optionalString(params, 'customer');
-    const price = optionalString(params, 'price');
-    // Without a status filter Stripe leaves canceled subscriptions out; `status=all` includes them.
-    const status = optionalString(params, 'status');
-    const subscriptions = store.subscriptions
-      .newestFirst()
-      .filter(
-        (subscription) =>
-          (customer === undefined || subscription.customer === customer) &&
-          (price === undefined || subscription.items.data.some((item) => item.price.id === price)) &&
-          (status === 'all' ||
-            (status === undefined ? subscription.status !== 'canceled' : subscription.status === status)),
-      );
-    return expand(ctx, paginate(subscriptions, params, '/v1/subscriptions'), paths);
-  });
+  api.get(
+    '/v1/subscriptions',
+    { supports: [...LIST_PARAMS, 'customer', 'price', 'status'] },
+    ({ params, expand: paths }) => {
+      const customer = optionalString(params, 'customer');
+      const price = optionalString(params, 'price');
+      // Without a status filter Stripe leaves canceled subscriptions out; `status=all` includes them.
+      const status = optionalString(params, 'status');
+      const subscriptions = store.subscriptions
+        .newestFirst()
+        .filter(
+          (subscription) =>
+            (customer === undefined || subscription.customer === customer) &&
+            (price === undefined || subscription.items.data.some((item) => item.price.id === price)) &&
+            (status === 'all' ||
+              (status === undefined ? subscription.status !== 'canceled' : subscription.status === status)),
+        );
+      return expand(ctx, paginate(subscriptions, params, '/v1/subscriptions'), paths);
+    },
+  );
 }
 
 /**
