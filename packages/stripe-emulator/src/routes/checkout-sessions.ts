@@ -16,153 +16,152 @@ import {
   type Params,
   requiredString,
 } from '../params';
+import type { RouteSpec } from '../strictness';
 import type { CheckoutLineItem } from '../wire';
 import { requireObject } from './lookup';
 
 const MIN_EXPIRY_SECONDS = 30 * 60;
 const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: {
+    supports: [
+      'mode',
+      'line_items.price',
+      'line_items.quantity',
+      'customer',
+      'customer_email',
+      'client_reference_id',
+      'success_url',
+      'cancel_url',
+      'expires_at',
+      'metadata',
+      'allow_promotion_codes',
+      'subscription_data.trial_period_days',
+      'subscription_data.billing_mode',
+      'subscription_data.metadata',
+    ],
+  },
+  retrieve: { supports: [] },
+  lineItems: { supports: LIST_PARAMS },
+  expire: { supports: [] },
+  list: { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
+} satisfies Record<string, RouteSpec>;
+
 export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post(
-    '/v1/checkout/sessions',
-    {
-      supports: [
-        'mode',
-        'line_items.price',
-        'line_items.quantity',
-        'customer',
-        'customer_email',
-        'client_reference_id',
-        'success_url',
-        'cancel_url',
-        'expires_at',
-        'metadata',
-        'allow_promotion_codes',
-        'subscription_data.trial_period_days',
-        'subscription_data.billing_mode',
-        'subscription_data.metadata',
-      ],
-    },
-    ({ params, expand: paths }) => {
-      const mode = requiredString(params, 'mode');
-      if (mode !== 'payment' && mode !== 'subscription') {
-        throw invalidParam('mode', `Invalid mode: the emulator supports "payment" and "subscription", not "${mode}".`);
-      }
-      const lineItems = lineItemsParam(ctx, params, mode);
-      const customer = optionalString(params, 'customer');
-      const customerEmail = optionalString(params, 'customer_email');
-      if (customer && customerEmail) {
-        throw invalidRequest(
-          'You may only specify one of these parameters: customer, customer_email.',
-          'customer_email',
-        );
-      }
-      if (customer) requireObject(store.customers, 'customer', customer, 'customer');
-      const subscriptionData = optionalParams(params, 'subscription_data');
-      if (subscriptionData && mode !== 'subscription') {
-        throw invalidRequest('You can only specify `subscription_data` in `subscription` mode.', 'subscription_data');
-      }
-      const trialPeriodDays = subscriptionData
-        ? optionalInteger(subscriptionData, 'trial_period_days', 'subscription_data[trial_period_days]')
-        : undefined;
-      if (trialPeriodDays !== undefined && trialPeriodDays < 1) {
-        throw invalidParam(
-          'subscription_data[trial_period_days]',
-          'The trial period must be at least 1 day.',
-          'parameter_invalid_integer',
-        );
-      }
-      const billingMode = subscriptionData
-        ? billingModeParam(subscriptionData, 'billing_mode', 'subscription_data[billing_mode]')
-        : undefined;
-      const subscriptionMetadata = subscriptionData
-        ? metadataParam(subscriptionData, 'metadata', 'subscription_data[metadata]')
-        : undefined;
-      const now = ctx.clock.now();
-      const expiresAt = optionalInteger(params, 'expires_at') ?? now + MAX_EXPIRY_SECONDS;
-      if (expiresAt < now + MIN_EXPIRY_SECONDS) {
-        throw invalidParam(
-          'expires_at',
-          'The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.',
-          'parameter_invalid_integer',
-        );
-      }
-      if (expiresAt > now + MAX_EXPIRY_SECONDS) {
-        throw invalidParam(
-          'expires_at',
-          'The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.',
-          'parameter_invalid_integer',
-        );
-      }
-      const clientReferenceId = optionalString(params, 'client_reference_id') ?? null;
-      if (clientReferenceId !== null && clientReferenceId.length > 200) {
-        throw invalidParam('client_reference_id', 'client_reference_id must be at most 200 characters.');
-      }
-
-      const session = store.checkoutSessions.insert(
-        buildCheckoutSession({
-          mode,
-          lineItems,
-          customer: customer ?? null,
-          customerEmail: customerEmail ?? null,
-          clientReferenceId,
-          successUrl: optionalString(params, 'success_url') ?? null,
-          cancelUrl: optionalString(params, 'cancel_url') ?? null,
-          metadata: metadataParam(params) ?? {},
-          allowPromotionCodes: optionalBoolean(params, 'allow_promotion_codes') ?? null,
-          created: now,
-          expiresAt,
-          publicUrl: ctx.publicUrl(),
-        }),
+  api.post('/v1/checkout/sessions', SUPPORTED.create, ({ params, expand: paths }) => {
+    const mode = requiredString(params, 'mode');
+    if (mode !== 'payment' && mode !== 'subscription') {
+      throw invalidParam('mode', `Invalid mode: the emulator supports "payment" and "subscription", not "${mode}".`);
+    }
+    const lineItems = lineItemsParam(ctx, params, mode);
+    const customer = optionalString(params, 'customer');
+    const customerEmail = optionalString(params, 'customer_email');
+    if (customer && customerEmail) {
+      throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
+    }
+    if (customer) requireObject(store.customers, 'customer', customer, 'customer');
+    const subscriptionData = optionalParams(params, 'subscription_data');
+    if (subscriptionData && mode !== 'subscription') {
+      throw invalidRequest('You can only specify `subscription_data` in `subscription` mode.', 'subscription_data');
+    }
+    const trialPeriodDays = subscriptionData
+      ? optionalInteger(subscriptionData, 'trial_period_days', 'subscription_data[trial_period_days]')
+      : undefined;
+    if (trialPeriodDays !== undefined && trialPeriodDays < 1) {
+      throw invalidParam(
+        'subscription_data[trial_period_days]',
+        'The trial period must be at least 1 day.',
+        'parameter_invalid_integer',
       );
-      store.checkoutLineItems.set(session.id, lineItems);
-      if (mode === 'subscription') {
-        store.checkoutSubscriptionData.set(session.id, {
-          metadata: subscriptionMetadata ?? {},
-          trialPeriodDays: trialPeriodDays ?? null,
-          billingMode: billingMode ?? DEFAULT_BILLING_MODE,
-        });
-      }
-      // Stripe sends no event for a new session.
-      return expand(ctx, session, paths);
-    },
-  );
+    }
+    const billingMode = subscriptionData
+      ? billingModeParam(subscriptionData, 'billing_mode', 'subscription_data[billing_mode]')
+      : undefined;
+    const subscriptionMetadata = subscriptionData
+      ? metadataParam(subscriptionData, 'metadata', 'subscription_data[metadata]')
+      : undefined;
+    const now = ctx.clock.now();
+    const expiresAt = optionalInteger(params, 'expires_at') ?? now + MAX_EXPIRY_SECONDS;
+    if (expiresAt < now + MIN_EXPIRY_SECONDS) {
+      throw invalidParam(
+        'expires_at',
+        'The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.',
+        'parameter_invalid_integer',
+      );
+    }
+    if (expiresAt > now + MAX_EXPIRY_SECONDS) {
+      throw invalidParam(
+        'expires_at',
+        'The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.',
+        'parameter_invalid_integer',
+      );
+    }
+    const clientReferenceId = optionalString(params, 'client_reference_id') ?? null;
+    if (clientReferenceId !== null && clientReferenceId.length > 200) {
+      throw invalidParam('client_reference_id', 'client_reference_id must be at most 200 characters.');
+    }
 
-  api.get('/v1/checkout/sessions/:id', { supports: [] }, ({ id, expand: paths }) =>
+    const session = store.checkoutSessions.insert(
+      buildCheckoutSession({
+        mode,
+        lineItems,
+        customer: customer ?? null,
+        customerEmail: customerEmail ?? null,
+        clientReferenceId,
+        successUrl: optionalString(params, 'success_url') ?? null,
+        cancelUrl: optionalString(params, 'cancel_url') ?? null,
+        metadata: metadataParam(params) ?? {},
+        allowPromotionCodes: optionalBoolean(params, 'allow_promotion_codes') ?? null,
+        created: now,
+        expiresAt,
+        publicUrl: ctx.publicUrl(),
+      }),
+    );
+    store.checkoutLineItems.set(session.id, lineItems);
+    if (mode === 'subscription') {
+      store.checkoutSubscriptionData.set(session.id, {
+        metadata: subscriptionMetadata ?? {},
+        trialPeriodDays: trialPeriodDays ?? null,
+        billingMode: billingMode ?? DEFAULT_BILLING_MODE,
+      });
+    }
+    // Stripe sends no event for a new session.
+    return expand(ctx, session, paths);
+  });
+
+  api.get('/v1/checkout/sessions/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.checkoutSessions, 'checkout.session', id), paths),
   );
 
-  api.get('/v1/checkout/sessions/:id/line_items', { supports: LIST_PARAMS }, ({ id, params, expand: paths }) => {
+  api.get('/v1/checkout/sessions/:id/line_items', SUPPORTED.lineItems, ({ id, params, expand: paths }) => {
     requireObject(store.checkoutSessions, 'checkout.session', id);
     const { data } = checkoutLineItems(ctx, id);
     return expand(ctx, paginate(data, params, `/v1/checkout/sessions/${id}/line_items`), paths);
   });
 
-  api.post('/v1/checkout/sessions/:id/expire', { supports: [] }, ({ id, origin, expand: paths }) => {
+  api.post('/v1/checkout/sessions/:id/expire', SUPPORTED.expire, ({ id, origin, expand: paths }) => {
     const session = requireObject(store.checkoutSessions, 'checkout.session', id);
     return expand(ctx, expireCheckoutSession(ctx, session, origin), paths);
   });
 
-  api.get(
-    '/v1/checkout/sessions',
-    { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
-    ({ params, expand: paths }) => {
-      const customer = optionalString(params, 'customer');
-      const subscription = optionalString(params, 'subscription');
-      const status = optionalString(params, 'status');
-      const sessions = store.checkoutSessions
-        .newestFirst()
-        .filter(
-          (session) =>
-            (customer === undefined || session.customer === customer) &&
-            (subscription === undefined || session.subscription === subscription) &&
-            (status === undefined || session.status === status),
-        );
-      return expand(ctx, paginate(sessions, params, '/v1/checkout/sessions'), paths);
-    },
-  );
+  api.get('/v1/checkout/sessions', SUPPORTED.list, ({ params, expand: paths }) => {
+    const customer = optionalString(params, 'customer');
+    const subscription = optionalString(params, 'subscription');
+    const status = optionalString(params, 'status');
+    const sessions = store.checkoutSessions
+      .newestFirst()
+      .filter(
+        (session) =>
+          (customer === undefined || session.customer === customer) &&
+          (subscription === undefined || session.subscription === subscription) &&
+          (status === undefined || session.status === status),
+      );
+    return expand(ctx, paginate(sessions, params, '/v1/checkout/sessions'), paths);
+  });
 }
 
 /** Resolves `line_items[i][price]` against the catalog and checks each price fits the mode. */

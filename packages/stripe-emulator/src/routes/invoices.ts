@@ -6,77 +6,74 @@ import { invalidRequest } from '../errors';
 import { expand } from '../expand';
 import { LIST_PARAMS, paginate } from '../list';
 import { oneOf, optionalInteger, optionalParams, optionalString } from '../params';
+import type { RouteSpec } from '../strictness';
 import { requireObject } from './lookup';
 import { itemChanges } from './subscriptions';
 
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  preview: {
+    supports: [
+      'subscription',
+      'customer',
+      'subscription_details.items.id',
+      'subscription_details.items.price',
+      'subscription_details.items.quantity',
+      'subscription_details.items.deleted',
+      'subscription_details.proration_date',
+      'subscription_details.proration_behavior',
+    ],
+  },
+  retrieve: { supports: [] },
+  list: { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
+} satisfies Record<string, RouteSpec>;
+
 /** Invoices are created by subscriptions, never directly; previews are computed and not stored. */
 export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
-  api.post(
-    '/v1/invoices/create_preview',
-    {
-      supports: [
+  api.post('/v1/invoices/create_preview', SUPPORTED.preview, ({ params, expand: paths }) => {
+    const subscriptionId = optionalString(params, 'subscription');
+    if (!subscriptionId) {
+      throw invalidRequest(
+        'The emulator previews the invoices of a subscription: pass `subscription`.',
         'subscription',
-        'customer',
-        'subscription_details.items.id',
-        'subscription_details.items.price',
-        'subscription_details.items.quantity',
-        'subscription_details.items.deleted',
-        'subscription_details.proration_date',
-        'subscription_details.proration_behavior',
-      ],
-    },
-    ({ params, expand: paths }) => {
-      const subscriptionId = optionalString(params, 'subscription');
-      if (!subscriptionId) {
-        throw invalidRequest(
-          'The emulator previews the invoices of a subscription: pass `subscription`.',
-          'subscription',
-        );
-      }
-      const subscription = requireObject(ctx.store.subscriptions, 'subscription', subscriptionId, 'subscription');
-      const customer = optionalString(params, 'customer');
-      if (customer !== undefined && customer !== subscription.customer) {
-        throw invalidRequest(
-          `The subscription ${subscription.id} does not belong to customer ${customer}.`,
-          'customer',
-        );
-      }
-      const details = optionalParams(params, 'subscription_details') ?? {};
-      const param = (field: string) => `subscription_details[${field}]`;
-      const preview = previewInvoice(ctx, subscription, {
-        items: itemChanges(ctx, subscription, details, param('items')),
-        prorationDate: prorationDate(
-          subscription,
-          optionalInteger(details, 'proration_date', param('proration_date')),
-          ctx.clock.now(),
-          param('proration_date'),
-        ),
-        prorationBehavior: oneOf(details, 'proration_behavior', PRORATION_BEHAVIORS, param('proration_behavior')),
-      });
-      return expand(ctx, preview, paths);
-    },
-  );
+      );
+    }
+    const subscription = requireObject(ctx.store.subscriptions, 'subscription', subscriptionId, 'subscription');
+    const customer = optionalString(params, 'customer');
+    if (customer !== undefined && customer !== subscription.customer) {
+      throw invalidRequest(`The subscription ${subscription.id} does not belong to customer ${customer}.`, 'customer');
+    }
+    const details = optionalParams(params, 'subscription_details') ?? {};
+    const param = (field: string) => `subscription_details[${field}]`;
+    const preview = previewInvoice(ctx, subscription, {
+      items: itemChanges(ctx, subscription, details, param('items')),
+      prorationDate: prorationDate(
+        subscription,
+        optionalInteger(details, 'proration_date', param('proration_date')),
+        ctx.clock.now(),
+        param('proration_date'),
+      ),
+      prorationBehavior: oneOf(details, 'proration_behavior', PRORATION_BEHAVIORS, param('proration_behavior')),
+    });
+    return expand(ctx, preview, paths);
+  });
 
-  api.get('/v1/invoices/:id', { supports: [] }, ({ id, expand: paths }) =>
+  api.get('/v1/invoices/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(ctx.store.invoices, 'invoice', id), paths),
   );
 
-  api.get(
-    '/v1/invoices',
-    { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
-    ({ params, expand: paths }) => {
-      const customer = optionalString(params, 'customer');
-      const subscription = optionalString(params, 'subscription');
-      const status = optionalString(params, 'status');
-      const invoices = ctx.store.invoices
-        .newestFirst()
-        .filter(
-          (invoice) =>
-            (customer === undefined || invoice.customer === customer) &&
-            (subscription === undefined || invoice.parent?.subscription_details?.subscription === subscription) &&
-            (status === undefined || invoice.status === status),
-        );
-      return expand(ctx, paginate(invoices, params, '/v1/invoices'), paths);
-    },
-  );
+  api.get('/v1/invoices', SUPPORTED.list, ({ params, expand: paths }) => {
+    const customer = optionalString(params, 'customer');
+    const subscription = optionalString(params, 'subscription');
+    const status = optionalString(params, 'status');
+    const invoices = ctx.store.invoices
+      .newestFirst()
+      .filter(
+        (invoice) =>
+          (customer === undefined || invoice.customer === customer) &&
+          (subscription === undefined || invoice.parent?.subscription_details?.subscription === subscription) &&
+          (status === undefined || invoice.status === status),
+      );
+    return expand(ctx, paginate(invoices, params, '/v1/invoices'), paths);
+  });
 }

@@ -18,120 +18,113 @@ import {
   requiredString,
   stringList,
 } from '../params';
+import type { RouteSpec } from '../strictness';
 import type { Price, Product } from '../wire';
 import { requireObject } from './lookup';
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: {
+    supports: [
+      'currency',
+      'unit_amount',
+      'recurring.interval',
+      'recurring.interval_count',
+      'recurring.trial_period_days',
+      'product',
+      'product_data.name',
+      'product_data.metadata',
+      'active',
+      'nickname',
+      'lookup_key',
+      'transfer_lookup_key',
+      'metadata',
+    ],
+  },
+  retrieve: { supports: [] },
+  update: { supports: ['active', 'lookup_key', 'transfer_lookup_key', 'nickname', 'metadata'] },
+  list: { supports: [...LIST_PARAMS, 'active', 'product', 'type', 'currency', 'lookup_keys'] },
+} satisfies Record<string, RouteSpec>;
 
 export function registerPriceRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post(
-    '/v1/prices',
-    {
-      supports: [
-        'currency',
-        'unit_amount',
-        'recurring.interval',
-        'recurring.interval_count',
-        'recurring.trial_period_days',
-        'metadata',
-        'lookup_key',
-        'transfer_lookup_key',
-        'product',
-        'product_data.name',
-        'product_data.metadata',
-        'active',
-        'nickname',
-      ],
-    },
-    ({ params, origin, expand: paths }) => {
-      // Validate everything before changing anything: a rejected request leaves no trace.
-      const currency = requiredString(params, 'currency');
-      const unitAmount = optionalInteger(params, 'unit_amount');
-      if (unitAmount === undefined) throw parameterMissing('unit_amount');
-      if (unitAmount < 0)
-        throw invalidParam(
-          'unit_amount',
-          'This value must be greater than or equal to 0.',
-          'parameter_invalid_integer',
-        );
-      const recurring = recurringParam(params);
-      const metadata = metadataParam(params) ?? {};
-      const lookupKey = optionalString(params, 'lookup_key');
-      const lookupKeyHolder = lookupKey ? takeableLookupKeyHolder(ctx, lookupKey, params) : undefined;
-      const product = productParam(ctx, params);
-      const active = optionalBoolean(params, 'active') ?? true;
-      const nickname = optionalString(params, 'nickname') ?? null;
+  api.post('/v1/prices', SUPPORTED.create, ({ params, origin, expand: paths }) => {
+    // Validate everything before changing anything: a rejected request leaves no trace.
+    const currency = requiredString(params, 'currency');
+    const unitAmount = optionalInteger(params, 'unit_amount');
+    if (unitAmount === undefined) throw parameterMissing('unit_amount');
+    if (unitAmount < 0)
+      throw invalidParam('unit_amount', 'This value must be greater than or equal to 0.', 'parameter_invalid_integer');
+    const recurring = recurringParam(params);
+    const metadata = metadataParam(params) ?? {};
+    const lookupKey = optionalString(params, 'lookup_key');
+    const lookupKeyHolder = lookupKey ? takeableLookupKeyHolder(ctx, lookupKey, params) : undefined;
+    const product = productParam(ctx, params);
+    const active = optionalBoolean(params, 'active') ?? true;
+    const nickname = optionalString(params, 'nickname') ?? null;
 
-      if (lookupKeyHolder) releaseLookupKey(ctx, lookupKeyHolder, origin);
-      const productId = 'existing' in product ? product.existing.id : createProduct(ctx, product.create, origin);
-      const price = store.prices.insert(
-        buildPrice({
-          product: productId,
-          unit_amount: unitAmount,
-          currency,
-          recurring,
-          active,
-          lookup_key: lookupKey ?? null,
-          nickname,
-          metadata,
-          created: ctx.clock.now(),
-        }),
-      );
-      ctx.events.emit('price.created', price, origin);
-      return expand(ctx, price, paths);
-    },
-  );
+    if (lookupKeyHolder) releaseLookupKey(ctx, lookupKeyHolder, origin);
+    const productId = 'existing' in product ? product.existing.id : createProduct(ctx, product.create, origin);
+    const price = store.prices.insert(
+      buildPrice({
+        product: productId,
+        unit_amount: unitAmount,
+        currency,
+        recurring,
+        active,
+        lookup_key: lookupKey ?? null,
+        nickname,
+        metadata,
+        created: ctx.clock.now(),
+      }),
+    );
+    ctx.events.emit('price.created', price, origin);
+    return expand(ctx, price, paths);
+  });
 
-  api.get('/v1/prices/:id', { supports: [] }, ({ id, expand: paths }) =>
+  api.get('/v1/prices/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.prices, 'price', id), paths),
   );
 
-  api.post(
-    '/v1/prices/:id',
-    { supports: ['active', 'lookup_key', 'transfer_lookup_key', 'nickname', 'metadata'] },
-    ({ id, params, origin, expand: paths }) => {
-      const price = requireObject(store.prices, 'price', id);
-      const before = structuredClone(price);
-      const active = optionalBoolean(params, 'active');
-      const lookupKey = optionalString(params, 'lookup_key');
-      const nickname = optionalString(params, 'nickname');
-      const metadata = mergeMetadata(price.metadata, metadataParam(params));
-      const lookupKeyHolder = lookupKey ? takeableLookupKeyHolder(ctx, lookupKey, params, price.id) : undefined;
-      if (lookupKeyHolder) releaseLookupKey(ctx, lookupKeyHolder, origin);
+  api.post('/v1/prices/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
+    const price = requireObject(store.prices, 'price', id);
+    const before = structuredClone(price);
+    const active = optionalBoolean(params, 'active');
+    const lookupKey = optionalString(params, 'lookup_key');
+    const nickname = optionalString(params, 'nickname');
+    const metadata = mergeMetadata(price.metadata, metadataParam(params));
+    const lookupKeyHolder = lookupKey ? takeableLookupKeyHolder(ctx, lookupKey, params, price.id) : undefined;
+    if (lookupKeyHolder) releaseLookupKey(ctx, lookupKeyHolder, origin);
 
-      if (active !== undefined) price.active = active;
-      if (lookupKey !== undefined) price.lookup_key = lookupKey === '' ? null : lookupKey;
-      if (nickname !== undefined) price.nickname = nickname === '' ? null : nickname;
-      price.metadata = metadata;
+    if (active !== undefined) price.active = active;
+    if (lookupKey !== undefined) price.lookup_key = lookupKey === '' ? null : lookupKey;
+    if (nickname !== undefined) price.nickname = nickname === '' ? null : nickname;
+    price.metadata = metadata;
 
-      const previous = changedAttributes(before, price);
-      if (Object.keys(previous).length > 0) ctx.events.emit('price.updated', price, origin, previous);
-      return expand(ctx, price, paths);
-    },
-  );
+    const previous = changedAttributes(before, price);
+    if (Object.keys(previous).length > 0) ctx.events.emit('price.updated', price, origin, previous);
+    return expand(ctx, price, paths);
+  });
 
-  api.get(
-    '/v1/prices',
-    { supports: [...LIST_PARAMS, 'active', 'product', 'type', 'currency', 'lookup_keys'] },
-    ({ params, expand: paths }) => {
-      const active = optionalBoolean(params, 'active');
-      const product = optionalString(params, 'product');
-      const type = optionalString(params, 'type');
-      const currency = optionalString(params, 'currency');
-      const lookupKeys = stringList(params, 'lookup_keys');
-      const prices = store.prices
-        .newestFirst()
-        .filter(
-          (price) =>
-            (active === undefined || price.active === active) &&
-            (product === undefined || price.product === product) &&
-            (type === undefined || price.type === type) &&
-            (currency === undefined || price.currency === currency.toLowerCase()) &&
-            (lookupKeys.length === 0 || (price.lookup_key !== null && lookupKeys.includes(price.lookup_key))),
-        );
-      return expand(ctx, paginate(prices, params, '/v1/prices'), paths);
-    },
-  );
+  api.get('/v1/prices', SUPPORTED.list, ({ params, expand: paths }) => {
+    const active = optionalBoolean(params, 'active');
+    const product = optionalString(params, 'product');
+    const type = optionalString(params, 'type');
+    const currency = optionalString(params, 'currency');
+    const lookupKeys = stringList(params, 'lookup_keys');
+    const prices = store.prices
+      .newestFirst()
+      .filter(
+        (price) =>
+          (active === undefined || price.active === active) &&
+          (product === undefined || price.product === product) &&
+          (type === undefined || price.type === type) &&
+          (currency === undefined || price.currency === currency.toLowerCase()) &&
+          (lookupKeys.length === 0 || (price.lookup_key !== null && lookupKeys.includes(price.lookup_key))),
+      );
+    return expand(ctx, paginate(prices, params, '/v1/prices'), paths);
+  });
 }
 
 /** `product=prod_…`, or `product_data[name]=…` for a product created along with the price. */

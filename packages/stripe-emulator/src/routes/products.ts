@@ -6,60 +6,61 @@ import { expand } from '../expand';
 import { LIST_PARAMS, paginate } from '../list';
 import { buildProduct } from '../objects/product';
 import { mergeMetadata, metadataParam, optionalBoolean, optionalString, requiredString, stringList } from '../params';
+import type { RouteSpec } from '../strictness';
 import { requireObject } from './lookup';
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: { supports: ['name', 'id', 'description', 'active', 'metadata'] },
+  retrieve: { supports: [] },
+  update: { supports: ['name', 'description', 'active', 'metadata'] },
+  list: { supports: [...LIST_PARAMS, 'active', 'ids'] },
+} satisfies Record<string, RouteSpec>;
 
 export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post(
-    '/v1/products',
-    { supports: ['name', 'id', 'description', 'active', 'metadata'] },
-    ({ params, origin, expand: paths }) => {
-      const name = requiredString(params, 'name');
-      // Stripe lets you choose a product's id; the seeded catalog relies on that too.
-      const id = optionalString(params, 'id');
-      if (id && store.products.get(id)) throw resourceAlreadyExists('Product already exists.', 'id');
-      const description = optionalString(params, 'description') ?? null;
-      const active = optionalBoolean(params, 'active') ?? true;
-      const metadata = metadataParam(params) ?? {};
-      const product = store.products.insert(
-        buildProduct({ ...(id ? { id } : {}), name, description, active, metadata, created: ctx.clock.now() }),
-      );
-      ctx.events.emit('product.created', product, origin);
-      return expand(ctx, product, paths);
-    },
-  );
+  api.post('/v1/products', SUPPORTED.create, ({ params, origin, expand: paths }) => {
+    const name = requiredString(params, 'name');
+    // Stripe lets you choose a product's id; the seeded catalog relies on that too.
+    const id = optionalString(params, 'id');
+    if (id && store.products.get(id)) throw resourceAlreadyExists('Product already exists.', 'id');
+    const description = optionalString(params, 'description') ?? null;
+    const active = optionalBoolean(params, 'active') ?? true;
+    const metadata = metadataParam(params) ?? {};
+    const product = store.products.insert(
+      buildProduct({ ...(id ? { id } : {}), name, description, active, metadata, created: ctx.clock.now() }),
+    );
+    ctx.events.emit('product.created', product, origin);
+    return expand(ctx, product, paths);
+  });
 
-  api.get('/v1/products/:id', { supports: [] }, ({ id, expand: paths }) =>
+  api.get('/v1/products/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.products, 'product', id), paths),
   );
 
-  api.post(
-    '/v1/products/:id',
-    { supports: ['name', 'description', 'active', 'metadata'] },
-    ({ id, params, origin, expand: paths }) => {
-      const product = requireObject(store.products, 'product', id);
-      const before = structuredClone(product);
-      const name = optionalString(params, 'name');
-      const description = optionalString(params, 'description');
-      const active = optionalBoolean(params, 'active');
-      const metadata = mergeMetadata(product.metadata, metadataParam(params));
+  api.post('/v1/products/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
+    const product = requireObject(store.products, 'product', id);
+    const before = structuredClone(product);
+    const name = optionalString(params, 'name');
+    const description = optionalString(params, 'description');
+    const active = optionalBoolean(params, 'active');
+    const metadata = mergeMetadata(product.metadata, metadataParam(params));
 
-      if (name) product.name = name;
-      if (description !== undefined) product.description = description === '' ? null : description;
-      if (active !== undefined) product.active = active;
-      product.metadata = metadata;
+    if (name) product.name = name;
+    if (description !== undefined) product.description = description === '' ? null : description;
+    if (active !== undefined) product.active = active;
+    product.metadata = metadata;
 
-      const previous = changedAttributes(before, product);
-      if (Object.keys(previous).length > 0) {
-        product.updated = ctx.clock.now();
-        ctx.events.emit('product.updated', product, origin, previous);
-      }
-      return expand(ctx, product, paths);
-    },
-  );
+    const previous = changedAttributes(before, product);
+    if (Object.keys(previous).length > 0) {
+      product.updated = ctx.clock.now();
+      ctx.events.emit('product.updated', product, origin, previous);
+    }
+    return expand(ctx, product, paths);
+  });
 
-  api.get('/v1/products', { supports: [...LIST_PARAMS, 'active', 'ids'] }, ({ params, expand: paths }) => {
+  api.get('/v1/products', SUPPORTED.list, ({ params, expand: paths }) => {
     const active = optionalBoolean(params, 'active');
     const ids = stringList(params, 'ids');
     const products = store.products

@@ -14,74 +14,77 @@ import { expand } from '../expand';
 import { LIST_PARAMS, paginate } from '../list';
 import { isInterval } from '../objects/price';
 import { objectList, oneOf, optionalInteger, optionalParams, optionalString, type Params } from '../params';
+import type { RouteSpec } from '../strictness';
 import type { SubscriptionSchedule } from '../wire';
 import { requireObject } from './lookup';
 
 const END_BEHAVIORS: readonly SubscriptionSchedule['end_behavior'][] = ['release', 'cancel'];
 
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: { supports: ['from_subscription', 'phases'] },
+  retrieve: { supports: [] },
+  update: {
+    supports: [
+      'end_behavior',
+      'proration_behavior',
+      'phases.items.price',
+      'phases.items.quantity',
+      'phases.start_date',
+      'phases.end_date',
+      'phases.duration',
+      'phases.proration_behavior',
+    ],
+  },
+  release: { supports: [] },
+  cancel: { supports: [] },
+  list: { supports: [...LIST_PARAMS, 'customer'] },
+} satisfies Record<string, RouteSpec>;
+
 /** Subscription schedules (https://docs.stripe.com/api/subscription_schedules), made from a subscription. */
 export function registerSubscriptionScheduleRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post(
-    '/v1/subscription_schedules',
-    { supports: ['from_subscription', 'phases'] },
-    ({ params, origin, expand: paths }) => {
-      const from = optionalString(params, 'from_subscription');
-      if (!from) {
-        throw invalidRequest(
-          'The emulator creates subscription schedules from an existing subscription only: pass `from_subscription`.',
-          'from_subscription',
-        );
-      }
-      if (params.phases !== undefined) {
-        throw invalidRequest('You cannot set `phases` if `from_subscription` is set.', 'phases');
-      }
-      const subscription = requireObject(store.subscriptions, 'subscription', from, 'from_subscription');
-      return expand(ctx, createScheduleFromSubscription(ctx, subscription, origin), paths);
-    },
-  );
+  api.post('/v1/subscription_schedules', SUPPORTED.create, ({ params, origin, expand: paths }) => {
+    const from = optionalString(params, 'from_subscription');
+    if (!from) {
+      throw invalidRequest(
+        'The emulator creates subscription schedules from an existing subscription only: pass `from_subscription`.',
+        'from_subscription',
+      );
+    }
+    if (params.phases !== undefined) {
+      throw invalidRequest('You cannot set `phases` if `from_subscription` is set.', 'phases');
+    }
+    const subscription = requireObject(store.subscriptions, 'subscription', from, 'from_subscription');
+    return expand(ctx, createScheduleFromSubscription(ctx, subscription, origin), paths);
+  });
 
-  api.get('/v1/subscription_schedules/:id', { supports: [] }, ({ id, expand: paths }) =>
+  api.get('/v1/subscription_schedules/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.subscriptionSchedules, 'subscription schedule', id), paths),
   );
 
-  api.post(
-    '/v1/subscription_schedules/:id',
-    {
-      supports: [
-        'end_behavior',
-        'proration_behavior',
-        'phases.items.price',
-        'phases.items.quantity',
-        'phases.start_date',
-        'phases.end_date',
-        'phases.duration',
-        'phases.proration_behavior',
-      ],
-    },
-    ({ id, params, origin, expand: paths }) => {
-      const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
-      const changes = {
-        ...(params.phases !== undefined ? { phases: phaseParams(ctx, params) } : {}),
-        endBehavior: oneOf(params, 'end_behavior', END_BEHAVIORS),
-        prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
-      };
-      return expand(ctx, updateSchedule(ctx, schedule, changes, origin), paths);
-    },
-  );
+  api.post('/v1/subscription_schedules/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
+    const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
+    const changes = {
+      ...(params.phases !== undefined ? { phases: phaseParams(ctx, params) } : {}),
+      endBehavior: oneOf(params, 'end_behavior', END_BEHAVIORS),
+      prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
+    };
+    return expand(ctx, updateSchedule(ctx, schedule, changes, origin), paths);
+  });
 
-  api.post('/v1/subscription_schedules/:id/release', { supports: [] }, ({ id, origin, expand: paths }) => {
+  api.post('/v1/subscription_schedules/:id/release', SUPPORTED.release, ({ id, origin, expand: paths }) => {
     const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
     return expand(ctx, releaseSchedule(ctx, schedule, origin), paths);
   });
 
-  api.post('/v1/subscription_schedules/:id/cancel', { supports: [] }, ({ id, origin, expand: paths }) => {
+  api.post('/v1/subscription_schedules/:id/cancel', SUPPORTED.cancel, ({ id, origin, expand: paths }) => {
     const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
     return expand(ctx, cancelSchedule(ctx, schedule, origin), paths);
   });
 
-  api.get('/v1/subscription_schedules', { supports: [...LIST_PARAMS, 'customer'] }, ({ params, expand: paths }) => {
+  api.get('/v1/subscription_schedules', SUPPORTED.list, ({ params, expand: paths }) => {
     const customer = optionalString(params, 'customer');
     const schedules = store.subscriptionSchedules
       .newestFirst()

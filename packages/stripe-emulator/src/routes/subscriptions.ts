@@ -20,82 +20,84 @@ import {
   optionalString,
   type Params,
 } from '../params';
+import type { RouteSpec } from '../strictness';
 import type { Subscription } from '../wire';
 import { requireObject } from './lookup';
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  retrieve: { supports: [] },
+  update: {
+    supports: [
+      'items.id',
+      'items.price',
+      'items.quantity',
+      'items.deleted',
+      'metadata',
+      'cancel_at_period_end',
+      'cancel_at',
+      'proration_behavior',
+      'proration_date',
+      'payment_behavior',
+    ],
+  },
+  cancel: { supports: [] },
+  resume: { supports: [] },
+  list: { supports: [...LIST_PARAMS, 'customer', 'price', 'status'] },
+} satisfies Record<string, RouteSpec>;
 
 export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.get('/v1/subscriptions/:id', { supports: [] }, ({ id, expand: paths }) =>
+  api.get('/v1/subscriptions/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.subscriptions, 'subscription', id), paths),
   );
 
-  api.post(
-    '/v1/subscriptions/:id',
-    {
-      supports: [
-        'items.id',
-        'items.price',
-        'items.quantity',
-        'items.deleted',
-        'metadata',
-        'cancel_at_period_end',
-        'cancel_at',
-        'proration_behavior',
+  api.post('/v1/subscriptions/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
+    const subscription = requireObject(store.subscriptions, 'subscription', id);
+    const changes = {
+      items: itemChanges(ctx, subscription, params),
+      metadata: metadataParam(params),
+      cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end'),
+      cancelAt: cancelAtParam(subscription, params, ctx.clock.now()),
+      prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
+      prorationDate: prorationDate(
+        subscription,
+        optionalInteger(params, 'proration_date'),
+        ctx.clock.now(),
         'proration_date',
-        'payment_behavior',
-      ],
-    },
-    ({ id, params, origin, expand: paths }) => {
-      const subscription = requireObject(store.subscriptions, 'subscription', id);
-      const changes = {
-        items: itemChanges(ctx, subscription, params),
-        metadata: metadataParam(params),
-        cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end'),
-        cancelAt: cancelAtParam(subscription, params, ctx.clock.now()),
-        prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
-        prorationDate: prorationDate(
-          subscription,
-          optionalInteger(params, 'proration_date'),
-          ctx.clock.now(),
-          'proration_date',
-        ),
-        paymentBehavior: oneOf(params, 'payment_behavior', PAYMENT_BEHAVIORS),
-      };
-      return expand(ctx, updateSubscription(ctx, subscription, changes, origin), paths);
-    },
-  );
+      ),
+      paymentBehavior: oneOf(params, 'payment_behavior', PAYMENT_BEHAVIORS),
+    };
+    return expand(ctx, updateSubscription(ctx, subscription, changes, origin), paths);
+  });
 
-  api.delete('/v1/subscriptions/:id', { supports: [] }, ({ id, origin, expand: paths }) => {
+  api.delete('/v1/subscriptions/:id', SUPPORTED.cancel, ({ id, origin, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     return expand(ctx, cancelSubscription(ctx, subscription, origin), paths);
   });
 
-  api.post('/v1/subscriptions/:id/resume', { supports: [] }, ({ id, origin, expand: paths }) => {
+  api.post('/v1/subscriptions/:id/resume', SUPPORTED.resume, ({ id, origin, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     return expand(ctx, resumeSubscription(ctx, subscription, origin), paths);
   });
 
-  api.get(
-    '/v1/subscriptions',
-    { supports: [...LIST_PARAMS, 'customer', 'price', 'status'] },
-    ({ params, expand: paths }) => {
-      const customer = optionalString(params, 'customer');
-      const price = optionalString(params, 'price');
-      // Without a status filter Stripe leaves canceled subscriptions out; `status=all` includes them.
-      const status = optionalString(params, 'status');
-      const subscriptions = store.subscriptions
-        .newestFirst()
-        .filter(
-          (subscription) =>
-            (customer === undefined || subscription.customer === customer) &&
-            (price === undefined || subscription.items.data.some((item) => item.price.id === price)) &&
-            (status === 'all' ||
-              (status === undefined ? subscription.status !== 'canceled' : subscription.status === status)),
-        );
-      return expand(ctx, paginate(subscriptions, params, '/v1/subscriptions'), paths);
-    },
-  );
+  api.get('/v1/subscriptions', SUPPORTED.list, ({ params, expand: paths }) => {
+    const customer = optionalString(params, 'customer');
+    const price = optionalString(params, 'price');
+    // Without a status filter Stripe leaves canceled subscriptions out; `status=all` includes them.
+    const status = optionalString(params, 'status');
+    const subscriptions = store.subscriptions
+      .newestFirst()
+      .filter(
+        (subscription) =>
+          (customer === undefined || subscription.customer === customer) &&
+          (price === undefined || subscription.items.data.some((item) => item.price.id === price)) &&
+          (status === 'all' ||
+            (status === undefined ? subscription.status !== 'canceled' : subscription.status === status)),
+      );
+    return expand(ctx, paginate(subscriptions, params, '/v1/subscriptions'), paths);
+  });
 }
 
 /**
