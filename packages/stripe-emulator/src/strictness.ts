@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { StripeApiError } from './errors';
+import generatedJson from './generated/stripe-params.json' with { type: 'json' };
 import { isParams, type Params } from './params';
 
 /**
@@ -31,9 +31,9 @@ interface Generated {
   objects: Record<string, GeneratedObject>;
 }
 
-const generated = JSON.parse(
-  readFileSync(new URL('./generated/stripe-params.json', import.meta.url), 'utf8'),
-) as Generated;
+// Imported, not read from disk at run time: the server's production build bundles the emulator.
+// JSON's inferred types widen `1` to `number`, hence the cast through `unknown`.
+const generated = generatedJson as unknown as Generated;
 
 /** `POST /v1/customers/{id}` and `POST /v1/customers/:id` both become `POST /v1/customers/*`. */
 function operationKey(method: string, path: string): string {
