@@ -4,6 +4,7 @@ import { StripeApiError, unrecognizedUrl } from './errors';
 import type { EventOrigin } from './events';
 import type { ApiResponse, IdempotentResult } from './idempotency';
 import { isParams, type Params, stringList } from './params';
+import { type RouteSpec, type RouteStrictness, routeStrictness } from './strictness';
 
 /**
  * Stripe's routes whose last segment sits where an id would, by collection (stripe-node 23.1.0's
@@ -32,19 +33,27 @@ export interface ApiRequest {
 /** Returns the response object, or throws a `StripeApiError`. Synchronous: all state is in memory. */
 export type ApiHandler = (request: ApiRequest) => object;
 
+/**
+ * Registers a route: `api.post('/v1/customers', { supports: ['email', 'metadata'] }, handler)`.
+ * `supports` lists every parameter the handler acts on (see `RouteSpec`); any other parameter
+ * Stripe accepts there is refused rather than ignored.
+ */
+export type RegisterRoute = (url: string, spec: RouteSpec, handler: ApiHandler) => void;
+
 export interface ApiRoutes {
-  get(url: string, handler: ApiHandler): void;
-  post(url: string, handler: ApiHandler): void;
-  delete(url: string, handler: ApiHandler): void;
+  get: RegisterRoute;
+  post: RegisterRoute;
+  delete: RegisterRoute;
 }
 
 /**
  * Registers Stripe API routes. Each handler runs behind the same steps:
- * parameters decoded, Idempotency-Key honoured for POST, Stripe-shaped errors,
- * the configured latency, and a JSON answer.
+ * parameters decoded and checked (see strictness.ts), Idempotency-Key honoured for POST,
+ * Stripe-shaped errors, the configured latency, and a JSON answer.
  */
 export function apiRoutes(app: FastifyInstance, ctx: EmulatorContext): ApiRoutes {
-  const register = (method: 'GET' | 'POST' | 'DELETE') => (url: string, handler: ApiHandler) => {
+  const register = (method: 'GET' | 'POST' | 'DELETE') => (url: string, spec: RouteSpec, handler: ApiHandler) => {
+    const strictness = routeStrictness(method, url, spec);
     const takenNames = STRIPE_ROUTES_IN_PLACE_OF_AN_ID[url.split(':id')[0] ?? ''] ?? [];
     app.route<{ Params: Record<string, string> }>({
       method,
@@ -55,7 +64,7 @@ export function apiRoutes(app: FastifyInstance, ctx: EmulatorContext): ApiRoutes
         const { id } = request.params;
         if (id !== undefined && takenNames.includes(id))
           throw unrecognizedUrl(request.method, request.url.split('?')[0] ?? '');
-        return respond(ctx, request, reply, handler);
+        return respond(ctx, request, reply, strictness, handler);
       },
     });
   };
@@ -66,6 +75,7 @@ async function respond(
   ctx: EmulatorContext,
   request: FastifyRequest<{ Params: Record<string, string> }>,
   reply: FastifyReply,
+  strictness: RouteStrictness,
   handler: ApiHandler,
 ): Promise<FastifyReply> {
   const isPost = request.method === 'POST';
@@ -74,10 +84,14 @@ async function respond(
 
   const execute = async (): Promise<ApiResponse> => {
     try {
+      // Checked before the handler runs: a refused request changes nothing, as on Stripe.
+      strictness.checkParams(params);
+      const expand = stringList(params, 'expand');
+      strictness.checkExpand(expand);
       const result = handler({
         params,
         id: request.params.id ?? '',
-        expand: stringList(params, 'expand'),
+        expand,
         origin: { requestId: request.id, idempotencyKey: idempotencyKey ?? null },
       });
       return { status: 200, body: toJson(result) };

@@ -12,7 +12,8 @@ const USAGE = `Usage: stripe-emulator [options]
   --webhook-url <url>     Endpoint that receives signed events (repeatable)
   --webhook-secret <s>    Signing secret, whsec_… (default: generated)
   --catalog <file.json>   Products and prices to seed instead of the default catalog
-  --state <file.json>     Keep state (objects, events, key, webhook secret) in this file across restarts
+  --data-dir <dir>        Keep state (objects, events, key, webhook secret) in <dir>/stripe-emulator.json
+                          across restarts; delete that file to start clean
   --latency <ms>          Delay added to every API response
   --fault <spec>          Inject failures, e.g. kind=503,rate=0.1,endpoint=POST /v1/customers (repeatable)
   --log                   Log every request
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
       'webhook-url': { type: 'string', multiple: true },
       'webhook-secret': { type: 'string' },
       catalog: { type: 'string' },
-      state: { type: 'string' },
+      'data-dir': { type: 'string' },
       latency: { type: 'string' },
       fault: { type: 'string', multiple: true },
       log: { type: 'boolean' },
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
     ...(values['webhook-secret'] ? { webhookSecret: values['webhook-secret'] } : {}),
     webhookEndpoints: values['webhook-url'] ?? [],
     ...(values.catalog ? { catalog: parseCatalog(JSON.parse(readFileSync(values.catalog, 'utf8'))) } : {}),
-    ...(values.state ? { statePath: values.state } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     latencyMs: values.latency === undefined ? 0 : integer(values.latency, '--latency'),
     faults: (values.fault ?? []).map(parseFaultSpec),
     logger: values.log ?? false,

@@ -9,7 +9,7 @@ import { IdempotencyCache } from './idempotency';
 import { newSecretKey, newWebhookSecret } from './ids';
 import { deliveryOptions, type EmulatorControls } from './routes/control';
 import { buildServer } from './server';
-import { readState, StateFile } from './state-file';
+import { readState, StateFile, stateFilePath } from './state-file';
 import { RequestStats } from './stats';
 import { Store } from './store';
 import { DEFAULT_DELIVERY, type DeliveryOptions, WebhookDispatcher } from './webhooks/deliver';
@@ -36,11 +36,12 @@ export interface StripeEmulatorOptions {
   /** The emulator refuses to start with NODE_ENV=production unless this is true. */
   allowProduction?: boolean;
   /**
-   * A JSON file that keeps the emulator's state (objects, events, clock, idempotency keys, API key
-   * and webhook secret) across restarts: read at start if it exists, saved shortly after each
-   * change and on close. Unset: state lives in memory only. `webhookSecret` wins over a saved one.
+   * A directory where the emulator keeps its state (objects, events, clock, idempotency keys, API
+   * key and webhook secret) across restarts, in `stripe-emulator.json`: read at start if it exists,
+   * saved shortly after each change and on close; created if missing. Unset: state lives in memory
+   * only. `webhookSecret` wins over a saved one. Delete the file to start clean.
    */
-  statePath?: string;
+  dataDir?: string;
 }
 
 export interface StripeEmulator extends EmulatorControls {
@@ -62,7 +63,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     );
   }
   const host = options.host ?? '127.0.0.1';
-  const saved = options.statePath ? await readState(options.statePath) : undefined;
+  const statePath = options.dataDir === undefined ? undefined : stateFilePath(options.dataDir);
+  const saved = statePath ? await readState(statePath) : undefined;
   const clock = new Clock(saved?.clockOffsetSeconds);
   const store = new Store();
   // A restored store already holds the catalog, including any edits made to it since.
@@ -73,9 +75,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const idempotency = new IdempotencyCache(clock);
   if (saved) idempotency.restore(saved.idempotencyKeys);
   const stateFile =
-    options.statePath === undefined
+    statePath === undefined
       ? undefined
-      : new StateFile(options.statePath, () => ({
+      : new StateFile(statePath, () => ({
           secretKey,
           webhookSecret,
           clockOffsetSeconds: clock.offset,

@@ -32,8 +32,10 @@ export class StripeApiError extends Error {
       error: {
         type: this.type,
         message: this.message,
-        ...(this.code
-          ? { code: this.code, doc_url: `https://stripe.com/docs/error-codes/${this.code.replaceAll('_', '-')}` }
+        ...(this.code ? { code: this.code } : {}),
+        // The emulator's own codes (`emulator_…`) have no page on stripe.com.
+        ...(this.code && !this.code.startsWith('emulator_')
+          ? { doc_url: `https://stripe.com/docs/error-codes/${this.code.replaceAll('_', '-')}` }
           : {}),
         ...(this.param ? { param: this.param } : {}),
       },
@@ -94,6 +96,24 @@ export function unrecognizedUrl(method: string, path: string): StripeApiError {
     404,
     'invalid_request_error',
     `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+  );
+}
+
+/**
+ * The `Stripe-Version` header. Stripe refuses a version it does not know with `Invalid Stripe API
+ * version: <value>` (400, no code). The emulator speaks one version, the one Subkit pins; another real
+ * version would change response shapes it does not reproduce, so it refuses that too, as its own limit.
+ */
+export function checkApiVersion(requested: string | undefined, spoken: string): StripeApiError | undefined {
+  if (requested === undefined || requested === spoken) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(requested)) {
+    return new StripeApiError(400, 'invalid_request_error', `Invalid Stripe API version: ${requested}`);
+  }
+  return new StripeApiError(
+    400,
+    'invalid_request_error',
+    `The Stripe emulator speaks API version ${spoken} only, not ${requested}: Stripe would answer in that version's shapes, which the emulator does not reproduce.`,
+    'emulator_api_version_unsupported',
   );
 }
 

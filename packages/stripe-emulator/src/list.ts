@@ -6,6 +6,9 @@ import type { List } from './wire';
  * Cursor pagination as Stripe does it: newest first, `limit` 1..100 (default
  * 10), `starting_after` / `ending_before` naming an object id from a previous page.
  */
+/** The parameters `paginate` reads, for the `supports` of every list route. */
+export const LIST_PARAMS = ['limit', 'starting_after', 'ending_before'] as const;
+
 export function paginate<T extends { id: string }>(newestFirst: T[], params: Params, url: string): List<T> {
   const limit = optionalInteger(params, 'limit') ?? 10;
   if (limit < 1 || limit > 100) {

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { apiRoutes, headerValue, sleep } from './api';
 import { apiKeyFrom, checkApiKey } from './auth';
 import type { EmulatorContext } from './context';
-import { StripeApiError, unrecognizedUrl } from './errors';
+import { checkApiVersion, StripeApiError, unrecognizedUrl } from './errors';
 import { type FaultRule, pickFault } from './faults';
 import { newId } from './ids';
 import { registerCheckoutPage } from './pages/checkout';
@@ -61,13 +61,15 @@ export function buildServer(
     const route = `${request.method} ${request.routeOptions.url ?? path}`;
     ctx.stats.record(route);
     if (!path.startsWith('/v1/')) return;
-    reply.header('Stripe-Version', headerValue(request.headers['stripe-version']) ?? ctx.apiVersion);
+    reply.header('Stripe-Version', ctx.apiVersion);
 
     const fault = pickFault(ctx.settings.faults, route, `${request.method} ${path}`);
     if (fault && (await injectFault(fault, request, reply))) return reply;
 
     const authError = checkApiKey(apiKeyFrom(request.headers.authorization));
     if (authError) return reply.code(authError.status).send(authError.toBody());
+    const versionError = checkApiVersion(headerValue(request.headers['stripe-version']), ctx.apiVersion);
+    if (versionError) return reply.code(versionError.status).send(versionError.toBody());
   });
 
   app.setErrorHandler((error, request, reply) => {

@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { SavedIdempotencyKey } from './idempotency';
 import type { StoreSnapshot } from './store';
 
@@ -17,6 +17,13 @@ export interface EmulatorState {
   store: StoreSnapshot;
   /** A retry after a restart still gets the first result, as Stripe keeps keys for 24 hours. */
   idempotencyKeys: SavedIdempotencyKey[];
+}
+
+/** The file, inside the emulator's data directory, that holds its state. */
+export const STATE_FILE_NAME = 'stripe-emulator.json';
+
+export function stateFilePath(dataDir: string): string {
+  return join(dataDir, STATE_FILE_NAME);
 }
 
 /** Saves soon after a change rather than on each one: a checkout changes state several times in a row. */
@@ -41,7 +48,7 @@ export async function readState(path: string): Promise<EmulatorState | undefined
   if (format !== FORMAT) {
     throw new Error(
       `The Stripe emulator state file ${path} has format ${String(format)}; this emulator reads format ${FORMAT}. ` +
-        'Move the file away to start with an empty emulator.',
+        'Delete or move the file away to start with an empty emulator.',
     );
   }
   return state as EmulatorState;
@@ -49,8 +56,9 @@ export async function readState(path: string): Promise<EmulatorState | undefined
 
 /**
  * Writes the emulator's state to `path` a moment after it changes, and at once on `flush()`.
- * Each write goes to a temporary file that then replaces the old one, so a crash mid-write
- * leaves the previous state whole; writes never overlap, and each takes the state as it is then.
+ * Each write goes to a temporary file in the same directory, is flushed to disk, then replaces the
+ * old file by rename (atomic on one file system), so a kill or crash mid-write leaves the previous
+ * state whole; writes never overlap, and each takes the state as it is then.
  */
 export class StateFile {
   private timer: NodeJS.Timeout | undefined;
@@ -84,7 +92,14 @@ export class StateFile {
     const state: EmulatorState = { format: FORMAT, ...this.current() };
     const temporary = `${this.path}.${process.pid}.tmp`;
     await mkdir(dirname(this.path), { recursive: true });
-    await writeFile(temporary, JSON.stringify(state));
+    const file = await open(temporary, 'w');
+    try {
+      await file.writeFile(JSON.stringify(state));
+      // Without it a power cut after the rename could leave the new name pointing at an empty file.
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(temporary, this.path);
   }
 }

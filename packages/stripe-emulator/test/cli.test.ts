@@ -44,9 +44,9 @@ describe('cli', () => {
     expect(await exited).toBe(0);
   });
 
-  it('keeps customers, the key and the webhook secret in the --state file across a restart', async () => {
+  it('keeps customers, the key and the webhook secret in --data-dir across a restart', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'stripe-emulator-cli-'));
-    const state = join(directory, 'state.json');
+    const dataDir = join(directory, 'data');
     const keys = (output: string) => ({
       url: /listening on (http:\/\/\S+)/.exec(output)?.[1],
       key: /STRIPE_SECRET_KEY=(sk_test_\S+)/.exec(output)?.[1],
@@ -58,7 +58,7 @@ describe('cli', () => {
       return exited;
     };
     try {
-      const first = await startCli(['--port', '0', '--state', state]);
+      const first = await startCli(['--port', '0', '--data-dir', dataDir]);
       const before = keys(first.output);
       const created = await fetch(`${before.url}/v1/customers`, {
         method: 'POST',
@@ -68,7 +68,7 @@ describe('cli', () => {
       const { id } = (await created.json()) as { id: string };
       expect(await stop(first.child)).toBe(0);
 
-      const second = await startCli(['--port', '0', '--state', state]);
+      const second = await startCli(['--port', '0', '--data-dir', dataDir]);
       const after = keys(second.output);
       expect(after.key).toBe(before.key);
       expect(after.secret).toBe(before.secret);

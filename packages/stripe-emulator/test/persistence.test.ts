@@ -6,12 +6,14 @@ import { Collection, Store } from '../src/store';
 import { apiFetch, eventsSince, startTestEmulator, subscribe, type TestEmulator } from './helpers';
 
 let directory: string;
+let dataDir: string;
 let statePath: string;
 const running: TestEmulator[] = [];
 
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'stripe-emulator-state-'));
-  statePath = join(directory, 'data', 'stripe-emulator.json');
+  dataDir = join(directory, 'data');
+  statePath = join(dataDir, 'stripe-emulator.json');
 });
 afterEach(async () => {
   await Promise.all(running.splice(0).map(({ emulator }) => emulator.close()));
@@ -19,7 +21,7 @@ afterEach(async () => {
 });
 
 async function start(options: { webhookSecret?: string } = {}): Promise<TestEmulator> {
-  const started = await startTestEmulator({ statePath, ...options });
+  const started = await startTestEmulator({ dataDir, ...options });
   running.push(started);
   return started;
 }

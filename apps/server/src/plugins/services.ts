@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createStripeClient } from '@subkit/billing';
 import { type AppServices, type Mailer, TtlCache } from '@subkit/core';
 import { createDatabase, type DatabaseHandle } from '@subkit/db';
@@ -46,7 +46,7 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
     port: stripe.emulatorPort,
     // Beside PGlite's directory (default .data/stripe-emulator.json), also when the database is
     // Postgres: the customers our users table points at must outlive a restart.
-    statePath: emulatorStatePath(config),
+    dataDir: emulatorDataDir(config),
     webhookSecret: stripe.webhookSecret,
     webhookEndpoints: [`http://127.0.0.1:${config.port}/api/billing/webhook`],
     // Config has already refused NODE_ENV=production without STRIPE_EMULATOR_ALLOW_PRODUCTION.
@@ -54,7 +54,7 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
   });
   app.addHook('onClose', () => emulator.close());
   app.log.info(
-    { url: emulator.url, statePath: emulatorStatePath(config) },
+    { url: emulator.url, dataDir: emulatorDataDir(config) },
     'No STRIPE_SECRET_KEY set: started the built-in Stripe emulator (no account or network needed)',
   );
   return {
@@ -64,9 +64,9 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
   };
 }
 
-/** Where the embedded emulator keeps its state: next to PGlite's data directory. */
-function emulatorStatePath(config: Config): string {
-  return join(dirname(resolve(config.database.pgliteDir)), 'stripe-emulator.json');
+/** Where the embedded emulator keeps its state file: the directory that holds PGlite's data directory. */
+function emulatorDataDir(config: Config): string {
+  return dirname(resolve(config.database.pgliteDir));
 }
 
 /** SMTP when configured; otherwise the database outbox (see config.ts for when its page is served). */

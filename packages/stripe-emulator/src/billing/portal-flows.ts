@@ -48,14 +48,8 @@ export function portalFlow(
   };
   const features = configuration.features;
   if (type === 'subscription_cancel') {
-    const details = flowDetails(data, type);
-    if (details.retention !== undefined) {
-      throw invalidParam(
-        'flow_data[subscription_cancel][retention]',
-        'The emulator has no coupons to offer. This parameter is valid on Stripe, but the emulator does not support it.',
-      );
-    }
-    const subscription = flowSubscription(ctx, details, type, customer);
+    // `retention` (a coupon offer) is not among the route's supported parameters.
+    const subscription = flowSubscription(ctx, flowDetails(data, type), type, customer);
     if (!features.subscription_cancel.enabled) {
       throw invalidRequest(
         'The `subscription_cancel` flow needs `features.subscription_cancel.enabled` on the portal configuration.',
@@ -71,12 +65,6 @@ export function portalFlow(
     const details = flowDetails(data, type);
     const subscription = flowSubscription(ctx, details, type, customer);
     requireUpdatesEnabled(configuration);
-    if (details.discounts !== undefined) {
-      throw invalidParam(
-        'flow_data[subscription_update_confirm][discounts]',
-        'The emulator has no coupons or promotion codes. This parameter is valid on Stripe, but the emulator does not support it.',
-      );
-    }
     flow.subscription_update_confirm = {
       discounts: null,
       items: [confirmedItem(ctx, details, subscription, configuration)],

@@ -4,7 +4,7 @@ import { assertRedeemable, couponOf, discountSession, type SessionDiscount } fro
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing } from '../errors';
 import { checkoutLineItems, expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { billingModeParam, DEFAULT_BILLING_MODE } from '../objects/billing-mode';
 import { buildCheckoutSession, buildLineItem } from '../objects/checkout-session';
 import { promotionCouponId } from '../objects/coupon';
@@ -18,16 +18,45 @@ import {
   type Params,
   requiredString,
 } from '../params';
+import type { RouteSpec } from '../strictness';
 import type { CheckoutLineItem } from '../wire';
 import { requireObject } from './lookup';
 
 const MIN_EXPIRY_SECONDS = 30 * 60;
 const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: {
+    supports: [
+      'mode',
+      'line_items.price',
+      'line_items.quantity',
+      'customer',
+      'customer_email',
+      'client_reference_id',
+      'success_url',
+      'cancel_url',
+      'expires_at',
+      'metadata',
+      'allow_promotion_codes',
+      'discounts.coupon',
+      'discounts.promotion_code',
+      'subscription_data.trial_period_days',
+      'subscription_data.billing_mode',
+      'subscription_data.metadata',
+    ],
+  },
+  retrieve: { supports: [] },
+  lineItems: { supports: LIST_PARAMS },
+  expire: { supports: [] },
+  list: { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
+} satisfies Record<string, RouteSpec>;
+
 export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post('/v1/checkout/sessions', ({ params, expand: paths }) => {
+  api.post('/v1/checkout/sessions', SUPPORTED.create, ({ params, expand: paths }) => {
     const mode = requiredString(params, 'mode');
     if (mode !== 'payment' && mode !== 'subscription') {
       throw invalidParam('mode', `Invalid mode: the emulator supports "payment" and "subscription", not "${mode}".`);
@@ -115,22 +144,22 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
     return expand(ctx, session, paths);
   });
 
-  api.get('/v1/checkout/sessions/:id', ({ id, expand: paths }) =>
+  api.get('/v1/checkout/sessions/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.checkoutSessions, 'checkout.session', id), paths),
   );
 
-  api.get('/v1/checkout/sessions/:id/line_items', ({ id, params, expand: paths }) => {
+  api.get('/v1/checkout/sessions/:id/line_items', SUPPORTED.lineItems, ({ id, params, expand: paths }) => {
     requireObject(store.checkoutSessions, 'checkout.session', id);
     const { data } = checkoutLineItems(ctx, id);
     return expand(ctx, paginate(data, params, `/v1/checkout/sessions/${id}/line_items`), paths);
   });
 
-  api.post('/v1/checkout/sessions/:id/expire', ({ id, origin, expand: paths }) => {
+  api.post('/v1/checkout/sessions/:id/expire', SUPPORTED.expire, ({ id, origin, expand: paths }) => {
     const session = requireObject(store.checkoutSessions, 'checkout.session', id);
     return expand(ctx, expireCheckoutSession(ctx, session, origin), paths);
   });
 
-  api.get('/v1/checkout/sessions', ({ params, expand: paths }) => {
+  api.get('/v1/checkout/sessions', SUPPORTED.list, ({ params, expand: paths }) => {
     const customer = optionalString(params, 'customer');
     const subscription = optionalString(params, 'subscription');
     const status = optionalString(params, 'status');
@@ -186,12 +215,6 @@ function lineItemsParam(ctx: EmulatorContext, params: Params, mode: 'payment' | 
   if (entries.length > 100) throw invalidParam('line_items', 'A Checkout Session can have at most 100 line items.');
   const items = entries.map((entry, index) => {
     const param = `line_items[${index}][price]`;
-    if (entry.price_data !== undefined) {
-      throw invalidParam(
-        `line_items[${index}][price_data]`,
-        'The emulator does not support `price_data`; create a price and pass its id as `price`.',
-      );
-    }
     const price = requireObject(ctx.store.prices, 'price', requiredString(entry, 'price', param), param);
     if (!price.active)
       throw invalidRequest('The price specified is inactive. This field only accepts active prices.', param);

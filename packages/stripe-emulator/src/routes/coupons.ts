@@ -3,21 +3,45 @@ import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing, resourceAlreadyExists } from '../errors';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { buildCoupon, COUPON_DURATIONS, refreshCouponValidity } from '../objects/coupon';
 import { mergeMetadata, metadataParam, oneOf, optionalInteger, optionalString, type Params } from '../params';
+import type { RouteSpec } from '../strictness';
 import { requireObject } from './lookup';
 
 /** Stripe: "cannot be set to more than 5 years in the future". */
 const MAX_REDEEM_BY_SECONDS = 5 * 365 * 86_400;
 
 /** `/v1/coupons`, after stripe-node's `CouponResource` (create, retrieve, update, del, list). */
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: {
+    supports: [
+      'id',
+      'name',
+      'percent_off',
+      'amount_off',
+      'currency',
+      'duration',
+      'duration_in_months',
+      'max_redemptions',
+      'redeem_by',
+      'metadata',
+    ],
+  },
+  retrieve: { supports: [] },
+  update: { supports: ['name', 'metadata'] },
+  delete: { supports: [] },
+  list: { supports: LIST_PARAMS },
+} satisfies Record<string, RouteSpec>;
+
 export function registerCouponRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
   const fresh = <T extends Parameters<typeof refreshCouponValidity>[0]>(coupon: T) =>
     refreshCouponValidity(coupon, ctx.clock.now());
 
-  api.post('/v1/coupons', ({ params, origin, expand: paths }) => {
+  api.post('/v1/coupons', SUPPORTED.create, ({ params, origin, expand: paths }) => {
     const id = optionalString(params, 'id');
     if (id && store.coupons.get(id)) throw resourceAlreadyExists('Coupon already exists.', 'id');
     const { percentOff, amountOff, currency } = discountParams(params);
@@ -66,12 +90,12 @@ export function registerCouponRoutes(api: ApiRoutes, ctx: EmulatorContext): void
     return expand(ctx, coupon, paths);
   });
 
-  api.get('/v1/coupons/:id', ({ id, expand: paths }) =>
+  api.get('/v1/coupons/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, fresh(requireObject(store.coupons, 'coupon', id)), paths),
   );
 
   // "Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off) are, by design, not editable."
-  api.post('/v1/coupons/:id', ({ id, params, origin, expand: paths }) => {
+  api.post('/v1/coupons/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
     const coupon = fresh(requireObject(store.coupons, 'coupon', id));
     const before = structuredClone(coupon);
     const name = optionalString(params, 'name');
@@ -82,7 +106,7 @@ export function registerCouponRoutes(api: ApiRoutes, ctx: EmulatorContext): void
     return expand(ctx, coupon, paths);
   });
 
-  api.delete('/v1/coupons/:id', ({ id, origin }) => {
+  api.delete('/v1/coupons/:id', SUPPORTED.delete, ({ id, origin }) => {
     const coupon = fresh(requireObject(store.coupons, 'coupon', id));
     store.coupons.remove(id);
     store.deletedCoupons.insert(coupon);
@@ -90,7 +114,7 @@ export function registerCouponRoutes(api: ApiRoutes, ctx: EmulatorContext): void
     return { id, object: 'coupon', deleted: true };
   });
 
-  api.get('/v1/coupons', ({ params, expand: paths }) =>
+  api.get('/v1/coupons', SUPPORTED.list, ({ params, expand: paths }) =>
     expand(ctx, paginate(store.coupons.newestFirst().map(fresh), params, '/v1/coupons'), paths),
   );
 }

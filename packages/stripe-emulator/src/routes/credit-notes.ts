@@ -3,22 +3,38 @@ import { issueCreditNote } from '../billing/credit-notes';
 import type { EmulatorContext } from '../context';
 import { invalidParam, parameterMissing } from '../errors';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import type { CreditNoteReason } from '../objects/credit-note';
 import { metadataParam, optionalInteger, optionalString, requiredString } from '../params';
+import type { RouteSpec } from '../strictness';
 import { requireObject } from './lookup';
 
 const REASONS: readonly CreditNoteReason[] = ['duplicate', 'fraudulent', 'order_change', 'product_unsatisfactory'];
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: {
+    supports: [
+      'invoice',
+      'amount',
+      'credit_amount',
+      'out_of_band_amount',
+      'refund_amount',
+      'reason',
+      'memo',
+      'metadata',
+    ],
+  },
+  retrieve: { supports: [] },
+  list: { supports: [...LIST_PARAMS, 'customer', 'invoice'] },
+} satisfies Record<string, RouteSpec>;
 
 /** Credit notes on invoices (stripe/openapi `/v1/credit_notes`), created from `amount`. */
 export function registerCreditNoteRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post('/v1/credit_notes', ({ params, origin, expand: paths }) => {
+  api.post('/v1/credit_notes', SUPPORTED.create, ({ params, origin, expand: paths }) => {
     const invoice = requireObject(store.invoices, 'invoice', requiredString(params, 'invoice'), 'invoice');
-    if (params.lines !== undefined) {
-      throw invalidParam('lines', 'The emulator creates credit notes from `amount`; `lines` is not supported.');
-    }
     const amount = optionalInteger(params, 'amount');
     if (amount === undefined) throw parameterMissing('amount');
     const reason = optionalString(params, 'reason');
@@ -42,11 +58,11 @@ export function registerCreditNoteRoutes(api: ApiRoutes, ctx: EmulatorContext): 
     return expand(ctx, note, paths);
   });
 
-  api.get('/v1/credit_notes/:id', ({ id, expand: paths }) =>
+  api.get('/v1/credit_notes/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.creditNotes, 'credit_note', id), paths),
   );
 
-  api.get('/v1/credit_notes', ({ params, expand: paths }) => {
+  api.get('/v1/credit_notes', SUPPORTED.list, ({ params, expand: paths }) => {
     const customer = optionalString(params, 'customer');
     const invoice = optionalString(params, 'invoice');
     const notes = store.creditNotes

@@ -3,9 +3,10 @@ import { deleteCustomer } from '../billing/delete-customer';
 import type { EmulatorContext } from '../context';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { buildCustomer } from '../objects/customer';
 import { mergeMetadata, metadataParam, optionalString, type Params } from '../params';
+import type { RouteSpec } from '../strictness';
 import { requireObject } from './lookup';
 
 /** Fields that create and update treat alike: an empty string clears them. */
@@ -20,10 +21,19 @@ function textFields(params: Params): Partial<Record<(typeof TEXT_FIELDS)[number]
   return fields;
 }
 
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: { supports: [...TEXT_FIELDS, 'metadata'] },
+  retrieve: { supports: [] },
+  del: { supports: [] },
+  update: { supports: [...TEXT_FIELDS, 'metadata'] },
+  list: { supports: [...LIST_PARAMS, 'email'] },
+} satisfies Record<string, RouteSpec>;
+
 export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post('/v1/customers', ({ params, origin, expand: paths }) => {
+  api.post('/v1/customers', SUPPORTED.create, ({ params, origin, expand: paths }) => {
     const fields = textFields(params);
     const metadata = metadataParam(params) ?? {};
     const customer = store.customers.insert(buildCustomer({ ...fields, metadata, created: ctx.clock.now() }));
@@ -32,15 +42,15 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
   });
 
   // A deleted customer is still retrieved (200, `deleted: true`); every other call answers 404.
-  api.get('/v1/customers/:id', ({ id, expand: paths }) =>
+  api.get('/v1/customers/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, store.deletedCustomers.get(id) ?? requireObject(store.customers, 'customer', id), paths),
   );
 
-  api.delete('/v1/customers/:id', ({ id, origin }) =>
+  api.delete('/v1/customers/:id', SUPPORTED.del, ({ id, origin }) =>
     deleteCustomer(ctx, requireObject(store.customers, 'customer', id), origin),
   );
 
-  api.post('/v1/customers/:id', ({ id, params, origin, expand: paths }) => {
+  api.post('/v1/customers/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
     const customer = requireObject(store.customers, 'customer', id);
     const before = structuredClone(customer);
     const fields = textFields(params);
@@ -52,7 +62,7 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
     return expand(ctx, customer, paths);
   });
 
-  api.get('/v1/customers', ({ params, expand: paths }) => {
+  api.get('/v1/customers', SUPPORTED.list, ({ params, expand: paths }) => {
     const email = optionalString(params, 'email');
     // Stripe matches the email exactly, case-sensitively.
     const customers = store.customers

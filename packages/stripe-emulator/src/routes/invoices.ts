@@ -4,14 +4,33 @@ import { PRORATION_BEHAVIORS, prorationDate } from '../billing/prorations';
 import type { EmulatorContext } from '../context';
 import { invalidRequest } from '../errors';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { oneOf, optionalInteger, optionalParams, optionalString } from '../params';
+import type { RouteSpec } from '../strictness';
 import { customerFilter, requireObject } from './lookup';
 import { itemChanges } from './subscriptions';
 
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  preview: {
+    supports: [
+      'subscription',
+      'customer',
+      'subscription_details.items.id',
+      'subscription_details.items.price',
+      'subscription_details.items.quantity',
+      'subscription_details.items.deleted',
+      'subscription_details.proration_date',
+      'subscription_details.proration_behavior',
+    ],
+  },
+  retrieve: { supports: [] },
+  list: { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
+} satisfies Record<string, RouteSpec>;
+
 /** Invoices are created by subscriptions, never directly; previews are computed and not stored. */
 export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
-  api.post('/v1/invoices/create_preview', ({ params, expand: paths }) => {
+  api.post('/v1/invoices/create_preview', SUPPORTED.preview, ({ params, expand: paths }) => {
     const subscriptionId = optionalString(params, 'subscription');
     if (!subscriptionId) {
       throw invalidRequest(
@@ -39,11 +58,11 @@ export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     return expand(ctx, preview, paths);
   });
 
-  api.get('/v1/invoices/:id', ({ id, expand: paths }) =>
+  api.get('/v1/invoices/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(ctx.store.invoices, 'invoice', id), paths),
   );
 
-  api.get('/v1/invoices', ({ params, expand: paths }) => {
+  api.get('/v1/invoices', SUPPORTED.list, ({ params, expand: paths }) => {
     const customer = customerFilter(ctx.store, params);
     const subscription = optionalString(params, 'subscription');
     const status = optionalString(params, 'status');

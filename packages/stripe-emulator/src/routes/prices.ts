@@ -3,7 +3,7 @@ import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing } from '../errors';
 import { changedAttributes, type EventOrigin } from '../events';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { buildPrice, INTERVALS, isInterval, type RecurringInput } from '../objects/price';
 import { buildProduct } from '../objects/product';
 import {
@@ -18,13 +18,38 @@ import {
   requiredString,
   stringList,
 } from '../params';
+import type { RouteSpec } from '../strictness';
 import type { Price, Product } from '../wire';
 import { requireObject } from './lookup';
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: {
+    supports: [
+      'currency',
+      'unit_amount',
+      'recurring.interval',
+      'recurring.interval_count',
+      'recurring.trial_period_days',
+      'product',
+      'product_data.name',
+      'product_data.metadata',
+      'active',
+      'nickname',
+      'lookup_key',
+      'transfer_lookup_key',
+      'metadata',
+    ],
+  },
+  retrieve: { supports: [] },
+  update: { supports: ['active', 'lookup_key', 'transfer_lookup_key', 'nickname', 'metadata'] },
+  list: { supports: [...LIST_PARAMS, 'active', 'product', 'type', 'currency', 'lookup_keys'] },
+} satisfies Record<string, RouteSpec>;
 
 export function registerPriceRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post('/v1/prices', ({ params, origin, expand: paths }) => {
+  api.post('/v1/prices', SUPPORTED.create, ({ params, origin, expand: paths }) => {
     // Validate everything before changing anything: a rejected request leaves no trace.
     const currency = requiredString(params, 'currency');
     const unitAmount = optionalInteger(params, 'unit_amount');
@@ -58,9 +83,11 @@ export function registerPriceRoutes(api: ApiRoutes, ctx: EmulatorContext): void 
     return expand(ctx, price, paths);
   });
 
-  api.get('/v1/prices/:id', ({ id, expand: paths }) => expand(ctx, requireObject(store.prices, 'price', id), paths));
+  api.get('/v1/prices/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
+    expand(ctx, requireObject(store.prices, 'price', id), paths),
+  );
 
-  api.post('/v1/prices/:id', ({ id, params, origin, expand: paths }) => {
+  api.post('/v1/prices/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
     const price = requireObject(store.prices, 'price', id);
     const before = structuredClone(price);
     const active = optionalBoolean(params, 'active');
@@ -80,7 +107,7 @@ export function registerPriceRoutes(api: ApiRoutes, ctx: EmulatorContext): void 
     return expand(ctx, price, paths);
   });
 
-  api.get('/v1/prices', ({ params, expand: paths }) => {
+  api.get('/v1/prices', SUPPORTED.list, ({ params, expand: paths }) => {
     const active = optionalBoolean(params, 'active');
     const product = optionalString(params, 'product');
     const type = optionalString(params, 'type');

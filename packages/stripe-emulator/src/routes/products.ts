@@ -3,7 +3,7 @@ import type { EmulatorContext } from '../context';
 import { invalidParam, resourceAlreadyExists } from '../errors';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { buildProduct } from '../objects/product';
 import {
   mergeMetadata,
@@ -15,12 +15,21 @@ import {
   requiredString,
   stringList,
 } from '../params';
+import type { RouteSpec } from '../strictness';
 import { requireObject } from './lookup';
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: { supports: ['name', 'id', 'description', 'active', 'metadata', 'marketing_features.name'] },
+  retrieve: { supports: [] },
+  update: { supports: ['name', 'description', 'active', 'metadata', 'marketing_features.name'] },
+  list: { supports: [...LIST_PARAMS, 'active', 'ids'] },
+} satisfies Record<string, RouteSpec>;
 
 export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post('/v1/products', ({ params, origin, expand: paths }) => {
+  api.post('/v1/products', SUPPORTED.create, ({ params, origin, expand: paths }) => {
     const name = requiredString(params, 'name');
     // Stripe lets you choose a product's id; the seeded catalog relies on that too.
     const id = optionalString(params, 'id');
@@ -44,11 +53,11 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     return expand(ctx, product, paths);
   });
 
-  api.get('/v1/products/:id', ({ id, expand: paths }) =>
+  api.get('/v1/products/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.products, 'product', id), paths),
   );
 
-  api.post('/v1/products/:id', ({ id, params, origin, expand: paths }) => {
+  api.post('/v1/products/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
     const product = requireObject(store.products, 'product', id);
     const before = structuredClone(product);
     const name = optionalString(params, 'name');
@@ -71,7 +80,7 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     return expand(ctx, product, paths);
   });
 
-  api.get('/v1/products', ({ params, expand: paths }) => {
+  api.get('/v1/products', SUPPORTED.list, ({ params, expand: paths }) => {
     const active = optionalBoolean(params, 'active');
     const ids = stringList(params, 'ids');
     const products = store.products

@@ -4,7 +4,7 @@ import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing } from '../errors';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { buildPromotionCode, promotionCouponId, refreshCouponValidity } from '../objects/coupon';
 import {
   mergeMetadata,
@@ -15,6 +15,7 @@ import {
   optionalString,
   requiredString,
 } from '../params';
+import type { RouteSpec } from '../strictness';
 import { positiveInteger } from './coupons';
 import { requireObject } from './lookup';
 
@@ -25,11 +26,34 @@ const CODE_PATTERN = /^[a-zA-Z0-9-]{1,500}$/;
  * `/v1/promotion_codes`, after stripe-node's `PromotionCodeResource` for the pinned API version
  * (create with `promotion[type]=coupon` + `promotion[coupon]`, retrieve, update, list).
  */
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: {
+    supports: [
+      'promotion.type',
+      'promotion.coupon',
+      'code',
+      'active',
+      'customer',
+      'expires_at',
+      'max_redemptions',
+      'restrictions.first_time_transaction',
+      'restrictions.minimum_amount',
+      'restrictions.minimum_amount_currency',
+      'metadata',
+    ],
+  },
+  retrieve: { supports: [] },
+  update: { supports: ['active', 'metadata'] },
+  list: { supports: [...LIST_PARAMS, 'code', 'active', 'coupon', 'customer'] },
+} satisfies Record<string, RouteSpec>;
+
 export function registerPromotionCodeRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
   const fresh = (code: Parameters<typeof refreshPromotionCode>[1]) => refreshPromotionCode(ctx, code);
 
-  api.post('/v1/promotion_codes', ({ params, origin, expand: paths }) => {
+  api.post('/v1/promotion_codes', SUPPORTED.create, ({ params, origin, expand: paths }) => {
     const promotion = optionalParams(params, 'promotion');
     if (!promotion) throw parameterMissing('promotion');
     if (requiredString(promotion, 'type', 'promotion[type]') !== 'coupon') {
@@ -101,12 +125,12 @@ export function registerPromotionCodeRoutes(api: ApiRoutes, ctx: EmulatorContext
     return expand(ctx, promotionCode, paths);
   });
 
-  api.get('/v1/promotion_codes/:id', ({ id, expand: paths }) =>
+  api.get('/v1/promotion_codes/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, fresh(requireObject(store.promotionCodes, 'promotion code', id)), paths),
   );
 
   // "Most fields are, by design, not editable": `active` and `metadata` here.
-  api.post('/v1/promotion_codes/:id', ({ id, params, origin, expand: paths }) => {
+  api.post('/v1/promotion_codes/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
     const promotionCode = fresh(requireObject(store.promotionCodes, 'promotion code', id));
     const before = structuredClone(promotionCode);
     const active = optionalBoolean(params, 'active');
@@ -133,7 +157,7 @@ export function registerPromotionCodeRoutes(api: ApiRoutes, ctx: EmulatorContext
     return expand(ctx, promotionCode, paths);
   });
 
-  api.get('/v1/promotion_codes', ({ params, expand: paths }) => {
+  api.get('/v1/promotion_codes', SUPPORTED.list, ({ params, expand: paths }) => {
     const code = optionalString(params, 'code');
     const active = optionalBoolean(params, 'active');
     const coupon = optionalString(params, 'coupon');

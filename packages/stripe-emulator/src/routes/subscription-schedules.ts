@@ -11,19 +11,41 @@ import {
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest } from '../errors';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import { isInterval } from '../objects/price';
 import { objectList, oneOf, optionalInteger, optionalParams, optionalString, type Params } from '../params';
+import type { RouteSpec } from '../strictness';
 import type { SubscriptionSchedule } from '../wire';
 import { requireObject } from './lookup';
 
 const END_BEHAVIORS: readonly SubscriptionSchedule['end_behavior'][] = ['release', 'cancel'];
 
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  create: { supports: ['from_subscription', 'phases'] },
+  retrieve: { supports: [] },
+  update: {
+    supports: [
+      'end_behavior',
+      'proration_behavior',
+      'phases.items.price',
+      'phases.items.quantity',
+      'phases.start_date',
+      'phases.end_date',
+      'phases.duration',
+      'phases.proration_behavior',
+    ],
+  },
+  release: { supports: [] },
+  cancel: { supports: [] },
+  list: { supports: [...LIST_PARAMS, 'customer'] },
+} satisfies Record<string, RouteSpec>;
+
 /** Subscription schedules (https://docs.stripe.com/api/subscription_schedules), made from a subscription. */
 export function registerSubscriptionScheduleRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.post('/v1/subscription_schedules', ({ params, origin, expand: paths }) => {
+  api.post('/v1/subscription_schedules', SUPPORTED.create, ({ params, origin, expand: paths }) => {
     const from = optionalString(params, 'from_subscription');
     if (!from) {
       throw invalidRequest(
@@ -38,11 +60,11 @@ export function registerSubscriptionScheduleRoutes(api: ApiRoutes, ctx: Emulator
     return expand(ctx, createScheduleFromSubscription(ctx, subscription, origin), paths);
   });
 
-  api.get('/v1/subscription_schedules/:id', ({ id, expand: paths }) =>
+  api.get('/v1/subscription_schedules/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.subscriptionSchedules, 'subscription schedule', id), paths),
   );
 
-  api.post('/v1/subscription_schedules/:id', ({ id, params, origin, expand: paths }) => {
+  api.post('/v1/subscription_schedules/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
     const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
     const changes = {
       ...(params.phases !== undefined ? { phases: phaseParams(ctx, params) } : {}),
@@ -52,17 +74,17 @@ export function registerSubscriptionScheduleRoutes(api: ApiRoutes, ctx: Emulator
     return expand(ctx, updateSchedule(ctx, schedule, changes, origin), paths);
   });
 
-  api.post('/v1/subscription_schedules/:id/release', ({ id, origin, expand: paths }) => {
+  api.post('/v1/subscription_schedules/:id/release', SUPPORTED.release, ({ id, origin, expand: paths }) => {
     const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
     return expand(ctx, releaseSchedule(ctx, schedule, origin), paths);
   });
 
-  api.post('/v1/subscription_schedules/:id/cancel', ({ id, origin, expand: paths }) => {
+  api.post('/v1/subscription_schedules/:id/cancel', SUPPORTED.cancel, ({ id, origin, expand: paths }) => {
     const schedule = requireObject(store.subscriptionSchedules, 'subscription schedule', id);
     return expand(ctx, cancelSchedule(ctx, schedule, origin), paths);
   });
 
-  api.get('/v1/subscription_schedules', ({ params, expand: paths }) => {
+  api.get('/v1/subscription_schedules', SUPPORTED.list, ({ params, expand: paths }) => {
     const customer = optionalString(params, 'customer');
     const schedules = store.subscriptionSchedules
       .newestFirst()

@@ -10,7 +10,7 @@ import {
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing, resourceMissing } from '../errors';
 import { expand } from '../expand';
-import { paginate } from '../list';
+import { LIST_PARAMS, paginate } from '../list';
 import {
   metadataParam,
   objectList,
@@ -20,17 +20,40 @@ import {
   optionalString,
   type Params,
 } from '../params';
+import type { RouteSpec } from '../strictness';
 import type { Subscription } from '../wire';
 import { customerFilter, requireObject } from './lookup';
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  retrieve: { supports: [] },
+  update: {
+    supports: [
+      'items.id',
+      'items.price',
+      'items.quantity',
+      'items.deleted',
+      'metadata',
+      'cancel_at_period_end',
+      'cancel_at',
+      'proration_behavior',
+      'proration_date',
+      'payment_behavior',
+    ],
+  },
+  cancel: { supports: [] },
+  resume: { supports: [] },
+  list: { supports: [...LIST_PARAMS, 'customer', 'price', 'status'] },
+} satisfies Record<string, RouteSpec>;
 
 export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  api.get('/v1/subscriptions/:id', ({ id, expand: paths }) =>
+  api.get('/v1/subscriptions/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.subscriptions, 'subscription', id), paths),
   );
 
-  api.post('/v1/subscriptions/:id', ({ id, params, origin, expand: paths }) => {
+  api.post('/v1/subscriptions/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     const changes = {
       items: itemChanges(ctx, subscription, params),
@@ -49,17 +72,17 @@ export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext)
     return expand(ctx, updateSubscription(ctx, subscription, changes, origin), paths);
   });
 
-  api.delete('/v1/subscriptions/:id', ({ id, origin, expand: paths }) => {
+  api.delete('/v1/subscriptions/:id', SUPPORTED.cancel, ({ id, origin, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     return expand(ctx, cancelSubscription(ctx, subscription, origin), paths);
   });
 
-  api.post('/v1/subscriptions/:id/resume', ({ id, origin, expand: paths }) => {
+  api.post('/v1/subscriptions/:id/resume', SUPPORTED.resume, ({ id, origin, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     return expand(ctx, resumeSubscription(ctx, subscription, origin), paths);
   });
 
-  api.get('/v1/subscriptions', ({ params, expand: paths }) => {
+  api.get('/v1/subscriptions', SUPPORTED.list, ({ params, expand: paths }) => {
     const customer = customerFilter(store, params);
     const price = optionalString(params, 'price');
     // Without a status filter Stripe leaves canceled subscriptions out; `status=all` includes them.

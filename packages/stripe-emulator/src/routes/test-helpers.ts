@@ -5,7 +5,14 @@ import type { EmulatorContext } from '../context';
 import { invalidRequest } from '../errors';
 import { expand } from '../expand';
 import { optionalString } from '../params';
+import type { RouteSpec } from '../strictness';
 import { requireObject } from './lookup';
+
+/** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
+const SUPPORTED = {
+  complete: { supports: ['email'], returns: 'checkout.session' },
+  subscription: { supports: [], returns: 'subscription' },
+} satisfies Record<string, RouteSpec>;
 
 /**
  * Shortcuts for tests and scripts, under Stripe's `/v1/test_helpers/` prefix.
@@ -15,13 +22,17 @@ export function registerTestHelperRoutes(api: ApiRoutes, ctx: EmulatorContext): 
   const { store } = ctx;
 
   /** Same as paying on the hosted page. `email` is used when the session has neither customer nor customer_email. */
-  api.post('/v1/test_helpers/checkout/sessions/:id/complete', ({ id, params, origin, expand: paths }) => {
-    const session = requireObject(store.checkoutSessions, 'checkout.session', id);
-    return expand(ctx, completeCheckoutSession(ctx, session, origin, optionalString(params, 'email')), paths);
-  });
+  api.post(
+    '/v1/test_helpers/checkout/sessions/:id/complete',
+    SUPPORTED.complete,
+    ({ id, params, origin, expand: paths }) => {
+      const session = requireObject(store.checkoutSessions, 'checkout.session', id);
+      return expand(ctx, completeCheckoutSession(ctx, session, origin, optionalString(params, 'email')), paths);
+    },
+  );
 
   /** The next renewal's payment fails: the subscription goes past_due when the clock reaches its period end. */
-  api.post('/v1/test_helpers/subscriptions/:id/fail_next_renewal', ({ id, expand: paths }) => {
+  api.post('/v1/test_helpers/subscriptions/:id/fail_next_renewal', SUPPORTED.subscription, ({ id, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     if (subscription.status === 'canceled') throw invalidRequest('This subscription is canceled and will not renew.');
     store.failingRenewals.add(subscription.id);
@@ -32,7 +43,7 @@ export function registerTestHelperRoutes(api: ApiRoutes, ctx: EmulatorContext): 
    * The subscription's next payment of any kind fails: the invoice of a plan change made now (which
    * `pending_if_incomplete` then leaves pending) or, failing that, the next renewal.
    */
-  api.post('/v1/test_helpers/subscriptions/:id/fail_next_payment', ({ id, expand: paths }) => {
+  api.post('/v1/test_helpers/subscriptions/:id/fail_next_payment', SUPPORTED.subscription, ({ id, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     if (subscription.status === 'canceled')
       throw invalidRequest('This subscription is canceled and will not be charged.');
@@ -41,12 +52,16 @@ export function registerTestHelperRoutes(api: ApiRoutes, ctx: EmulatorContext): 
   });
 
   /** A payment fails right now: `invoice.payment_failed`, then the subscription becomes past_due. */
-  api.post('/v1/test_helpers/subscriptions/:id/mark_past_due', ({ id, origin, expand: paths }) => {
-    const subscription = requireObject(store.subscriptions, 'subscription', id);
-    return expand(ctx, markPastDue(ctx, subscription, origin), paths);
-  });
+  api.post(
+    '/v1/test_helpers/subscriptions/:id/mark_past_due',
+    SUPPORTED.subscription,
+    ({ id, origin, expand: paths }) => {
+      const subscription = requireObject(store.subscriptions, 'subscription', id);
+      return expand(ctx, markPastDue(ctx, subscription, origin), paths);
+    },
+  );
 
-  api.post('/v1/test_helpers/subscriptions/:id/pause', ({ id, origin, expand: paths }) => {
+  api.post('/v1/test_helpers/subscriptions/:id/pause', SUPPORTED.subscription, ({ id, origin, expand: paths }) => {
     const subscription = requireObject(store.subscriptions, 'subscription', id);
     return expand(ctx, pauseSubscription(ctx, subscription, origin), paths);
   });
