@@ -6,7 +6,17 @@ import { expand } from '../expand';
 import { paginate } from '../list';
 import { buildCustomer } from '../objects/customer';
 import { mergeMetadata, metadataParam, optionalString, type Params } from '../params';
+import { type SearchFields, search } from '../search';
+import type { Customer } from '../wire';
 import { requireObject } from './lookup';
+
+/** The fields Stripe's customer search supports, besides `metadata`. */
+const CUSTOMER_SEARCH_FIELDS: SearchFields<Customer> = {
+  created: { kind: 'number', read: (customer) => customer.created },
+  email: { kind: 'string', read: (customer) => customer.email },
+  name: { kind: 'string', read: (customer) => customer.name },
+  phone: { kind: 'string', read: (customer) => customer.phone },
+};
 
 /** Fields that create and update treat alike: an empty string clears them. */
 const TEXT_FIELDS = ['email', 'name', 'phone', 'description'] as const;
@@ -30,6 +40,11 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
     ctx.events.emit('customer.created', customer, origin);
     return expand(ctx, customer, paths);
   });
+
+  // Static, so Fastify routes it before `/v1/customers/:id`.
+  api.get('/v1/customers/search', ({ params, expand: paths }) =>
+    expand(ctx, search(store.customers.newestFirst(), params, CUSTOMER_SEARCH_FIELDS, '/v1/customers/search'), paths),
+  );
 
   // A deleted customer is still retrieved (200, `deleted: true`); every other call answers 404.
   api.get('/v1/customers/:id', ({ id, expand: paths }) =>

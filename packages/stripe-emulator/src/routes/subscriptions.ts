@@ -20,11 +20,27 @@ import {
   optionalString,
   type Params,
 } from '../params';
+import { type SearchFields, search } from '../search';
 import type { Subscription } from '../wire';
 import { requireObject } from './lookup';
 
+/** The fields Stripe's subscription search supports, besides `metadata`. */
+const SUBSCRIPTION_SEARCH_FIELDS: SearchFields<Subscription> = {
+  created: { kind: 'number', read: (subscription) => subscription.created },
+  status: { kind: 'string', read: (subscription) => subscription.status },
+};
+
 export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
+
+  // Static, so Fastify routes it before `/v1/subscriptions/:id`. Canceled subscriptions are found too.
+  api.get('/v1/subscriptions/search', ({ params, expand: paths }) =>
+    expand(
+      ctx,
+      search(store.subscriptions.newestFirst(), params, SUBSCRIPTION_SEARCH_FIELDS, '/v1/subscriptions/search'),
+      paths,
+    ),
+  );
 
   api.get('/v1/subscriptions/:id', ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.subscriptions, 'subscription', id), paths),
