@@ -46,3 +46,8 @@ export function newWebhookSecret(): string {
 export function newSecretKey(): string {
   return `sk_test_emulator_${randomToken(24)}`;
 }
+
+/** The id of a field that holds an id, or the object when expanded (`price.product`, `subscription.schedule`). */
+export function idOf(value: string | { id: string }): string {
+  return typeof value === 'string' ? value : value.id;
+}

@@ -140,7 +140,7 @@ export class Store {
 
   seed(catalog: CatalogEntry[], now: number): void {
     for (const entry of catalog) {
-      this.products.insert(
+      const product = this.products.insert(
         buildProduct({
           id: entry.product.id,
           name: entry.product.name,
@@ -148,6 +148,8 @@ export class Store {
           created: now,
         }),
       );
+      // As a product made in the Dashboard with its prices: the first active one is the default.
+      product.default_price = entry.prices.find((price) => price.active ?? true)?.id ?? null;
       for (const price of entry.prices) {
         this.prices.insert(
           buildPrice({

@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../context';
-import { invalidRequest } from '../errors';
+import { invalidParam, invalidRequest } from '../errors';
 import type { EventOrigin } from '../events';
 import { newId } from '../ids';
 import { DEFAULT_BILLING_MODE } from '../objects/billing-mode';
@@ -18,6 +18,16 @@ export function unpayableReason(ctx: EmulatorContext, session: CheckoutSession):
 }
 
 /**
+ * Stripe's hosted page asks for an email when the session names neither a customer nor
+ * `customer_email`, and will not complete without one: every customer Checkout creates has an email.
+ */
+export function asksForEmail(session: CheckoutSession): boolean {
+  return session.customer === null && session.customer_email === null;
+}
+
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
  * What paying on the hosted page does: creates the customer if the session has
  * none, then (subscription mode) the subscription and its paid first invoice,
  * and completes the session. Events, in order: `customer.created` (new
@@ -33,7 +43,16 @@ export function completeCheckoutSession(
 ): CheckoutSession {
   const reason = unpayableReason(ctx, session);
   if (reason) throw invalidRequest(reason);
-  const email = session.customer_email ?? enteredEmail ?? null;
+  const email = session.customer_email ?? (enteredEmail?.trim() || null);
+  if (asksForEmail(session) && (email === null || !EMAIL_SHAPE.test(email))) {
+    throw invalidParam(
+      'email',
+      email === null
+        ? 'An email address is required to complete this Checkout Session.'
+        : `Invalid email address: ${email}`,
+      email === null ? 'parameter_missing' : 'email_invalid',
+    );
+  }
 
   let customer: Customer | undefined;
   if (typeof session.customer === 'string') customer = ctx.store.customers.get(session.customer);

@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest } from '../errors';
 import { changedAttributes, type EventOrigin } from '../events';
+import { idOf } from '../ids';
 import { addInterval, planFromPrice } from '../objects/price';
 import { buildPhase, buildScheduleFromSubscription, type PhaseItemInput } from '../objects/subscription-schedule';
 import type { Price, SchedulePhase, Subscription, SubscriptionSchedule } from '../wire';
@@ -23,8 +24,6 @@ export interface ScheduleChanges {
 }
 
 const MODIFIABLE: readonly SubscriptionSchedule['status'][] = ['not_started', 'active'];
-
-const idOf = (value: string | { id: string }) => (typeof value === 'string' ? value : value.id);
 
 function assertModifiable(schedule: SubscriptionSchedule, action: string): void {
   if (!MODIFIABLE.includes(schedule.status)) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { completeCheckoutSession, unpayableReason } from '../billing/checkout';
+import { asksForEmail, completeCheckoutSession, unpayableReason } from '../billing/checkout';
 import type { EmulatorContext } from '../context';
 import { StripeApiError } from '../errors';
 import { isParams, optionalString } from '../params';
@@ -27,6 +27,10 @@ export function registerCheckoutPage(app: FastifyInstance, ctx: EmulatorContext)
       completeCheckoutSession(ctx, session, { requestId: request.id, idempotencyKey: null }, email || undefined);
     } catch (error) {
       if (!(error instanceof StripeApiError)) throw error;
+      // A missing or malformed email: the same page again, saying what to fix.
+      if (error.param === 'email') {
+        return sendPage(reply, 400, `Pay ${productName(ctx, session)}`, renderCheckout(ctx, session, error.message));
+      }
       return sendErrorPage(reply, session.status === 'complete' ? 400 : 410, error.message);
     }
     if (!session.success_url)
@@ -40,7 +44,7 @@ function productName(ctx: EmulatorContext, session: CheckoutSession): string {
   return product ?? 'your order';
 }
 
-function renderCheckout(ctx: EmulatorContext, session: CheckoutSession): string {
+function renderCheckout(ctx: EmulatorContext, session: CheckoutSession, problem?: string): string {
   const items = ctx.store.checkoutLineItems.get(session.id) ?? [];
   const trialDays =
     ctx.store.checkoutSubscriptionData.get(session.id)?.trialPeriodDays ??
@@ -55,9 +59,11 @@ function renderCheckout(ctx: EmulatorContext, session: CheckoutSession): string 
     ? formatPrice(first.price, first.quantity ?? 1)
     : formatAmount(session.amount_total ?? 0, session.currency ?? 'usd');
   const customerEmail = session.customer_email ?? customerEmailOf(ctx, session);
-  const emailLine = customerEmail
-    ? `<p>Email: <strong>${escapeHtml(customerEmail)}</strong></p>`
-    : '<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required>';
+  const emailLine = asksForEmail(session)
+    ? `${problem ? `<p class="error" role="alert">${escapeHtml(problem)}</p>` : ''}<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required>`
+    : customerEmail
+      ? `<p>Email: <strong>${escapeHtml(customerEmail)}</strong></p>`
+      : '';
 
   return `<h1>${escapeHtml(productName(ctx, session))}</h1>
 <p class="amount">${escapeHtml(headline)}</p>

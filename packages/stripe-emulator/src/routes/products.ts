@@ -1,12 +1,74 @@
 import type { ApiRoutes } from '../api';
 import type { EmulatorContext } from '../context';
-import { resourceAlreadyExists } from '../errors';
+import { invalidParam, parameterMissing, resourceAlreadyExists } from '../errors';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
+import { idOf } from '../ids';
 import { paginate } from '../list';
+import { buildPrice } from '../objects/price';
 import { buildProduct } from '../objects/product';
-import { mergeMetadata, metadataParam, optionalBoolean, optionalString, requiredString, stringList } from '../params';
+import {
+  mergeMetadata,
+  metadataParam,
+  optionalBoolean,
+  optionalInteger,
+  optionalParams,
+  optionalString,
+  type Params,
+  requiredString,
+  stringList,
+} from '../params';
+import type { Price } from '../wire';
 import { requireObject } from './lookup';
+import { recurringParam } from './prices';
+
+/**
+ * `default_price_data` on product create (stripe-node `ProductCreateParams.DefaultPriceData`:
+ * `currency`, `unit_amount`, `recurring[interval|interval_count]`, `metadata`): the price to build
+ * once the product's id is known.
+ */
+function defaultPriceData(params: Params): ((product: string, created: number) => Price) | undefined {
+  const data = optionalParams(params, 'default_price_data');
+  if (!data) return undefined;
+  const currency = requiredString(data, 'currency', 'default_price_data[currency]');
+  const unitAmount = optionalInteger(data, 'unit_amount', 'default_price_data[unit_amount]');
+  if (unitAmount === undefined) throw parameterMissing('default_price_data[unit_amount]');
+  if (unitAmount < 0) {
+    throw invalidParam(
+      'default_price_data[unit_amount]',
+      'This value must be greater than or equal to 0.',
+      'parameter_invalid_integer',
+    );
+  }
+  const recurring = recurringParam(data, 'default_price_data');
+  const metadata = metadataParam(data, 'metadata', 'default_price_data[metadata]') ?? {};
+  return (product, created) =>
+    buildPrice({
+      product,
+      unit_amount: unitAmount,
+      currency,
+      recurring,
+      active: true,
+      lookup_key: null,
+      metadata,
+      created,
+    });
+}
+
+/** A product's `default_price` must be one of its own active prices. */
+function defaultPriceFor(ctx: EmulatorContext, productId: string, priceId: string): Price {
+  const price = requireObject(ctx.store.prices, 'price', priceId, 'default_price');
+  if (idOf(price.product) !== productId) {
+    throw invalidParam('default_price', `The price \`${priceId}\` does not belong to the product \`${productId}\`.`);
+  }
+  if (!price.active) {
+    throw invalidParam(
+      'default_price',
+      `The price \`${priceId}\` is archived and cannot be a product's default price.`,
+    );
+  }
+  return price;
+}
 
 export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
@@ -19,10 +81,14 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     const description = optionalString(params, 'description') ?? null;
     const active = optionalBoolean(params, 'active') ?? true;
     const metadata = metadataParam(params) ?? {};
-    const product = store.products.insert(
-      buildProduct({ ...(id ? { id } : {}), name, description, active, metadata, created: ctx.clock.now() }),
-    );
+    const buildDefaultPrice = defaultPriceData(params);
+    const created = ctx.clock.now();
+    const product = buildProduct({ ...(id ? { id } : {}), name, description, active, metadata, created });
+    const price = buildDefaultPrice?.(product.id, created);
+    product.default_price = price?.id ?? null;
+    store.products.insert(product);
     ctx.events.emit('product.created', product, origin);
+    if (price) ctx.events.emit('price.created', store.prices.insert(price), origin);
     return expand(ctx, product, paths);
   });
 
@@ -37,6 +103,8 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     const description = optionalString(params, 'description');
     const active = optionalBoolean(params, 'active');
     const metadata = mergeMetadata(product.metadata, metadataParam(params));
+    const defaultPrice = optionalString(params, 'default_price');
+    if (defaultPrice !== undefined) product.default_price = defaultPriceFor(ctx, product.id, defaultPrice).id;
 
     if (name) product.name = name;
     if (description !== undefined) product.description = description === '' ? null : description;
