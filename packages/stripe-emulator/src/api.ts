@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { atRequestTime } from './billing/test-clocks';
 import type { EmulatorContext } from './context';
 import { StripeApiError, unrecognizedUrl } from './errors';
 import type { EventOrigin } from './events';
@@ -74,12 +75,16 @@ async function respond(
 
   const execute = async (): Promise<ApiResponse> => {
     try {
-      const result = handler({
-        params,
-        id: request.params.id ?? '',
-        expand: stringList(params, 'expand'),
-        origin: { requestId: request.id, idempotencyKey: idempotencyKey ?? null },
-      });
+      const id = request.params.id ?? '';
+      // Objects of a test clock's customer live at that clock's time.
+      const result = atRequestTime(ctx, id, params, () =>
+        handler({
+          params,
+          id,
+          expand: stringList(params, 'expand'),
+          origin: { requestId: request.id, idempotencyKey: idempotencyKey ?? null },
+        }),
+      );
       return { status: 200, body: toJson(result) };
     } catch (error) {
       if (error instanceof StripeApiError) return { status: error.status, body: toJson(error.toBody()) };

@@ -54,7 +54,8 @@ export type ResourceName =
   | 'credit_note'
   | 'event'
   | 'billing portal session'
-  | 'configuration';
+  | 'configuration'
+  | 'test_clock';
 
 export function resourceMissing(resource: ResourceName, id: string, param = 'id', status = 404): StripeApiError {
   return new StripeApiError(status, 'invalid_request_error', `No such ${resource}: '${id}'`, 'resource_missing', param);

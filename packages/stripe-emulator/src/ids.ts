@@ -28,7 +28,8 @@ export type IdPrefix =
   | 'li'
   | 'req'
   | 'cn'
-  | 'cbtxn';
+  | 'cbtxn'
+  | 'clock';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken(prefix === 'req' ? 14 : 24)}`;

@@ -20,6 +20,7 @@ import { registerPriceRoutes } from './routes/prices';
 import { registerProductRoutes } from './routes/products';
 import { registerSubscriptionScheduleRoutes } from './routes/subscription-schedules';
 import { registerSubscriptionRoutes } from './routes/subscriptions';
+import { registerTestClockRoutes } from './routes/test-clocks';
 import { registerTestHelperRoutes } from './routes/test-helpers';
 
 const CONTROL_PREFIX = '/_emulator/';
@@ -99,6 +100,7 @@ export function buildServer(
   registerBillingPortalRoutes(api, ctx);
   registerEventRoutes(api, ctx);
   registerTestHelperRoutes(api, ctx);
+  registerTestClockRoutes(api, ctx);
   registerCheckoutPage(app, ctx);
   registerPortalPage(app, ctx);
   registerInvoicePages(app, ctx);

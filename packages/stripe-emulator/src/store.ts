@@ -20,6 +20,7 @@ import type {
   StripeObject,
   Subscription,
   SubscriptionSchedule,
+  TestClock,
 } from './wire';
 
 /** Objects of one kind, by id, remembering creation order (Stripe lists newest first). */
@@ -87,6 +88,8 @@ export class Store {
   readonly creditNotes = new Collection<CreditNote>();
   readonly customerBalanceTransactions = new Collection<CustomerBalanceTransaction>();
   readonly events = new Collection<StripeEvent>();
+  /** `/v1/test_helpers/test_clocks`; each keeps its own time for its customers' objects. */
+  readonly testClocks = new Collection<TestClock>();
   /** Subscriptions whose next renewal a test asked to fail. */
   readonly failingRenewals = new Set<string>();
   /** Subscriptions whose next payment of any kind (a plan change's invoice, a renewal) a test asked to fail. */
@@ -105,7 +108,8 @@ export class Store {
       this.portalSessions.get(id) ??
       this.portalConfigurations.get(id) ??
       this.creditNotes.get(id) ??
-      this.customerBalanceTransactions.get(id)
+      this.customerBalanceTransactions.get(id) ??
+      this.testClocks.get(id)
     );
   }
 

@@ -34,6 +34,7 @@ export type PortalFlow = Wire<Stripe.BillingPortal.Session.Flow>;
 export type PortalConfiguration = Wire<Stripe.BillingPortal.Configuration>;
 export type CreditNote = Wire<Stripe.CreditNote>;
 export type CustomerBalanceTransaction = Wire<Stripe.CustomerBalanceTransaction>;
+export type TestClock = Wire<Stripe.TestHelpers.TestClock>;
 
 /** Every object the emulator stores and can put in an event's `data.object`. */
 export type StripeObject =
@@ -47,7 +48,8 @@ export type StripeObject =
   | PortalSession
   | PortalConfiguration
   | CreditNote
-  | CustomerBalanceTransaction;
+  | CustomerBalanceTransaction
+  | TestClock;
 
 export type EventType = Stripe.Event.Type;
 

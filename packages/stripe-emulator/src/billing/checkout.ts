@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest } from '../errors';
 import type { EventOrigin } from '../events';
-import { newId } from '../ids';
+import { idOf, newId } from '../ids';
 import { DEFAULT_BILLING_MODE } from '../objects/billing-mode';
 import { buildCustomer } from '../objects/customer';
 import { addInterval } from '../objects/price';
@@ -116,6 +116,7 @@ function startSubscription(
       created: now,
       period,
       trial,
+      testClock: customer.test_clock ? idOf(customer.test_clock) : null,
     }),
   );
   const invoice = draftInvoice(ctx, subscription, 'subscription_create');

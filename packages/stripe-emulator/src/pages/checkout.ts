@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { asksForEmail, completeCheckoutSession, unpayableReason } from '../billing/checkout';
+import { atCustomerTime } from '../billing/test-clocks';
 import type { EmulatorContext } from '../context';
 import { StripeApiError } from '../errors';
 import { isParams, optionalString } from '../params';
@@ -14,7 +15,7 @@ export function registerCheckoutPage(app: FastifyInstance, ctx: EmulatorContext)
   app.get<{ Params: { id: string } }>('/c/pay/:id', (request, reply) => {
     const session = ctx.store.checkoutSessions.get(request.params.id);
     if (!session) return sendErrorPage(reply, 404, 'This checkout page does not exist.');
-    const reason = unpayableReason(ctx, session);
+    const reason = atCustomerTime(ctx, session.customer, () => unpayableReason(ctx, session));
     if (reason) return sendErrorPage(reply, session.status === 'complete' ? 400 : 410, reason);
     return sendPage(reply, 200, `Pay ${productName(ctx, session)}`, renderCheckout(ctx, session));
   });
@@ -24,7 +25,9 @@ export function registerCheckoutPage(app: FastifyInstance, ctx: EmulatorContext)
     if (!session) return sendErrorPage(reply, 404, 'This checkout page does not exist.');
     const email = isParams(request.body) ? optionalString(request.body, 'email') : undefined;
     try {
-      completeCheckoutSession(ctx, session, { requestId: request.id, idempotencyKey: null }, email || undefined);
+      atCustomerTime(ctx, session.customer, () =>
+        completeCheckoutSession(ctx, session, { requestId: request.id, idempotencyKey: null }, email || undefined),
+      );
     } catch (error) {
       if (!(error instanceof StripeApiError)) throw error;
       // A missing or malformed email: the same page again, saying what to fix.

@@ -1,5 +1,6 @@
 import type { ApiRoutes } from '../api';
 import { deleteCustomer } from '../billing/delete-customer';
+import { testClockForNewCustomer } from '../billing/test-clocks';
 import type { EmulatorContext } from '../context';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
@@ -36,7 +37,11 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
   api.post('/v1/customers', ({ params, origin, expand: paths }) => {
     const fields = textFields(params);
     const metadata = metadataParam(params) ?? {};
-    const customer = store.customers.insert(buildCustomer({ ...fields, metadata, created: ctx.clock.now() }));
+    const clock = optionalString(params, 'test_clock');
+    const testClock = clock ? testClockForNewCustomer(ctx, clock) : null;
+    const customer = store.customers.insert(
+      buildCustomer({ ...fields, metadata, testClock, created: ctx.clock.now() }),
+    );
     ctx.events.emit('customer.created', customer, origin);
     return expand(ctx, customer, paths);
   });
@@ -69,10 +74,15 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
 
   api.get('/v1/customers', ({ params, expand: paths }) => {
     const email = optionalString(params, 'email');
+    const testClock = optionalString(params, 'test_clock');
     // Stripe matches the email exactly, case-sensitively.
     const customers = store.customers
       .newestFirst()
-      .filter((customer) => email === undefined || customer.email === email);
+      .filter(
+        (customer) =>
+          (email === undefined || customer.email === email) &&
+          (testClock === undefined || customer.test_clock === testClock),
+      );
     return expand(ctx, paginate(customers, params, '/v1/customers'), paths);
   });
 }
