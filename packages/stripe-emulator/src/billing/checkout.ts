@@ -1,13 +1,11 @@
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest } from '../errors';
 import type { EventOrigin } from '../events';
-import { idOf, newId } from '../ids';
+import { newId } from '../ids';
 import { DEFAULT_BILLING_MODE } from '../objects/billing-mode';
 import { buildCustomer } from '../objects/customer';
-import { addInterval } from '../objects/price';
-import { buildSubscription, type Period } from '../objects/subscription';
 import type { CheckoutSession, Customer, Subscription } from '../wire';
-import { collectInvoice, draftInvoice } from './invoicing';
+import { startSubscription } from './start-subscription';
 
 /** Why a session cannot be paid, for the API error and the hosted page alike. */
 export function unpayableReason(ctx: EmulatorContext, session: CheckoutSession): string | undefined {
@@ -62,7 +60,7 @@ export function completeCheckoutSession(
   }
 
   if (session.mode === 'subscription' && customer) {
-    const subscription = startSubscription(ctx, session, customer, origin);
+    const subscription = startSessionSubscription(ctx, session, customer, origin);
     session.subscription = subscription.id;
     session.invoice = subscription.latest_invoice;
     // A free trial collects a card but charges nothing.
@@ -89,40 +87,33 @@ export function completeCheckoutSession(
   return session;
 }
 
-function startSubscription(
+/** The subscription a paid subscription-mode session starts, with `subscription_data` applied. */
+function startSessionSubscription(
   ctx: EmulatorContext,
   session: CheckoutSession,
   customer: Customer,
   origin: EventOrigin,
 ): Subscription {
-  const now = ctx.clock.now();
   const lineItems = ctx.store.checkoutLineItems.get(session.id) ?? [];
   const lines = lineItems.flatMap((item) => (item.price ? [{ price: item.price, quantity: item.quantity ?? 1 }] : []));
   const firstPrice = lines[0]?.price;
   if (!firstPrice?.recurring) throw new Error(`Checkout session ${session.id} has no recurring price.`);
-
   const subscriptionData = ctx.store.checkoutSubscriptionData.get(session.id);
   const trialDays = subscriptionData?.trialPeriodDays ?? firstPrice.recurring.trial_period_days;
-  const trial: Period | null = trialDays ? { start: now, end: now + trialDays * 86_400 } : null;
-  const period = trial ?? { start: now, end: addInterval(now, firstPrice.recurring) };
-
-  const subscription = ctx.store.subscriptions.insert(
-    buildSubscription({
-      // Sessions saved by an older emulator carry no billing mode; they get Stripe's default.
-      billingMode: subscriptionData?.billingMode ?? DEFAULT_BILLING_MODE,
-      customer: customer.id,
+  return startSubscription(
+    ctx,
+    {
+      customer,
       lines,
       metadata: { ...(subscriptionData?.metadata ?? {}) },
-      created: now,
-      period,
-      trial,
-      testClock: customer.test_clock ? idOf(customer.test_clock) : null,
-    }),
+      // Sessions saved by an older emulator carry no billing mode; they get Stripe's default.
+      billingMode: subscriptionData?.billingMode ?? DEFAULT_BILLING_MODE,
+      trialEnd: trialDays ? ctx.clock.now() + trialDays * 86_400 : null,
+      defaultPaymentMethod: null,
+      firstPayment: 'succeeds',
+    },
+    origin,
   );
-  const invoice = draftInvoice(ctx, subscription, 'subscription_create');
-  ctx.events.emit('customer.subscription.created', subscription, origin);
-  collectInvoice(ctx, invoice, subscription, 'succeeds', origin);
-  return subscription;
 }
 
 /** `POST /v1/checkout/sessions/:id/expire`, and what the clock does to open sessions past `expires_at`. */
