@@ -55,7 +55,8 @@ export type ResourceName =
   | 'event'
   | 'billing portal session'
   | 'configuration'
-  | 'test_clock';
+  | 'test_clock'
+  | 'webhook endpoint';
 
 export function resourceMissing(resource: ResourceName, id: string, param = 'id', status = 404): StripeApiError {
   return new StripeApiError(status, 'invalid_request_error', `No such ${resource}: '${id}'`, 'resource_missing', param);

@@ -29,7 +29,8 @@ export type IdPrefix =
   | 'req'
   | 'cn'
   | 'cbtxn'
-  | 'clock';
+  | 'clock'
+  | 'we';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken(prefix === 'req' ? 14 : 24)}`;

@@ -22,6 +22,7 @@ import { registerSubscriptionScheduleRoutes } from './routes/subscription-schedu
 import { registerSubscriptionRoutes } from './routes/subscriptions';
 import { registerTestClockRoutes } from './routes/test-clocks';
 import { registerTestHelperRoutes } from './routes/test-helpers';
+import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints';
 
 const CONTROL_PREFIX = '/_emulator/';
 
@@ -101,6 +102,7 @@ export function buildServer(
   registerEventRoutes(api, ctx);
   registerTestHelperRoutes(api, ctx);
   registerTestClockRoutes(api, ctx);
+  registerWebhookEndpointRoutes(api, ctx);
   registerCheckoutPage(app, ctx);
   registerPortalPage(app, ctx);
   registerInvoicePages(app, ctx);

@@ -21,6 +21,7 @@ import type {
   Subscription,
   SubscriptionSchedule,
   TestClock,
+  WebhookEndpoint,
 } from './wire';
 
 /** Objects of one kind, by id, remembering creation order (Stripe lists newest first). */
@@ -90,6 +91,9 @@ export class Store {
   readonly events = new Collection<StripeEvent>();
   /** `/v1/test_helpers/test_clocks`; each keeps its own time for its customers' objects. */
   readonly testClocks = new Collection<TestClock>();
+  /** `/v1/webhook_endpoints`; their signing secrets are kept apart, as Stripe shows one only on create. */
+  readonly webhookEndpoints = new Collection<WebhookEndpoint>();
+  readonly webhookEndpointSecrets = new Map<string, string>();
   /** Subscriptions whose next renewal a test asked to fail. */
   readonly failingRenewals = new Set<string>();
   /** Subscriptions whose next payment of any kind (a plan change's invoice, a renewal) a test asked to fail. */

@@ -35,6 +35,7 @@ export type PortalConfiguration = Wire<Stripe.BillingPortal.Configuration>;
 export type CreditNote = Wire<Stripe.CreditNote>;
 export type CustomerBalanceTransaction = Wire<Stripe.CustomerBalanceTransaction>;
 export type TestClock = Wire<Stripe.TestHelpers.TestClock>;
+export type WebhookEndpoint = Wire<Stripe.WebhookEndpoint>;
 
 /** Every object the emulator stores and can put in an event's `data.object`. */
 export type StripeObject =
