@@ -1,8 +1,8 @@
 /**
  * better-auth's Stripe plugin (`@better-auth/stripe`, from npm, unchanged) against the emulator: the
  * flow an app built on it goes through, over real HTTP on both sides. better-auth runs in a local
- * HTTP server with its in-memory adapter; the emulator delivers signed webhooks to the plugin's own
- * handler; hosted pages are used as a person would (load the page, press its button).
+ * HTTP server with its in-memory adapter; the app registers its webhook endpoint through
+ * `/v1/webhook_endpoints` and the emulator delivers signed webhooks to the plugin's own handler; hosted pages are used as a person would (load the page, press its button).
  *
  * The plugin swallows most Stripe failures into its logger (a failed `customers.search` silently falls
  * back to `customers.list`, a webhook handler that throws only logs), so every step also checks that
@@ -57,6 +57,16 @@ async function startApp(t: TestEmulator): Promise<App> {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   const baseUrl = `http://127.0.0.1:${address.port}`;
+  // The app registers its webhook URL as in production, and verifies with that endpoint's secret.
+  const endpoint = await t.stripe.webhookEndpoints.create({
+    url: `${baseUrl}/api/auth/stripe/webhook`,
+    enabled_events: [
+      'checkout.session.completed',
+      'customer.subscription.created',
+      'customer.subscription.updated',
+      'customer.subscription.deleted',
+    ],
+  });
 
   const auth = betterAuth({
     baseURL: baseUrl,
@@ -72,7 +82,7 @@ async function startApp(t: TestEmulator): Promise<App> {
     plugins: [
       stripePlugin({
         stripeClient: t.stripe,
-        stripeWebhookSecret: t.emulator.webhookSecret,
+        stripeWebhookSecret: endpoint.secret ?? '',
         createCustomerOnSignUp: true,
         subscription: {
           enabled: true,
@@ -85,7 +95,6 @@ async function startApp(t: TestEmulator): Promise<App> {
     ],
   });
   server.on('request', toNodeHandler(auth));
-  t.emulator.addWebhookEndpoint(`${baseUrl}/api/auth/stripe/webhook`);
   return {
     baseUrl,
     db,
