@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { atRequestTime } from './billing/test-clocks';
 import type { EmulatorContext } from './context';
 import { StripeApiError, unrecognizedUrl } from './errors';
 import type { EventOrigin } from './events';
@@ -84,16 +85,20 @@ async function respond(
 
   const execute = async (): Promise<ApiResponse> => {
     try {
+      const id = request.params.id ?? '';
       // Checked before the handler runs: a refused request changes nothing, as on Stripe.
       strictness.checkParams(params);
       const expand = stringList(params, 'expand');
       strictness.checkExpand(expand);
-      const result = handler({
-        params,
-        id: request.params.id ?? '',
-        expand,
-        origin: { requestId: request.id, idempotencyKey: idempotencyKey ?? null },
-      });
+      // Objects of a test clock's customer live at that clock's time.
+      const result = atRequestTime(ctx, id, params, () =>
+        handler({
+          params,
+          id,
+          expand,
+          origin: { requestId: request.id, idempotencyKey: idempotencyKey ?? null },
+        }),
+      );
       return { status: 200, body: toJson(result) };
     } catch (error) {
       if (error instanceof StripeApiError) return { status: error.status, body: toJson(error.toBody()) };

@@ -12,8 +12,25 @@ export class Clock {
     return this.offsetSeconds;
   }
 
+  /** Set while a test clock's objects are handled: their "now" is that clock's `frozen_time`. */
+  private frozenAt: number | undefined;
+
   now(): number {
-    return Math.floor(Date.now() / 1000) + this.offsetSeconds;
+    return this.frozenAt ?? Math.floor(Date.now() / 1000) + this.offsetSeconds;
+  }
+
+  /**
+   * Runs `work` with "now" fixed at `time` (a test clock's frozen time). Safe because every API
+   * handler and lifecycle step is synchronous: nothing else runs until `work` returns.
+   */
+  at<T>(time: number, work: () => T): T {
+    const outer = this.frozenAt;
+    this.frozenAt = time;
+    try {
+      return work();
+    } finally {
+      this.frozenAt = outer;
+    }
   }
 
   advance(seconds: number): void {

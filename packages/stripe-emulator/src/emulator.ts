@@ -13,6 +13,7 @@ import { readState, StateFile, stateFilePath } from './state-file';
 import { RequestStats } from './stats';
 import { Store } from './store';
 import { DEFAULT_DELIVERY, type DeliveryOptions, WebhookDispatcher } from './webhooks/deliver';
+import { registeredWebhookEndpoints } from './webhooks/endpoints';
 
 export interface StripeEmulatorOptions {
   /** Default 12111; 0 picks any free port. */
@@ -85,11 +86,16 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
           idempotencyKeys: idempotency.saved(),
         }));
   const delivery = { ...DEFAULT_DELIVERY, ...deliveryOptions({ ...options.delivery }) };
-  const webhooks = new WebhookDispatcher(webhookSecret, delivery, (eventId) => {
-    const event = store.events.get(eventId);
-    if (event && event.pending_webhooks > 0) event.pending_webhooks--;
-    stateFile?.changed();
-  });
+  const webhooks = new WebhookDispatcher(
+    webhookSecret,
+    delivery,
+    (eventId) => {
+      const event = store.events.get(eventId);
+      if (event && event.pending_webhooks > 0) event.pending_webhooks--;
+      stateFile?.changed();
+    },
+    () => registeredWebhookEndpoints(store),
+  );
   for (const url of options.webhookEndpoints ?? []) webhooks.addEndpoint(url);
 
   // Both are known only once the server listens (port 0 picks one).

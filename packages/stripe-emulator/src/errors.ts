@@ -58,7 +58,9 @@ export type ResourceName =
   | 'billing portal session'
   | 'configuration'
   | 'coupon'
-  | 'promotion code';
+  | 'promotion code'
+  | 'test_clock'
+  | 'webhook endpoint';
 
 export function resourceMissing(resource: ResourceName, id: string, param = 'id', status = 404): StripeApiError {
   return new StripeApiError(status, 'invalid_request_error', `No such ${resource}: '${id}'`, 'resource_missing', param);

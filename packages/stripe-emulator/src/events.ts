@@ -13,7 +13,8 @@ export const AUTOMATIC: EventOrigin = { requestId: null, idempotencyKey: null };
 
 /** Where events go once recorded: webhook delivery. */
 export interface EventSink {
-  endpointCount(): number;
+  /** How many endpoints will receive an event of this type: its `pending_webhooks`. */
+  endpointCount(type: string): number;
   send(event: StripeEvent): void;
 }
 
@@ -47,7 +48,7 @@ export class EventLog {
           : {}),
       },
       livemode: false,
-      pending_webhooks: this.sink.endpointCount(),
+      pending_webhooks: this.sink.endpointCount(type),
       request: { id: origin.requestId, idempotency_key: origin.idempotencyKey },
       type,
     };

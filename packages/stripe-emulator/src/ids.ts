@@ -31,7 +31,9 @@ export type IdPrefix =
   | 'cbtxn'
   | 'promo'
   | 'di'
-  | 'pm';
+  | 'pm'
+  | 'clock'
+  | 'we';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken(prefix === 'req' ? 14 : 24)}`;
@@ -53,4 +55,9 @@ export function newWebhookSecret(): string {
 
 export function newSecretKey(): string {
   return `sk_test_emulator_${randomToken(24)}`;
+}
+
+/** The id of a field that holds an id, or the object when expanded (`price.product`, `subscription.schedule`). */
+export function idOf(value: string | { id: string }): string {
+  return typeof value === 'string' ? value : value.id;
 }

@@ -22,7 +22,9 @@ import { registerProductRoutes } from './routes/products';
 import { registerPromotionCodeRoutes } from './routes/promotion-codes';
 import { registerSubscriptionScheduleRoutes } from './routes/subscription-schedules';
 import { registerSubscriptionRoutes } from './routes/subscriptions';
+import { registerTestClockRoutes } from './routes/test-clocks';
 import { registerTestHelperRoutes } from './routes/test-helpers';
+import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints';
 
 const CONTROL_PREFIX = '/_emulator/';
 
@@ -105,6 +107,8 @@ export function buildServer(
   registerBillingPortalRoutes(api, ctx);
   registerEventRoutes(api, ctx);
   registerTestHelperRoutes(api, ctx);
+  registerTestClockRoutes(api, ctx);
+  registerWebhookEndpointRoutes(api, ctx);
   registerCheckoutPage(app, ctx);
   registerPortalPage(app, ctx);
   registerInvoicePages(app, ctx);

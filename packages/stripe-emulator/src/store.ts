@@ -24,6 +24,8 @@ import type {
   StripeObject,
   Subscription,
   SubscriptionSchedule,
+  TestClock,
+  WebhookEndpoint,
 } from './wire';
 
 /** Objects of one kind, by id, remembering creation order (Stripe lists newest first). */
@@ -100,6 +102,11 @@ export class Store {
   /** Discounts applied to subscriptions; Stripe has no endpoint for them, they are only expanded. */
   readonly discounts = new Collection<Discount>();
   readonly events = new Collection<StripeEvent>();
+  /** `/v1/test_helpers/test_clocks`; each keeps its own time for its customers' objects. */
+  readonly testClocks = new Collection<TestClock>();
+  /** `/v1/webhook_endpoints`; their signing secrets are kept apart, as Stripe shows one only on create. */
+  readonly webhookEndpoints = new Collection<WebhookEndpoint>();
+  readonly webhookEndpointSecrets = new Map<string, string>();
   /** Subscriptions whose next renewal a test asked to fail. */
   readonly failingRenewals = new Set<string>();
   /** Subscriptions whose next payment of any kind (a plan change's invoice, a renewal) a test asked to fail. */
@@ -126,7 +133,8 @@ export class Store {
       this.customerBalanceTransactions.get(id) ??
       this.coupons.get(id) ??
       this.promotionCodes.get(id) ??
-      this.discounts.get(id)
+      this.discounts.get(id) ??
+      this.testClocks.get(id)
     );
   }
 
@@ -165,7 +173,7 @@ export class Store {
         this.seedPromotion(entry, now);
         continue;
       }
-      this.products.insert(
+      const product = this.products.insert(
         buildProduct({
           id: entry.product.id,
           name: entry.product.name,
@@ -174,6 +182,8 @@ export class Store {
           created: now,
         }),
       );
+      // As a product made in the Dashboard with its prices: the first active one is the default.
+      product.default_price = entry.prices.find((price) => price.active ?? true)?.id ?? null;
       for (const price of entry.prices) {
         this.prices.insert(
           buildPrice({

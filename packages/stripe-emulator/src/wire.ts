@@ -38,6 +38,8 @@ export type Coupon = Wire<Stripe.Coupon>;
 export type DeletedCoupon = Wire<Stripe.DeletedCoupon>;
 export type PromotionCode = Wire<Stripe.PromotionCode>;
 export type Discount = Wire<Stripe.Discount>;
+export type TestClock = Wire<Stripe.TestHelpers.TestClock>;
+export type WebhookEndpoint = Wire<Stripe.WebhookEndpoint>;
 
 /** Every object the emulator stores and can put in an event's `data.object`. */
 export type StripeObject =
@@ -55,7 +57,8 @@ export type StripeObject =
   | Coupon
   | DeletedCoupon
   | PromotionCode
-  | Discount;
+  | Discount
+  | TestClock;
 
 export type EventType = Stripe.Event.Type;
 

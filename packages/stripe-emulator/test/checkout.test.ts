@@ -148,6 +148,32 @@ describe('hosted checkout page', () => {
     expect((completed.customer as Stripe.Customer).email).toBe('typed@example.com');
     expect(completed.customer_details?.email).toBe('typed@example.com');
   });
+
+  it('will not complete a session that has no customer and no email until one is entered', async () => {
+    const session = await createSubscriptionSession(t.stripe, { customer_email: undefined });
+    const marker = await latestEventId(t.stripe);
+
+    const withoutEmail = await submitPayForm(session.url ?? '');
+    expect(withoutEmail.status).toBe(400);
+    const page = await withoutEmail.text();
+    expect(page).toContain('An email address is required to complete this Checkout Session.');
+    expect(page).toContain('<input id="email" name="email" type="email"');
+    expect((await submitPayForm(session.url ?? '', { email: 'not-an-email' })).status).toBe(400);
+
+    const viaHelper = await fetch(`${t.emulator.url}/v1/test_helpers/checkout/sessions/${session.id}/complete`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t.emulator.secretKey}` },
+    });
+    expect(viaHelper.status).toBe(400);
+    expect(await viaHelper.json()).toMatchObject({ error: { code: 'parameter_missing', param: 'email' } });
+    expect(await eventsSince(t.stripe, marker)).toEqual([]);
+    expect((await t.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+
+    const paid = await submitPayForm(session.url ?? '', { email: 'late@example.com' });
+    expect(paid.status).toBe(303);
+    const completed = await t.stripe.checkout.sessions.retrieve(session.id, { expand: ['customer'] });
+    expect(completed.customer).toMatchObject({ email: 'late@example.com' });
+  });
 });
 
 describe('test helper complete', () => {
@@ -196,8 +222,9 @@ describe('test helper complete', () => {
     const html = await (await fetch(session.url ?? '')).text();
     expect(html).toContain('<h1>Setup</h1>');
     expect(html).toContain('$98.00');
-    const completed = await completeSession(t.emulator, session.id);
+    const completed = await completeSession(t.emulator, session.id, 'buyer@example.com');
     expect(completed).toMatchObject({ status: 'complete', payment_status: 'paid', subscription: null });
+    expect(completed.customer_details?.email).toBe('buyer@example.com');
     expect(completed.payment_intent).toMatch(/^pi_/);
   });
 });

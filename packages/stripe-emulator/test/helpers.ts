@@ -144,8 +144,14 @@ export function createSubscriptionSession(
 }
 
 /** `POST /v1/test_helpers/checkout/sessions/:id/complete`, which the SDK has no method for. */
-export async function completeSession(emulator: StripeEmulator, sessionId: string): Promise<Stripe.Checkout.Session> {
-  const response = await apiFetch(emulator, 'POST', `/v1/test_helpers/checkout/sessions/${sessionId}/complete`, '');
+export async function completeSession(
+  emulator: StripeEmulator,
+  sessionId: string,
+  /** What the payer types on the page when the session has neither customer nor customer_email. */
+  email?: string,
+): Promise<Stripe.Checkout.Session> {
+  const body = email === undefined ? '' : new URLSearchParams({ email }).toString();
+  const response = await apiFetch(emulator, 'POST', `/v1/test_helpers/checkout/sessions/${sessionId}/complete`, body);
   if (response.status !== 200) throw new Error(`complete failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as Stripe.Checkout.Session;
 }

@@ -244,12 +244,12 @@ describe('errors in Stripe shape', () => {
 
   it("answers Stripe's routes it does not serve as unrecognised URLs, not as ids of missing objects", async () => {
     // The SDK's own search call: Stripe has the route, the emulator does not.
-    const error = await sdkError(t.stripe.customers.search({ query: "email:'ada@example.com'" }));
+    const error = await sdkError(t.stripe.invoices.search({ query: "status:'paid'" }));
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(error.statusCode).toBe(404);
     expect(error.code).toBeUndefined();
     expect(error.message).toBe(
-      'Unrecognized request URL (GET: /v1/customers/search). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.',
+      'Unrecognized request URL (GET: /v1/invoices/search). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.',
     );
     const preview = await errorOf(await apiFetch(t.emulator, 'GET', '/v1/invoices/create_preview'));
     expect(preview.message).toMatch(/^Unrecognized request URL \(GET: \/v1\/invoices\/create_preview\)\./);

@@ -1,14 +1,12 @@
 import type { EmulatorContext } from '../context';
-import { invalidRequest } from '../errors';
+import { invalidParam, invalidRequest } from '../errors';
 import type { EventOrigin } from '../events';
 import { newId } from '../ids';
 import { DEFAULT_BILLING_MODE } from '../objects/billing-mode';
 import { buildCustomer } from '../objects/customer';
-import { addInterval } from '../objects/price';
-import { buildSubscription, type Period } from '../objects/subscription';
 import type { CheckoutSession, Customer, Subscription } from '../wire';
-import { collectInvoice, draftInvoice } from './invoicing';
-import { applyDiscount, assertRedeemable, type SessionDiscount, sessionDiscount } from './promotions';
+import { assertRedeemable, type SessionDiscount, sessionDiscount } from './promotions';
+import { startSubscription } from './start-subscription';
 
 /** Why a session cannot be paid, for the API error and the hosted page alike. */
 export function unpayableReason(ctx: EmulatorContext, session: CheckoutSession): string | undefined {
@@ -17,6 +15,16 @@ export function unpayableReason(ctx: EmulatorContext, session: CheckoutSession):
     return 'This Checkout Session has expired.';
   return undefined;
 }
+
+/**
+ * Stripe's hosted page asks for an email when the session names neither a customer nor
+ * `customer_email`, and will not complete without one: every customer Checkout creates has an email.
+ */
+export function asksForEmail(session: CheckoutSession): boolean {
+  return session.customer === null && session.customer_email === null;
+}
+
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * What paying on the hosted page does: creates the customer if the session has
@@ -37,7 +45,16 @@ export function completeCheckoutSession(
   // Checked before anything changes: the code may have run out since the session was made.
   const discount = sessionDiscount(ctx, session);
   if (discount) assertRedeemable(ctx, discount);
-  const email = session.customer_email ?? enteredEmail ?? null;
+  const email = session.customer_email ?? (enteredEmail?.trim() || null);
+  if (asksForEmail(session) && (email === null || !EMAIL_SHAPE.test(email))) {
+    throw invalidParam(
+      'email',
+      email === null
+        ? 'An email address is required to complete this Checkout Session.'
+        : `Invalid email address: ${email}`,
+      email === null ? 'parameter_missing' : 'email_invalid',
+    );
+  }
 
   let customer: Customer | undefined;
   if (typeof session.customer === 'string') customer = ctx.store.customers.get(session.customer);
@@ -47,7 +64,7 @@ export function completeCheckoutSession(
   }
 
   if (session.mode === 'subscription' && customer) {
-    const subscription = startSubscription(ctx, session, customer, discount, origin);
+    const subscription = startSessionSubscription(ctx, session, customer, discount, origin);
     session.subscription = subscription.id;
     session.invoice = subscription.latest_invoice;
     // A free trial collects a card but charges nothing.
@@ -74,41 +91,35 @@ export function completeCheckoutSession(
   return session;
 }
 
-function startSubscription(
+/** The subscription a paid subscription-mode session starts, with `subscription_data` applied. */
+function startSessionSubscription(
   ctx: EmulatorContext,
   session: CheckoutSession,
   customer: Customer,
   discount: SessionDiscount | null,
   origin: EventOrigin,
 ): Subscription {
-  const now = ctx.clock.now();
   const lineItems = ctx.store.checkoutLineItems.get(session.id) ?? [];
   const lines = lineItems.flatMap((item) => (item.price ? [{ price: item.price, quantity: item.quantity ?? 1 }] : []));
   const firstPrice = lines[0]?.price;
   if (!firstPrice?.recurring) throw new Error(`Checkout session ${session.id} has no recurring price.`);
-
   const subscriptionData = ctx.store.checkoutSubscriptionData.get(session.id);
   const trialDays = subscriptionData?.trialPeriodDays ?? firstPrice.recurring.trial_period_days;
-  const trial: Period | null = trialDays ? { start: now, end: now + trialDays * 86_400 } : null;
-  const period = trial ?? { start: now, end: addInterval(now, firstPrice.recurring) };
-
-  const subscription = ctx.store.subscriptions.insert(
-    buildSubscription({
-      // Sessions saved by an older emulator carry no billing mode; they get Stripe's default.
-      billingMode: subscriptionData?.billingMode ?? DEFAULT_BILLING_MODE,
-      customer: customer.id,
+  return startSubscription(
+    ctx,
+    {
+      customer,
       lines,
       metadata: { ...(subscriptionData?.metadata ?? {}) },
-      created: now,
-      period,
-      trial,
-    }),
+      // Sessions saved by an older emulator carry no billing mode; they get Stripe's default.
+      billingMode: subscriptionData?.billingMode ?? DEFAULT_BILLING_MODE,
+      trialEnd: trialDays ? ctx.clock.now() + trialDays * 86_400 : null,
+      defaultPaymentMethod: null,
+      firstPayment: 'succeeds',
+      discount,
+    },
+    origin,
   );
-  if (discount) applyDiscount(ctx, discount, subscription);
-  const invoice = draftInvoice(ctx, subscription, 'subscription_create');
-  ctx.events.emit('customer.subscription.created', subscription, origin);
-  collectInvoice(ctx, invoice, subscription, 'succeeds', origin);
-  return subscription;
 }
 
 /** `POST /v1/checkout/sessions/:id/expire`, and what the clock does to open sessions past `expires_at`. */

@@ -1,5 +1,7 @@
 import type { EmulatorContext } from '../context';
-import type { EventOrigin } from '../events';
+import { invalidRequest } from '../errors';
+import { changedAttributes, type EventOrigin } from '../events';
+import { idOf } from '../ids';
 import {
   type BillingReason,
   buildInvoice,
@@ -55,7 +57,8 @@ export function collectInvoice(
   ctx: EmulatorContext,
   invoice: Invoice,
   subscription: Subscription,
-  outcome: PaymentOutcome,
+  /** `awaits_confirmation`: finalized and left open, no payment attempted (`default_incomplete`). */
+  outcome: PaymentOutcome | 'awaits_confirmation',
   origin: EventOrigin,
 ): void {
   const now = ctx.clock.now();
@@ -68,6 +71,7 @@ export function collectInvoice(
     ctx.store.customerBalanceTransactions.insert(balanceTransaction);
     ctx.events.emit('customer.updated', customer, origin, { balance: invoice.starting_balance });
   }
+  if (outcome === 'awaits_confirmation') return;
   if (outcome === 'succeeds') {
     payInvoice(invoice, now);
     ctx.events.emit('invoice.paid', invoice, origin);
@@ -89,4 +93,35 @@ export function customerOf(ctx: EmulatorContext, subscription: Subscription): Cu
   const customer = ctx.store.customers.get(id);
   if (!customer) throw new Error(`Subscription ${subscription.id} refers to missing customer ${id}.`);
   return customer;
+}
+
+/**
+ * `POST /v1/invoices/:id/pay`: pays an open invoice with the customer's card (the emulator's always
+ * goes through). Events: `invoice.paid`, `invoice.payment_succeeded`, then, when it was the latest
+ * invoice of an `incomplete` or `past_due` subscription, `customer.subscription.updated` as it
+ * becomes `active`.
+ */
+export function payOpenInvoice(ctx: EmulatorContext, invoice: Invoice, origin: EventOrigin): Invoice {
+  if (invoice.status !== 'open') {
+    throw invalidRequest(
+      invoice.status === 'paid'
+        ? 'Invoice is already paid.'
+        : `You can only pay an open invoice; this one is ${invoice.status}.`,
+    );
+  }
+  payInvoice(invoice, ctx.clock.now());
+  ctx.events.emit('invoice.paid', invoice, origin);
+  ctx.events.emit('invoice.payment_succeeded', invoice, origin);
+  const subscriptionId = invoice.parent?.subscription_details?.subscription;
+  const subscription = subscriptionId ? ctx.store.subscriptions.get(idOf(subscriptionId)) : undefined;
+  if (
+    subscription &&
+    subscription.latest_invoice === invoice.id &&
+    (subscription.status === 'incomplete' || subscription.status === 'past_due')
+  ) {
+    const before = structuredClone(subscription);
+    subscription.status = 'active';
+    ctx.events.emit('customer.subscription.updated', subscription, origin, changedAttributes(before, subscription));
+  }
+  return invoice;
 }

@@ -2,6 +2,7 @@ import type { EmulatorContext } from '../context';
 import { AUTOMATIC, changedAttributes } from '../events';
 import { failInvoicePayment, payInvoice } from '../objects/invoice';
 import type { Invoice, Subscription } from '../wire';
+import { testClockOfCustomer } from './advance-clock';
 import { cardDeclines } from './invoicing';
 import { endSubscription } from './subscriptions';
 
@@ -19,10 +20,10 @@ import { endSubscription } from './subscriptions';
  *
  * One attempt per invoice per clock advance: each failure schedules the next from "now".
  */
-export function retryDuePayments(ctx: EmulatorContext): void {
+export function retryDuePayments(ctx: EmulatorContext, testClock: string | null): void {
   const now = ctx.clock.now();
   for (const invoice of ctx.store.invoices.all()) {
-    if (!isDueRetry(invoice, now)) continue;
+    if (!isDueRetry(invoice, now) || testClockOfCustomer(ctx, invoice.customer) !== testClock) continue;
     const subscription = subscriptionOf(ctx, invoice);
     if (!subscription || subscription.status === 'canceled') continue;
     if (cardDeclines(ctx, subscription)) declineRetry(ctx, invoice, subscription, now);

@@ -17,7 +17,7 @@ export interface PlannedChange {
   prorations: LineSpec[];
   /**
    * A price with another billing interval restarts the billing cycle at the change (Stripe resets
-   * `billing_cycle_anchor` to now), so the new period is invoiced at once.
+   * `billing_cycle_anchor` to now), so the new period is invoiced at once; not during a trial.
    */
   resetsCycle: boolean;
   /** The regular lines of the new period when the cycle restarts; empty otherwise. */
@@ -108,10 +108,13 @@ export function planItemChanges(
       if (change.quantity !== undefined) item.quantity = change.quantity;
     }
   }
-  const resetsCycle = items.some((item) => {
-    const old = before.find((candidate) => candidate.id === item.id);
-    return old !== undefined && !sameInterval(old.price, item.price);
-  });
+  // A trial keeps its end whatever the price: the new interval starts when the trial does end.
+  const resetsCycle =
+    subscription.status !== 'trialing' &&
+    items.some((item) => {
+      const old = before.find((candidate) => candidate.id === item.id);
+      return old !== undefined && !sameInterval(old.price, item.price);
+    });
   const prorations =
     behavior === 'none' || subscription.status === 'trialing'
       ? []

@@ -1,8 +1,10 @@
 import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest } from '../errors';
 import { changedAttributes, type EventOrigin } from '../events';
+import { idOf } from '../ids';
 import { addInterval, planFromPrice } from '../objects/price';
 import { buildPhase, buildScheduleFromSubscription, type PhaseItemInput } from '../objects/subscription-schedule';
+import { type Metadata, mergeMetadata } from '../params';
 import type { Price, SchedulePhase, Subscription, SubscriptionSchedule } from '../wire';
 import type { ProrationBehavior } from './prorations';
 import { cancelSubscription, updateSubscription } from './subscriptions';
@@ -17,14 +19,14 @@ export interface PhaseParams {
 }
 
 export interface ScheduleChanges {
+  /** Merged into the schedule's metadata as on every object: an empty value removes a key. */
+  metadata?: Metadata | null | undefined;
   phases?: PhaseParams[];
   endBehavior?: SubscriptionSchedule['end_behavior'];
   prorationBehavior?: ProrationBehavior;
 }
 
 const MODIFIABLE: readonly SubscriptionSchedule['status'][] = ['not_started', 'active'];
-
-const idOf = (value: string | { id: string }) => (typeof value === 'string' ? value : value.id);
 
 function assertModifiable(schedule: SubscriptionSchedule, action: string): void {
   if (!MODIFIABLE.includes(schedule.status)) {
@@ -96,6 +98,7 @@ export function updateSchedule(
   assertModifiable(schedule, 'update');
   const before = structuredClone(schedule);
   if (changes.endBehavior !== undefined) schedule.end_behavior = changes.endBehavior;
+  if (changes.metadata) schedule.metadata = mergeMetadata(schedule.metadata ?? {}, changes.metadata);
   if (changes.phases) {
     schedule.phases = resolvePhases(ctx, schedule, changes.phases);
     const current = schedule.phases[0];

@@ -10,6 +10,8 @@ export interface CustomerInput {
   description?: string | null;
   metadata?: Metadata;
   created: number;
+  /** The test clock the customer lives on (`test_clock` on create). */
+  testClock?: string | null;
 }
 
 export function buildCustomer(input: CustomerInput): Customer {
@@ -36,6 +38,6 @@ export function buildCustomer(input: CustomerInput): Customer {
     preferred_locales: [],
     shipping: null,
     tax_exempt: 'none',
-    test_clock: null,
+    test_clock: input.testClock ?? null,
   };
 }

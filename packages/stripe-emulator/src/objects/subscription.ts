@@ -43,6 +43,8 @@ export interface SubscriptionInput {
   created: number;
   period: Period;
   trial: Period | null;
+  /** The customer's test clock, which the subscription follows. */
+  testClock: string | null;
 }
 
 export function buildSubscription(input: SubscriptionInput): Subscription {
@@ -99,7 +101,7 @@ export function buildSubscription(input: SubscriptionInput): Subscription {
     schedule: null,
     start_date: input.created,
     status: input.trial ? 'trialing' : 'active',
-    test_clock: null,
+    test_clock: input.testClock,
     transfer_data: null,
     trial_end: input.trial?.end ?? null,
     trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { completeCheckoutSession, unpayableReason } from '../billing/checkout';
+import { asksForEmail, completeCheckoutSession, unpayableReason } from '../billing/checkout';
 import { activeCodeNamed, assertRedeemable, couponOf, discountSession, sessionDiscount } from '../billing/promotions';
+import { atCustomerTime } from '../billing/test-clocks';
 import type { EmulatorContext } from '../context';
 import { invalidRequest, StripeApiError } from '../errors';
 import { promotionCouponId } from '../objects/coupon';
@@ -16,7 +17,7 @@ export function registerCheckoutPage(app: FastifyInstance, ctx: EmulatorContext)
   app.get<{ Params: { id: string } }>('/c/pay/:id', (request, reply) => {
     const session = ctx.store.checkoutSessions.get(request.params.id);
     if (!session) return sendErrorPage(reply, 404, 'This checkout page does not exist.');
-    const reason = unpayableReason(ctx, session);
+    const reason = atCustomerTime(ctx, session.customer, () => unpayableReason(ctx, session));
     if (reason) return sendErrorPage(reply, session.status === 'complete' ? 400 : 410, reason);
     return sendPage(reply, 200, `Pay ${productName(ctx, session)}`, renderCheckout(ctx, session));
   });
@@ -37,7 +38,7 @@ export function registerCheckoutPage(app: FastifyInstance, ctx: EmulatorContext)
       assertRedeemable(ctx, discount);
     } catch (error) {
       if (!(error instanceof StripeApiError)) throw error;
-      const page = renderCheckout(ctx, session, 'This code is invalid.');
+      const page = renderCheckout(ctx, session, undefined, 'This code is invalid.');
       return sendPage(reply, 400, `Pay ${productName(ctx, session)}`, page);
     }
     discountSession(ctx, session, discount);
@@ -49,9 +50,15 @@ export function registerCheckoutPage(app: FastifyInstance, ctx: EmulatorContext)
     if (!session) return sendErrorPage(reply, 404, 'This checkout page does not exist.');
     const email = isParams(request.body) ? optionalString(request.body, 'email') : undefined;
     try {
-      completeCheckoutSession(ctx, session, { requestId: request.id, idempotencyKey: null }, email || undefined);
+      atCustomerTime(ctx, session.customer, () =>
+        completeCheckoutSession(ctx, session, { requestId: request.id, idempotencyKey: null }, email || undefined),
+      );
     } catch (error) {
       if (!(error instanceof StripeApiError)) throw error;
+      // A missing or malformed email: the same page again, saying what to fix.
+      if (error.param === 'email') {
+        return sendPage(reply, 400, `Pay ${productName(ctx, session)}`, renderCheckout(ctx, session, error.message));
+      }
       return sendErrorPage(reply, session.status === 'complete' ? 400 : 410, error.message);
     }
     if (!session.success_url)
@@ -65,7 +72,7 @@ function productName(ctx: EmulatorContext, session: CheckoutSession): string {
   return product ?? 'your order';
 }
 
-function renderCheckout(ctx: EmulatorContext, session: CheckoutSession, codeError?: string): string {
+function renderCheckout(ctx: EmulatorContext, session: CheckoutSession, problem?: string, codeError?: string): string {
   const items = ctx.store.checkoutLineItems.get(session.id) ?? [];
   const trialDays =
     ctx.store.checkoutSubscriptionData.get(session.id)?.trialPeriodDays ??
@@ -80,9 +87,11 @@ function renderCheckout(ctx: EmulatorContext, session: CheckoutSession, codeErro
     ? formatPrice(first.price, first.quantity ?? 1)
     : formatAmount(session.amount_total ?? 0, session.currency ?? 'usd');
   const customerEmail = session.customer_email ?? customerEmailOf(ctx, session);
-  const emailLine = customerEmail
-    ? `<p>Email: <strong>${escapeHtml(customerEmail)}</strong></p>`
-    : '<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required>';
+  const emailLine = asksForEmail(session)
+    ? `${problem ? `<p class="error" role="alert">${escapeHtml(problem)}</p>` : ''}<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required>`
+    : customerEmail
+      ? `<p>Email: <strong>${escapeHtml(customerEmail)}</strong></p>`
+      : '';
 
   const currency = session.currency ?? 'usd';
   const discounted = session.total_details?.amount_discount ?? 0;

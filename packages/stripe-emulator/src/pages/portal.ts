@@ -7,6 +7,7 @@ import {
   type SubscriptionChanges,
   updateSubscription,
 } from '../billing/subscriptions';
+import { atCustomerTime } from '../billing/test-clocks';
 import type { EmulatorContext } from '../context';
 import { StripeApiError } from '../errors';
 import { changedAttributes, type EventOrigin } from '../events';
@@ -154,7 +155,7 @@ function formTarget(ctx: EmulatorContext, request: SessionRequest, reply: Fastif
 /** A refused change (a declined card, say) is shown on the page; nothing was applied. */
 function applyThenComplete(ctx: EmulatorContext, session: PortalSession, reply: FastifyReply, apply: () => void) {
   try {
-    apply();
+    atCustomerTime(ctx, session.customer, apply);
   } catch (error) {
     if (error instanceof StripeApiError) return sendErrorPage(reply, error.status, error.message);
     throw error;

@@ -11,6 +11,7 @@ import { promotionCouponId } from '../objects/coupon';
 import {
   metadataParam,
   objectList,
+  oneOf,
   optionalBoolean,
   optionalInteger,
   optionalParams,
@@ -40,6 +41,11 @@ const SUPPORTED = {
       'expires_at',
       'metadata',
       'allow_promotion_codes',
+      // Accepted with their effect: the hosted page collects no name or address, so there is nothing
+      // to save to the customer, and it is written in English whatever the locale.
+      'customer_update.name',
+      'customer_update.address',
+      'locale',
       'discounts.coupon',
       'discounts.promotion_code',
       'subscription_data.trial_period_days',
@@ -68,6 +74,7 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
       throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
     }
     if (customer) requireObject(store.customers, 'customer', customer, 'customer');
+    customerUpdateParam(params, customer);
     const subscriptionData = optionalParams(params, 'subscription_data');
     if (subscriptionData && mode !== 'subscription') {
       throw invalidRequest('You can only specify `subscription_data` in `subscription` mode.', 'subscription_data');
@@ -240,4 +247,17 @@ function lineItemsParam(ctx: EmulatorContext, params: Params, mode: 'payment' | 
   if (currencies.size > 1)
     throw invalidParam('line_items', 'All prices in a Checkout Session must use the same currency.');
   return items;
+}
+
+/**
+ * `customer_update[name|address]` (`auto` or `never`): what Checkout saves to an existing customer.
+ * Stripe allows it only with `customer`.
+ */
+function customerUpdateParam(params: Params, customer: string | undefined): void {
+  const update = optionalParams(params, 'customer_update');
+  if (!update) return;
+  if (!customer) throw invalidRequest('`customer_update` can only be used with `customer`.', 'customer_update');
+  for (const field of ['name', 'address'] as const) {
+    oneOf(update, field, ['auto', 'never'] as const, `customer_update[${field}]`);
+  }
 }

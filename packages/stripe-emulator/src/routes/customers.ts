@@ -1,13 +1,24 @@
 import type { ApiRoutes } from '../api';
 import { deleteCustomer } from '../billing/delete-customer';
+import { testClockForNewCustomer } from '../billing/test-clocks';
 import type { EmulatorContext } from '../context';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
 import { LIST_PARAMS, paginate } from '../list';
 import { buildCustomer } from '../objects/customer';
 import { mergeMetadata, metadataParam, optionalString, type Params } from '../params';
+import { type SearchFields, search } from '../search';
 import type { RouteSpec } from '../strictness';
+import type { Customer } from '../wire';
 import { requireObject } from './lookup';
+
+/** The fields Stripe's customer search supports, besides `metadata`. */
+const CUSTOMER_SEARCH_FIELDS: SearchFields<Customer> = {
+  created: { kind: 'number', read: (customer) => customer.created },
+  email: { kind: 'string', read: (customer) => customer.email },
+  name: { kind: 'string', read: (customer) => customer.name },
+  phone: { kind: 'string', read: (customer) => customer.phone },
+};
 
 /** Fields that create and update treat alike: an empty string clears them. */
 const TEXT_FIELDS = ['email', 'name', 'phone', 'description'] as const;
@@ -23,11 +34,12 @@ function textFields(params: Params): Partial<Record<(typeof TEXT_FIELDS)[number]
 
 /** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
 const SUPPORTED = {
-  create: { supports: [...TEXT_FIELDS, 'metadata'] },
+  create: { supports: [...TEXT_FIELDS, 'metadata', 'test_clock'] },
+  search: { supports: ['query', 'limit', 'page'] },
   retrieve: { supports: [] },
   del: { supports: [] },
   update: { supports: [...TEXT_FIELDS, 'metadata'] },
-  list: { supports: [...LIST_PARAMS, 'email'] },
+  list: { supports: [...LIST_PARAMS, 'email', 'test_clock'] },
 } satisfies Record<string, RouteSpec>;
 
 export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
@@ -36,10 +48,19 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
   api.post('/v1/customers', SUPPORTED.create, ({ params, origin, expand: paths }) => {
     const fields = textFields(params);
     const metadata = metadataParam(params) ?? {};
-    const customer = store.customers.insert(buildCustomer({ ...fields, metadata, created: ctx.clock.now() }));
+    const clock = optionalString(params, 'test_clock');
+    const testClock = clock ? testClockForNewCustomer(ctx, clock) : null;
+    const customer = store.customers.insert(
+      buildCustomer({ ...fields, metadata, testClock, created: ctx.clock.now() }),
+    );
     ctx.events.emit('customer.created', customer, origin);
     return expand(ctx, customer, paths);
   });
+
+  // Static, so Fastify routes it before `/v1/customers/:id`.
+  api.get('/v1/customers/search', SUPPORTED.search, ({ params, expand: paths }) =>
+    expand(ctx, search(store.customers.newestFirst(), params, CUSTOMER_SEARCH_FIELDS, '/v1/customers/search'), paths),
+  );
 
   // A deleted customer is still retrieved (200, `deleted: true`); every other call answers 404.
   api.get('/v1/customers/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
@@ -64,10 +85,15 @@ export function registerCustomerRoutes(api: ApiRoutes, ctx: EmulatorContext): vo
 
   api.get('/v1/customers', SUPPORTED.list, ({ params, expand: paths }) => {
     const email = optionalString(params, 'email');
+    const testClock = optionalString(params, 'test_clock');
     // Stripe matches the email exactly, case-sensitively.
     const customers = store.customers
       .newestFirst()
-      .filter((customer) => email === undefined || customer.email === email);
+      .filter(
+        (customer) =>
+          (email === undefined || customer.email === email) &&
+          (testClock === undefined || customer.test_clock === testClock),
+      );
     return expand(ctx, paginate(customers, params, '/v1/customers'), paths);
   });
 }

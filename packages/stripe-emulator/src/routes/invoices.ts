@@ -1,4 +1,5 @@
 import type { ApiRoutes } from '../api';
+import { payOpenInvoice } from '../billing/invoicing';
 import { previewInvoice } from '../billing/preview';
 import { PRORATION_BEHAVIORS, prorationDate } from '../billing/prorations';
 import type { EmulatorContext } from '../context';
@@ -25,6 +26,8 @@ const SUPPORTED = {
     ],
   },
   retrieve: { supports: [] },
+  pay: { supports: [] },
+  lines: { supports: LIST_PARAMS },
   list: { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
 } satisfies Record<string, RouteSpec>;
 
@@ -56,6 +59,16 @@ export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
       prorationBehavior: oneOf(details, 'proration_behavior', PRORATION_BEHAVIORS, param('proration_behavior')),
     });
     return expand(ctx, preview, paths);
+  });
+
+  api.post('/v1/invoices/:id/pay', SUPPORTED.pay, ({ id, origin, expand: paths }) =>
+    expand(ctx, payOpenInvoice(ctx, requireObject(ctx.store.invoices, 'invoice', id), origin), paths),
+  );
+
+  api.get('/v1/invoices/:id/lines', SUPPORTED.lines, ({ id, params, expand: paths }) => {
+    const invoice = requireObject(ctx.store.invoices, 'invoice', id);
+    // In their order on the invoice, not newest first; the cursors follow that order.
+    return expand(ctx, paginate(invoice.lines.data, params, `/v1/invoices/${invoice.id}/lines`), paths);
   });
 
   api.get('/v1/invoices/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>

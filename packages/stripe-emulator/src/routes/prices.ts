@@ -3,6 +3,7 @@ import type { EmulatorContext } from '../context';
 import { invalidParam, invalidRequest, parameterMissing } from '../errors';
 import { changedAttributes, type EventOrigin } from '../events';
 import { expand } from '../expand';
+import { idOf } from '../ids';
 import { LIST_PARAMS, paginate } from '../list';
 import { buildPrice, INTERVALS, isInterval, type RecurringInput } from '../objects/price';
 import { buildProduct } from '../objects/product';
@@ -95,6 +96,13 @@ export function registerPriceRoutes(api: ApiRoutes, ctx: EmulatorContext): void 
     const nickname = optionalString(params, 'nickname');
     const metadata = mergeMetadata(price.metadata, metadataParam(params));
     const lookupKeyHolder = lookupKey ? takeableLookupKeyHolder(ctx, lookupKey, params, price.id) : undefined;
+    if (active === false && store.products.get(idOf(price.product))?.default_price === price.id) {
+      // Stripe keeps a product's default price sellable: archive it only after choosing another default.
+      throw invalidRequest(
+        `This price cannot be archived because it is the default price of its product (\`${price.product}\`). Set another \`default_price\` on the product first.`,
+        'active',
+      );
+    }
     if (lookupKeyHolder) releaseLookupKey(ctx, lookupKeyHolder, origin);
 
     if (active !== undefined) price.active = active;
@@ -150,17 +158,19 @@ function createProduct(ctx: EmulatorContext, input: { name: string; metadata: Me
   return product.id;
 }
 
-function recurringParam(params: Params): RecurringInput | null {
-  const recurring = optionalParams(params, 'recurring');
+/** `recurring[…]` of a price, or of `default_price_data` when `within` names it (for error `param`s). */
+export function recurringParam(params: Params, within = ''): RecurringInput | null {
+  const name = within ? `${within}[recurring]` : 'recurring';
+  const recurring = optionalParams(params, 'recurring', name);
   if (!recurring) return null;
-  const interval = requiredString(recurring, 'interval', 'recurring[interval]');
+  const interval = requiredString(recurring, 'interval', `${name}[interval]`);
   if (!isInterval(interval)) {
-    throw invalidParam('recurring[interval]', `Invalid recurring[interval]: must be one of ${INTERVALS.join(', ')}`);
+    throw invalidParam(`${name}[interval]`, `Invalid ${name}[interval]: must be one of ${INTERVALS.join(', ')}`);
   }
   return {
     interval,
-    interval_count: optionalInteger(recurring, 'interval_count', 'recurring[interval_count]') ?? 1,
-    trial_period_days: optionalInteger(recurring, 'trial_period_days', 'recurring[trial_period_days]') ?? null,
+    interval_count: optionalInteger(recurring, 'interval_count', `${name}[interval_count]`) ?? 1,
+    trial_period_days: optionalInteger(recurring, 'trial_period_days', `${name}[trial_period_days]`) ?? null,
   };
 }
 

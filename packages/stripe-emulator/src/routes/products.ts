@@ -1,28 +1,86 @@
 import type { ApiRoutes } from '../api';
 import type { EmulatorContext } from '../context';
-import { invalidParam, resourceAlreadyExists } from '../errors';
+import { invalidParam, parameterMissing, resourceAlreadyExists } from '../errors';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
+import { idOf } from '../ids';
 import { LIST_PARAMS, paginate } from '../list';
+import { buildPrice } from '../objects/price';
 import { buildProduct } from '../objects/product';
 import {
   mergeMetadata,
   metadataParam,
   objectList,
   optionalBoolean,
+  optionalInteger,
+  optionalParams,
   optionalString,
   type Params,
   requiredString,
   stringList,
 } from '../params';
 import type { RouteSpec } from '../strictness';
+import type { Price } from '../wire';
 import { requireObject } from './lookup';
+import { recurringParam } from './prices';
+
+/**
+ * `default_price_data` on product create (stripe-node `ProductCreateParams.DefaultPriceData`:
+ * `currency`, `unit_amount`, `recurring[interval|interval_count]`, `metadata`): the price to build
+ * once the product's id is known.
+ */
+function defaultPriceData(params: Params): ((product: string, created: number) => Price) | undefined {
+  const data = optionalParams(params, 'default_price_data');
+  if (!data) return undefined;
+  const currency = requiredString(data, 'currency', 'default_price_data[currency]');
+  const unitAmount = optionalInteger(data, 'unit_amount', 'default_price_data[unit_amount]');
+  if (unitAmount === undefined) throw parameterMissing('default_price_data[unit_amount]');
+  if (unitAmount < 0) {
+    throw invalidParam(
+      'default_price_data[unit_amount]',
+      'This value must be greater than or equal to 0.',
+      'parameter_invalid_integer',
+    );
+  }
+  const recurring = recurringParam(data, 'default_price_data');
+  const metadata = metadataParam(data, 'metadata', 'default_price_data[metadata]') ?? {};
+  return (product, created) =>
+    buildPrice({
+      product,
+      unit_amount: unitAmount,
+      currency,
+      recurring,
+      active: true,
+      lookup_key: null,
+      metadata,
+      created,
+    });
+}
+
+/** A product's `default_price` must be one of its own active prices. */
+function defaultPriceFor(ctx: EmulatorContext, productId: string, priceId: string): Price {
+  const price = requireObject(ctx.store.prices, 'price', priceId, 'default_price');
+  if (idOf(price.product) !== productId) {
+    throw invalidParam('default_price', `The price \`${priceId}\` does not belong to the product \`${productId}\`.`);
+  }
+  if (!price.active) {
+    throw invalidParam(
+      'default_price',
+      `The price \`${priceId}\` is archived and cannot be a product's default price.`,
+    );
+  }
+  return price;
+}
 
 /** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
 const SUPPORTED = {
-  create: { supports: ['name', 'id', 'description', 'active', 'metadata', 'marketing_features.name'] },
+  create: {
+    supports: ['name', 'id', 'description', 'active', 'metadata', 'marketing_features.name', 'default_price_data'],
+  },
   retrieve: { supports: [] },
-  update: { supports: ['name', 'description', 'active', 'metadata', 'marketing_features.name'] },
+  update: {
+    supports: ['name', 'description', 'active', 'metadata', 'marketing_features.name', 'default_price'],
+  },
   list: { supports: [...LIST_PARAMS, 'active', 'ids'] },
 } satisfies Record<string, RouteSpec>;
 
@@ -38,18 +96,22 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     const active = optionalBoolean(params, 'active') ?? true;
     const metadata = metadataParam(params) ?? {};
     const marketingFeatures = marketingFeaturesParam(params) ?? [];
-    const product = store.products.insert(
-      buildProduct({
-        ...(id ? { id } : {}),
-        name,
-        description,
-        active,
-        metadata,
-        marketingFeatures,
-        created: ctx.clock.now(),
-      }),
-    );
+    const buildDefaultPrice = defaultPriceData(params);
+    const created = ctx.clock.now();
+    const product = buildProduct({
+      ...(id ? { id } : {}),
+      name,
+      description,
+      active,
+      metadata,
+      marketingFeatures,
+      created,
+    });
+    const price = buildDefaultPrice?.(product.id, created);
+    product.default_price = price?.id ?? null;
+    store.products.insert(product);
     ctx.events.emit('product.created', product, origin);
+    if (price) ctx.events.emit('price.created', store.prices.insert(price), origin);
     return expand(ctx, product, paths);
   });
 
@@ -65,6 +127,8 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     const active = optionalBoolean(params, 'active');
     const metadata = mergeMetadata(product.metadata, metadataParam(params));
     const marketingFeatures = marketingFeaturesParam(params);
+    const defaultPrice = optionalString(params, 'default_price');
+    if (defaultPrice !== undefined) product.default_price = defaultPriceFor(ctx, product.id, defaultPrice).id;
 
     if (name) product.name = name;
     if (marketingFeatures) product.marketing_features = marketingFeatures.map((feature) => ({ name: feature }));

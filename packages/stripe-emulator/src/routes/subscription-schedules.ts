@@ -13,7 +13,15 @@ import { invalidParam, invalidRequest } from '../errors';
 import { expand } from '../expand';
 import { LIST_PARAMS, paginate } from '../list';
 import { isInterval } from '../objects/price';
-import { objectList, oneOf, optionalInteger, optionalParams, optionalString, type Params } from '../params';
+import {
+  metadataParam,
+  objectList,
+  oneOf,
+  optionalInteger,
+  optionalParams,
+  optionalString,
+  type Params,
+} from '../params';
 import type { RouteSpec } from '../strictness';
 import type { SubscriptionSchedule } from '../wire';
 import { requireObject } from './lookup';
@@ -26,6 +34,7 @@ const SUPPORTED = {
   retrieve: { supports: [] },
   update: {
     supports: [
+      'metadata',
       'end_behavior',
       'proration_behavior',
       'phases.items.price',
@@ -70,6 +79,7 @@ export function registerSubscriptionScheduleRoutes(api: ApiRoutes, ctx: Emulator
       ...(params.phases !== undefined ? { phases: phaseParams(ctx, params) } : {}),
       endBehavior: oneOf(params, 'end_behavior', END_BEHAVIORS),
       prorationBehavior: oneOf(params, 'proration_behavior', PRORATION_BEHAVIORS),
+      metadata: metadataParam(params),
     };
     return expand(ctx, updateSchedule(ctx, schedule, changes, origin), paths);
   });

@@ -1,5 +1,6 @@
 import type { ApiRoutes } from '../api';
 import { PRORATION_BEHAVIORS, prorationDate } from '../billing/prorations';
+import { type NewSubscription, startSubscription } from '../billing/start-subscription';
 import {
   cancelSubscription,
   type ItemChange,
@@ -8,9 +9,10 @@ import {
   updateSubscription,
 } from '../billing/subscriptions';
 import type { EmulatorContext } from '../context';
-import { invalidParam, invalidRequest, parameterMissing, resourceMissing } from '../errors';
+import { cardDeclined, invalidParam, invalidRequest, parameterMissing, resourceMissing } from '../errors';
 import { expand } from '../expand';
 import { LIST_PARAMS, paginate } from '../list';
+import { billingModeParam, DEFAULT_BILLING_MODE } from '../objects/billing-mode';
 import {
   metadataParam,
   objectList,
@@ -20,12 +22,29 @@ import {
   optionalString,
   type Params,
 } from '../params';
+import { type SearchFields, search } from '../search';
 import type { RouteSpec } from '../strictness';
 import type { Subscription } from '../wire';
 import { customerFilter, requireObject } from './lookup';
 
 /** What each route acts on (`RouteSpec`): any other parameter Stripe accepts there is refused, not ignored. */
 const SUPPORTED = {
+  create: {
+    supports: [
+      'customer',
+      'items.price',
+      'items.quantity',
+      'payment_behavior',
+      'trial_period_days',
+      'trial_end',
+      'default_payment_method',
+      'metadata',
+      'billing_mode',
+    ],
+  },
+  search: { supports: ['query', 'limit', 'page'] },
+  items: { supports: [...LIST_PARAMS, 'subscription'] },
+  item: { supports: [] },
   retrieve: { supports: [] },
   update: {
     supports: [
@@ -46,8 +65,48 @@ const SUPPORTED = {
   list: { supports: [...LIST_PARAMS, 'customer', 'price', 'status'] },
 } satisfies Record<string, RouteSpec>;
 
+/** The fields Stripe's subscription search supports, besides `metadata`. */
+const SUBSCRIPTION_SEARCH_FIELDS: SearchFields<Subscription> = {
+  created: { kind: 'number', read: (subscription) => subscription.created },
+  status: { kind: 'string', read: (subscription) => subscription.status },
+};
+
 export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
+
+  // Static, so Fastify routes it before `/v1/subscriptions/:id`. Canceled subscriptions are found too.
+  api.get('/v1/subscriptions/search', SUPPORTED.search, ({ params, expand: paths }) =>
+    expand(
+      ctx,
+      search(store.subscriptions.newestFirst(), params, SUBSCRIPTION_SEARCH_FIELDS, '/v1/subscriptions/search'),
+      paths,
+    ),
+  );
+
+  api.post('/v1/subscriptions', SUPPORTED.create, ({ params, origin, expand: paths }) =>
+    expand(ctx, startSubscription(ctx, newSubscriptionParams(ctx, params), origin), paths),
+  );
+
+  api.get('/v1/subscription_items', SUPPORTED.items, ({ params, expand: paths }) => {
+    const subscriptionId = optionalString(params, 'subscription');
+    if (!subscriptionId) throw parameterMissing('subscription');
+    const subscription = requireObject(store.subscriptions, 'subscription', subscriptionId, 'subscription');
+    return expand(
+      ctx,
+      // In their order on the subscription, as `items.data`.
+      paginate(subscription.items.data, params, `/v1/subscription_items?subscription=${subscription.id}`),
+      paths,
+    );
+  });
+
+  api.get('/v1/subscription_items/:id', SUPPORTED.item, ({ id, expand: paths }) => {
+    const item = store.subscriptions
+      .all()
+      .flatMap((subscription) => subscription.items.data)
+      .find((candidate) => candidate.id === id);
+    if (!item) throw resourceMissing('subscription item', id);
+    return expand(ctx, item, paths);
+  });
 
   api.get('/v1/subscriptions/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.subscriptions, 'subscription', id), paths),
@@ -98,6 +157,87 @@ export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext)
       );
     return expand(ctx, paginate(subscriptions, params, '/v1/subscriptions'), paths);
   });
+}
+
+/** `payment_behavior` on create; `pending_if_incomplete` is for updates only, as on Stripe. */
+const CREATE_PAYMENT_BEHAVIORS = ['allow_incomplete', 'default_incomplete', 'error_if_incomplete'] as const;
+/** Stripe's test payment methods whose charges are declined (https://docs.stripe.com/testing#declined-payments). */
+const DECLINING_TEST_PAYMENT_METHODS = new Set(['pm_card_chargeDeclined', 'pm_card_visa_chargeDeclined']);
+/** Stripe's limit on a trial: two years. */
+const MAX_TRIAL_SECONDS = 730 * 86_400;
+
+/**
+ * `POST /v1/subscriptions` (stripe-node `SubscriptionCreateParams`): `customer`, `items[i][price|quantity]`,
+ * `payment_behavior`, `trial_period_days`, `trial_end` (timestamp or `now`), `default_payment_method`,
+ * `metadata`, `billing_mode[type]`. Every check runs before anything is created.
+ */
+function newSubscriptionParams(ctx: EmulatorContext, params: Params): NewSubscription {
+  const customerId = optionalString(params, 'customer');
+  if (!customerId) throw parameterMissing('customer');
+  const customer = requireObject(ctx.store.customers, 'customer', customerId, 'customer');
+  const entries = objectList(params, 'items');
+  if (entries.length === 0) throw parameterMissing('items');
+  const lines = entries.map((entry, index) => {
+    const param = (field: string) => `items[${index}][${field}]`;
+    const priceId = optionalString(entry, 'price', param('price'));
+    if (!priceId) throw parameterMissing(param('price'));
+    const price = requireObject(ctx.store.prices, 'price', priceId, param('price'));
+    if (!price.active)
+      throw invalidRequest('The price specified is inactive. This field only accepts active prices.', param('price'));
+    if (price.type !== 'recurring') {
+      throw invalidRequest(
+        `The price specified (\`${price.id}\`) is not recurring; subscription items need recurring prices.`,
+        param('price'),
+      );
+    }
+    const quantity = optionalInteger(entry, 'quantity', param('quantity')) ?? 1;
+    if (quantity < 1)
+      throw invalidParam(param('quantity'), 'Quantity must be at least 1.', 'parameter_invalid_integer');
+    return { price, quantity };
+  });
+  const currency = lines[0]?.price.currency;
+  const otherCurrency = lines.findIndex((line) => line.price.currency !== currency);
+  if (otherCurrency >= 0) {
+    throw invalidRequest('All prices on a subscription must have the same currency.', `items[${otherCurrency}][price]`);
+  }
+  const paymentBehavior = oneOf(params, 'payment_behavior', CREATE_PAYMENT_BEHAVIORS) ?? 'allow_incomplete';
+  const defaultPaymentMethod = optionalString(params, 'default_payment_method') || null;
+  const declines = defaultPaymentMethod !== null && DECLINING_TEST_PAYMENT_METHODS.has(defaultPaymentMethod);
+  const trialEnd = trialEndParam(params, ctx.clock.now());
+  if (declines && trialEnd === null && paymentBehavior === 'error_if_incomplete') throw cardDeclined();
+  return {
+    customer,
+    lines,
+    metadata: metadataParam(params) ?? {},
+    billingMode: billingModeParam(params, 'billing_mode', 'billing_mode') ?? DEFAULT_BILLING_MODE,
+    trialEnd,
+    defaultPaymentMethod,
+    firstPayment: paymentBehavior === 'default_incomplete' ? 'awaits_confirmation' : declines ? 'fails' : 'succeeds',
+  };
+}
+
+/** `trial_end` (a timestamp, or `now` for none) or `trial_period_days`; at most two years away. */
+function trialEndParam(params: Params, now: number): number | null {
+  const trialEnd = optionalString(params, 'trial_end');
+  const trialDays = optionalInteger(params, 'trial_period_days');
+  if (trialEnd !== undefined && trialDays !== undefined) {
+    throw invalidRequest('You may only specify one of these parameters: trial_end, trial_period_days.', 'trial_end');
+  }
+  if (trialEnd === 'now') return null;
+  const end = trialEnd !== undefined ? Number(trialEnd) : trialDays ? now + trialDays * 86_400 : null;
+  if (trialEnd !== undefined && !/^\d+$/.test(trialEnd)) {
+    throw invalidParam('trial_end', `Invalid trial_end: must be a timestamp or \`now\`.`, 'parameter_invalid_integer');
+  }
+  if (trialDays !== undefined && trialDays < 0) {
+    throw invalidParam('trial_period_days', 'trial_period_days must be at least 0.', 'parameter_invalid_integer');
+  }
+  if (end !== null && end <= now) {
+    throw invalidParam('trial_end', 'Invalid timestamp: must be in the future.', 'parameter_invalid_integer');
+  }
+  if (end !== null && end - now > MAX_TRIAL_SECONDS) {
+    throw invalidParam('trial_end', 'A trial can last at most 730 days.', 'parameter_invalid_integer');
+  }
+  return end;
 }
 
 /**

@@ -45,8 +45,23 @@ interface Job {
 
 interface EndpointQueue {
   url: string;
+  /** The secret that signs this endpoint's deliveries. */
+  secret: string;
   pending: Job[];
   draining: boolean;
+}
+
+/** An endpoint registered through `/v1/webhook_endpoints`, as delivery needs it. */
+export interface RegisteredEndpoint {
+  id: string;
+  url: string;
+  secret: string;
+  /** Event types it wants; `*` for all. */
+  enabledEvents: readonly string[];
+}
+
+function wants(endpoint: RegisteredEndpoint, type: string): boolean {
+  return endpoint.enabledEvents.includes('*') || endpoint.enabledEvents.includes(type);
 }
 
 /**
@@ -64,16 +79,22 @@ export class WebhookDispatcher implements EventSink {
   private outstanding = 0;
   private closed = false;
 
+  /** Queues of endpoints registered through the API, by endpoint id. */
+  private readonly registeredQueues = new Map<string, EndpointQueue>();
+
   constructor(
     private readonly secret: string,
     private options: DeliveryOptions,
     /** Called once per endpoint that accepted an event, to keep `pending_webhooks` honest. */
     private readonly onDelivered: (eventId: string) => void,
+    /** The enabled endpoints registered through the API right now; read at each event, so changes apply at once. */
+    private readonly registered: () => RegisteredEndpoint[] = () => [],
   ) {}
 
+  /** An endpoint from the options or the control API: every event, signed with the emulator's secret. */
   addEndpoint(url: string): void {
     new URL(url); // throws on a malformed URL now rather than at delivery time
-    if (!this.queues.has(url)) this.queues.set(url, { url, pending: [], draining: false });
+    if (!this.queues.has(url)) this.queues.set(url, { url, secret: this.secret, pending: [], draining: false });
   }
 
   endpoints(): string[] {
@@ -93,8 +114,8 @@ export class WebhookDispatcher implements EventSink {
     return [...this.attempts];
   }
 
-  endpointCount(): number {
-    return this.queues.size;
+  endpointCount(type: string): number {
+    return this.queues.size + this.registered().filter((endpoint) => wants(endpoint, type)).length;
   }
 
   send(event: StripeEvent): void {
@@ -102,13 +123,26 @@ export class WebhookDispatcher implements EventSink {
     // Serialised now: the payload is the event as it was when it happened.
     const body = JSON.stringify(event, null, 2);
     const copies = this.options.duplicate ? 2 : 1;
-    for (const queue of this.queues.values()) {
+    for (const queue of [...this.queues.values(), ...this.registeredQueuesFor(event.type)]) {
       for (let copy = 0; copy < copies; copy++) {
         queue.pending.push({ event, body });
         this.outstanding++;
       }
       this.scheduleDrain(queue);
     }
+  }
+
+  /** The queues of the registered endpoints that want `type`, each with its current URL and secret. */
+  private registeredQueuesFor(type: string): EndpointQueue[] {
+    return this.registered()
+      .filter((endpoint) => wants(endpoint, type))
+      .map((endpoint) => {
+        const queue = this.registeredQueues.get(endpoint.id) ?? { ...endpoint, pending: [], draining: false };
+        queue.url = endpoint.url;
+        queue.secret = endpoint.secret;
+        this.registeredQueues.set(endpoint.id, queue);
+        return queue;
+      });
   }
 
   /** Resolves once every queued delivery has succeeded or run out of attempts. */
@@ -127,7 +161,7 @@ export class WebhookDispatcher implements EventSink {
     this.timers.clear();
     for (const request of this.requests) request.destroy();
     this.requests.clear();
-    for (const queue of this.queues.values()) queue.pending = [];
+    for (const queue of [...this.queues.values(), ...this.registeredQueues.values()]) queue.pending = [];
     this.outstanding = 0;
     this.releaseWaiters();
   }
@@ -144,7 +178,7 @@ export class WebhookDispatcher implements EventSink {
       const batch = queue.pending.splice(0);
       for (const job of this.options.shuffle ? shuffled(batch) : batch) {
         if (this.closed) return;
-        await this.deliver(queue.url, job);
+        await this.deliver(queue, job);
         this.outstanding--;
         if (this.outstanding === 0) this.releaseWaiters();
       }
@@ -152,11 +186,12 @@ export class WebhookDispatcher implements EventSink {
     queue.draining = false;
   }
 
-  private async deliver(url: string, job: Job): Promise<void> {
+  private async deliver(queue: EndpointQueue, job: Job): Promise<void> {
     const { maxAttempts, retryBaseMs, delayMs, timeoutMs } = this.options;
+    const { url } = queue;
     if (delayMs > 0) await this.sleep(delayMs);
     for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt++) {
-      const result = await this.post(url, job.body, timeoutMs);
+      const result = await this.post(url, job.body, queue.secret, timeoutMs);
       this.attempts.push({ eventId: job.event.id, type: job.event.type, endpoint: url, attempt, ...result });
       if (result.status !== null && result.status >= 200 && result.status < 300) {
         this.onDelivered(job.event.id);
@@ -166,7 +201,12 @@ export class WebhookDispatcher implements EventSink {
     }
   }
 
-  private post(url: string, body: string, timeoutMs: number): Promise<{ status: number | null; error: string | null }> {
+  private post(
+    url: string,
+    body: string,
+    secret: string,
+    timeoutMs: number,
+  ): Promise<{ status: number | null; error: string | null }> {
     return new Promise((resolve) => {
       if (this.closed) return resolve({ status: null, error: 'emulator closed' });
       const target = new URL(url);
@@ -179,7 +219,7 @@ export class WebhookDispatcher implements EventSink {
         headers: {
           'Content-Type': 'application/json; charset=utf-8',
           'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-          'Stripe-Signature': signatureHeader(body, this.secret),
+          'Stripe-Signature': signatureHeader(body, secret),
           'Content-Length': Buffer.byteLength(body),
         },
       });

@@ -1,0 +1,108 @@
+import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile, subscribe } from './helpers';
+
+const t = emulatorForFile();
+
+async function stripeError(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Stripe.errors.StripeError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('GET /v1/customers/search', () => {
+  it('matches email exactly (case-insensitive), metadata, negation and OR, in Stripe’s search_result shape', async () => {
+    const tag = `run${Date.now()}`;
+    const ada = await t.stripe.customers.create({
+      email: `ada.${tag}@example.com`,
+      name: 'Ada Lovelace',
+      metadata: { tag, customerType: 'user' },
+    });
+    const org = await t.stripe.customers.create({
+      email: `ada.${tag}@example.com`,
+      name: 'Analytical Engines',
+      metadata: { tag, customerType: 'organization' },
+    });
+    const grace = await t.stripe.customers.create({ email: `grace.${tag}@example.com`, metadata: { tag } });
+
+    const byEmail = await t.stripe.customers.search({ query: `email:"ADA.${tag}@example.com"` });
+    expect(byEmail).toMatchObject({
+      object: 'search_result',
+      has_more: false,
+      next_page: null,
+      url: '/v1/customers/search',
+    });
+    expect(byEmail.data.map((customer) => customer.id)).toEqual([org.id, ada.id]);
+
+    // better-auth's query: the user's own customer, never an organization's.
+    const own = await t.stripe.customers.search({
+      query: `email:"ada.${tag}@example.com" AND -metadata["customerType"]:"organization"`,
+      limit: 1,
+    });
+    expect(own.data.map((customer) => customer.id)).toEqual([ada.id]);
+
+    const either = await t.stripe.customers.search({ query: `name~"lovelace" OR email:'grace.${tag}@example.com'` });
+    expect(either.data.map((customer) => customer.id)).toEqual([grace.id, ada.id]);
+
+    const recent = await t.stripe.customers.search({
+      query: `metadata['tag']:'${tag}' AND created>=${ada.created}`,
+    });
+    expect(recent.data).toHaveLength(3);
+  });
+
+  it('pages with next_page, which the SDK follows', async () => {
+    const tag = `page${Date.now()}`;
+    const created: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      created.push((await t.stripe.customers.create({ metadata: { tag } })).id);
+    }
+    const first = await t.stripe.customers.search({ query: `metadata["tag"]:"${tag}"`, limit: 2 });
+    expect(first.has_more).toBe(true);
+    expect(first.next_page).toEqual(expect.any(String));
+    const all: string[] = [];
+    for await (const customer of t.stripe.customers.search({ query: `metadata["tag"]:"${tag}"`, limit: 2 })) {
+      all.push(customer.id);
+    }
+    expect(all).toEqual(created.reverse());
+  });
+
+  it('refuses queries outside the supported language with a 400 on `query`', async () => {
+    for (const query of [
+      'nickname:"x"',
+      'email:ada@example.com',
+      'email:"a" AND name:"b" OR phone:"c"',
+      'name~"ab"',
+      'created>"yesterday"',
+    ]) {
+      const error = await stripeError(t.stripe.customers.search({ query }));
+      expect(error, query).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError', param: 'query' });
+    }
+    const missing = await stripeError(t.stripe.customers.search({} as Stripe.CustomerSearchParams));
+    expect(missing).toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'query' });
+  });
+});
+
+describe('GET /v1/subscriptions/search', () => {
+  it('finds subscriptions by status and metadata, canceled ones included', async () => {
+    const tag = `sub${Date.now()}`;
+    const kept = await subscribe(t, { subscription_data: { metadata: { tag } } });
+    const ended = await subscribe(t, { subscription_data: { metadata: { tag } } });
+    await t.stripe.subscriptions.cancel(ended.id);
+
+    const active = await t.stripe.subscriptions.search({ query: `status:"active" AND metadata["tag"]:"${tag}"` });
+    expect(active.data.map((subscription) => subscription.id)).toEqual([kept.id]);
+    const canceled = await t.stripe.subscriptions.search({
+      query: `status:"canceled" AND metadata["tag"]:"${tag}"`,
+      expand: ['data.customer'],
+    });
+    expect(canceled.data.map((subscription) => subscription.id)).toEqual([ended.id]);
+    expect(canceled.data[0]?.customer).toMatchObject({ object: 'customer' });
+
+    const error = await stripeError(t.stripe.subscriptions.search({ query: 'email:"ada@example.com"' }));
+    expect(error).toMatchObject({ statusCode: 400, param: 'query' });
+    expect(error.message).toContain('unsupported search field');
+  });
+});
