@@ -3,6 +3,7 @@ import type { BillingModeChoice } from './objects/billing-mode';
 import type { LineSpec } from './objects/invoice';
 import { buildPrice } from './objects/price';
 import { buildProduct } from './objects/product';
+import type { MissingPaymentMethodBehavior } from './objects/subscription';
 import type { Metadata } from './params';
 import type {
   CheckoutLineItem,
@@ -73,7 +74,13 @@ export class Store {
   /** `subscription_data` given at session creation, applied when the session completes. */
   readonly checkoutSubscriptionData = new Map<
     string,
-    { metadata: Metadata; trialPeriodDays: number | null; billingMode: BillingModeChoice }
+    {
+      metadata: Metadata;
+      trialPeriodDays: number | null;
+      billingMode: BillingModeChoice;
+      /** `trial_settings.end_behavior.missing_payment_method`; absent on sessions saved by an older emulator. */
+      missingPaymentMethod?: MissingPaymentMethodBehavior;
+    }
   >();
   readonly subscriptions = new Collection<Subscription>();
   readonly subscriptionSchedules = new Collection<SubscriptionSchedule>();
@@ -87,6 +94,8 @@ export class Store {
   readonly creditNotes = new Collection<CreditNote>();
   readonly customerBalanceTransactions = new Collection<CustomerBalanceTransaction>();
   readonly events = new Collection<StripeEvent>();
+  /** Trialing subscriptions already sent `customer.subscription.trial_will_end` (once per trial end). */
+  readonly trialWillEndSent = new Map<string, number>();
   /** Subscriptions whose next renewal a test asked to fail. */
   readonly failingRenewals = new Set<string>();
   /** Subscriptions whose next payment of any kind (a plan change's invoice, a renewal) a test asked to fail. */

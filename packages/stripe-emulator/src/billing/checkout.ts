@@ -8,6 +8,7 @@ import { addInterval } from '../objects/price';
 import { buildSubscription, type Period } from '../objects/subscription';
 import type { CheckoutSession, Customer, Subscription } from '../wire';
 import { collectInvoice, draftInvoice } from './invoicing';
+import { announceTrialEnding } from './subscriptions';
 
 /** Why a session cannot be paid, for the API error and the hosted page alike. */
 export function unpayableReason(ctx: EmulatorContext, session: CheckoutSession): string | undefined {
@@ -22,8 +23,9 @@ export function unpayableReason(ctx: EmulatorContext, session: CheckoutSession):
  * none, then (subscription mode) the subscription and its paid first invoice,
  * and completes the session. Events, in order: `customer.created` (new
  * customers only), `customer.subscription.created`, `invoice.created`,
- * `invoice.finalized`, `invoice.paid`, `invoice.payment_succeeded`,
- * `checkout.session.completed`.
+ * `invoice.finalized`, `invoice.paid`, `invoice.payment_succeeded`, then
+ * `customer.subscription.trial_will_end` for a trial of three days or less,
+ * then `checkout.session.completed`.
  */
 export function completeCheckoutSession(
   ctx: EmulatorContext,
@@ -46,7 +48,7 @@ export function completeCheckoutSession(
     const subscription = startSubscription(ctx, session, customer, origin);
     session.subscription = subscription.id;
     session.invoice = subscription.latest_invoice;
-    // A free trial collects a card but charges nothing.
+    // A free trial charges nothing, whether or not it collected a card.
     session.payment_status = subscription.status === 'trialing' ? 'no_payment_required' : 'paid';
   } else {
     session.payment_intent = newId('pi');
@@ -87,8 +89,14 @@ function startSubscription(
   const trial: Period | null = trialDays ? { start: now, end: now + trialDays * 86_400 } : null;
   const period = trial ?? { start: now, end: addInterval(now, firstPrice.recurring) };
 
+  // Checkout collects a card unless `payment_method_collection=if_required` and nothing is due now
+  // (a free trial): https://docs.stripe.com/payments/checkout/free-trials. The emulator keeps no
+  // payment method objects; the id only records that one was collected.
+  const collectsCard = session.payment_method_collection !== 'if_required' || !trial;
   const subscription = ctx.store.subscriptions.insert(
     buildSubscription({
+      defaultPaymentMethod: collectsCard ? newId('pm') : null,
+      missingPaymentMethod: subscriptionData?.missingPaymentMethod ?? 'create_invoice',
       // Sessions saved by an older emulator carry no billing mode; they get Stripe's default.
       billingMode: subscriptionData?.billingMode ?? DEFAULT_BILLING_MODE,
       customer: customer.id,
@@ -102,6 +110,7 @@ function startSubscription(
   const invoice = draftInvoice(ctx, subscription, 'subscription_create');
   ctx.events.emit('customer.subscription.created', subscription, origin);
   collectInvoice(ctx, invoice, subscription, 'succeeds', origin);
+  announceTrialEnding(ctx, subscription, origin);
   return subscription;
 }
 
