@@ -33,6 +33,14 @@ const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, P
 const PER_MINUTE_MESSAGE = 'must be a whole number above 0';
 const perMinute = z.coerce.number({ error: PER_MINUTE_MESSAGE }).int(PER_MINUTE_MESSAGE).positive(PER_MINUTE_MESSAGE);
 const flag = z.stringbool({ error: 'must be true or false' });
+// Stripe's limit for trial_period_days (Checkout session create, subscription_data.trial_period_days).
+const MAX_TRIAL_DAYS = 730;
+const TRIAL_DAYS_MESSAGE = `must be a whole number of days from 0 (no trial) to ${MAX_TRIAL_DAYS}`;
+const trialDays = z.coerce
+  .number({ error: TRIAL_DAYS_MESSAGE })
+  .int(TRIAL_DAYS_MESSAGE)
+  .min(0, TRIAL_DAYS_MESSAGE)
+  .max(MAX_TRIAL_DAYS, TRIAL_DAYS_MESSAGE);
 
 const envShape = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -67,6 +75,10 @@ const envShape = {
   /** Behind load balancers: how many there are, or their addresses, so per-IP limits see the real client. */
   TRUST_PROXY: trustProxySetting.default(false),
   PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
+  /** Days of free trial on a user's first subscription; 0: no trial. */
+  TRIAL_DAYS: trialDays.default(0),
+  /** false: a trial starts without a card, and the subscription ends with the trial unless one is added. */
+  TRIAL_REQUIRES_CARD: flag.default(true),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 };
@@ -148,6 +160,8 @@ export interface Config {
   plans: string[] | 'all-active';
   /** The built web app, served under `start`. */
   webDistDir: string;
+  /** Free trials: days on a user's first subscription (0: none), and whether the trial needs a card. */
+  trial: { days: number; requiresCard: boolean };
   /** Shared store for rate limits across processes; unset: each process counts on its own. */
   redisUrl: string | undefined;
   rateLimits: { authPerMinute: number; checkoutPerMinute: number; stripePerMinute: number };
@@ -213,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedRedirectOrigins: [...new Set([...appOrigins, ...(e.ALLOWED_REDIRECT_ORIGINS ?? [])])],
     // The emulator's ids mean nothing in a real account, whose own active prices are the sane default.
     plans: e.PLANS ?? (e.STRIPE_SECRET_KEY ? 'all-active' : EMULATOR_PLANS),
+    trial: { days: e.TRIAL_DAYS, requiresCard: e.TRIAL_REQUIRES_CARD },
     redisUrl: e.REDIS_URL,
     rateLimits: {
       authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN,

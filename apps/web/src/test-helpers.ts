@@ -54,6 +54,7 @@ export const activeSubscription: Subscription = {
   canceledAt: null,
   endedAt: null,
   trialEnd: null,
+  endsWithTrial: false,
   metadata: {},
 };
 

@@ -7,6 +7,13 @@ export interface BillingSettings {
    * pricing page's order; `all-active` offers every active recurring price in the account.
    */
   plans: readonly string[] | 'all-active';
+  /** Days of free trial on a user's first subscription, once per email ever; 0 offers none. */
+  trialDays: number;
+  /**
+   * Whether checkout asks for a card before the trial. When false it asks for none, and a trial that
+   * ends without one cancels the subscription.
+   */
+  trialRequiresCard: boolean;
 }
 
 declare module '@subkit/core' {

@@ -104,7 +104,14 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
     cache: new TtlCache(),
     rateLimiter,
     now: () => new Date(),
-    settings: { billing: { allowedRedirectOrigins: config.allowedRedirectOrigins, plans: config.plans } },
+    settings: {
+      billing: {
+        allowedRedirectOrigins: config.allowedRedirectOrigins,
+        plans: config.plans,
+        trialDays: config.trial.days,
+        trialRequiresCard: config.trial.requiresCard,
+      },
+    },
   } satisfies AppServices);
 }
 
