@@ -34,6 +34,14 @@ const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, P
 const PER_MINUTE_MESSAGE = 'must be a whole number above 0';
 const perMinute = z.coerce.number({ error: PER_MINUTE_MESSAGE }).int(PER_MINUTE_MESSAGE).positive(PER_MINUTE_MESSAGE);
 const flag = z.stringbool({ error: 'must be true or false' });
+// Stripe's limit for trial_period_days (Checkout session create, subscription_data.trial_period_days).
+const MAX_TRIAL_DAYS = 730;
+const TRIAL_DAYS_MESSAGE = `must be a whole number of days from 0 (no trial) to ${MAX_TRIAL_DAYS}`;
+const trialDays = z.coerce
+  .number({ error: TRIAL_DAYS_MESSAGE })
+  .int(TRIAL_DAYS_MESSAGE)
+  .min(0, TRIAL_DAYS_MESSAGE)
+  .max(MAX_TRIAL_DAYS, TRIAL_DAYS_MESSAGE);
 
 const envShape = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -72,6 +80,10 @@ const envShape = {
   PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
   /** Stripe's checkout page offers a promotion code field (when the caller passed no promotionCode). */
   ALLOW_PROMOTION_CODES: flag.default(false),
+  /** Days of free trial on a user's first subscription; 0: no trial. */
+  TRIAL_DAYS: trialDays.default(0),
+  /** false: a trial starts without a card, and the subscription ends with the trial unless one is added. */
+  TRIAL_REQUIRES_CARD: flag.default(true),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Where account mail goes (nodemailer's URL form); unset: the database outbox, shown at /dev/outbox. */
@@ -164,6 +176,8 @@ export interface Config {
   allowPromotionCodes: boolean;
   /** The built web app, served under `start`. */
   webDistDir: string;
+  /** Free trials: days on a user's first subscription (0: none), and whether the trial needs a card. */
+  trial: { days: number; requiresCard: boolean };
   /** Shared store for rate limits across processes; unset: each process counts on its own. */
   redisUrl: string | undefined;
   rateLimits: { authPerMinute: number; checkoutPerMinute: number; stripePerMinute: number; mailPerMinute: number };
@@ -235,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // The emulator's ids mean nothing in a real account, whose own active prices are the sane default.
     plans: e.PLANS ?? (e.STRIPE_SECRET_KEY ? 'all-active' : EMULATOR_PLANS),
     allowPromotionCodes: e.ALLOW_PROMOTION_CODES,
+    trial: { days: e.TRIAL_DAYS, requiresCard: e.TRIAL_REQUIRES_CARD },
     redisUrl: e.REDIS_URL,
     rateLimits: {
       authPerMinute: e.RATE_LIMIT_AUTH_PER_MIN,

@@ -161,6 +161,11 @@ describe('configuration problems', () => {
     ['RATE_LIMIT_MAIL_PER_MIN', '0', /^RATE_LIMIT_MAIL_PER_MIN must be a whole number above 0$/],
     ['SMTP_URL', 'https://mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL$/],
     ['MAIL_FROM', 'Acme accounts', /^MAIL_FROM must be an address, as no-reply@example.com/],
+    ['TRIAL_DAYS', '731', /^TRIAL_DAYS must be a whole number of days from 0 \(no trial\) to 730$/],
+    ['TRIAL_DAYS', '-1', /^TRIAL_DAYS must be a whole number of days from 0 \(no trial\) to 730$/],
+    ['TRIAL_DAYS', '1.5', /^TRIAL_DAYS must be a whole number of days from 0 \(no trial\) to 730$/],
+    ['TRIAL_DAYS', 'two weeks', /^TRIAL_DAYS must be a whole number of days from 0 \(no trial\) to 730$/],
+    ['TRIAL_REQUIRES_CARD', 'nope', /^TRIAL_REQUIRES_CARD must be true or false$/],
   ];
 
   it.each(BAD_VALUES)('names %s when it is %j', (name, value, message, others = {}) => {
@@ -258,6 +263,15 @@ describe('configuration problems', () => {
         'address (and rate-limit key); write the number of proxies in front of the server (TRUST_PROXY=1 behind ' +
         'one load balancer) or their addresses as a comma list of IPs/CIDRs (TRUST_PROXY=10.0.0.0/8), or false',
     ]);
+  });
+
+  it('offers no trial by default; TRIAL_DAYS and TRIAL_REQUIRES_CARD set one', () => {
+    expect(loadConfig({}).trial).toEqual({ days: 0, requiresCard: true });
+    expect(loadConfig({ TRIAL_DAYS: '14', TRIAL_REQUIRES_CARD: 'false' }).trial).toEqual({
+      days: 14,
+      requiresCard: false,
+    });
+    expect(loadConfig({ TRIAL_DAYS: '730' }).trial.days).toBe(730);
   });
 
   it('offers the configured plans (price ids or lookup keys), the emulator catalog by default', () => {

@@ -48,10 +48,12 @@ const SYNCED_WITHIN_MS = 10_000;
 describe.skipIf(!hasChromium)('billing in a real browser', () => {
   let server: RunningServer | undefined;
   let context: BrowserContext | undefined;
+  let webDistDir: string | undefined;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    server = await startServer(await buildWebApp());
+    webDistDir = await buildWebApp();
+    server = await startServer(webDistDir);
     context = await chromium.launchPersistentContext(tempDir('chromium'), {
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -581,6 +583,41 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
       await page.getByRole('main').getByText('active', { exact: true }).waitFor();
       await features.getByText('Report export').waitFor();
       await screenshot(page, 'i-2-recovered');
+      await page.close();
+    });
+  });
+
+  describe('free trial', () => {
+    let withoutTrial: RunningServer | undefined;
+    // Its own server, with TRIAL_DAYS set; every helper above talks to `server`, so it stands in for the scenario.
+    beforeAll(async () => {
+      if (!webDistDir) throw new Error('beforeAll did not finish');
+      withoutTrial = server;
+      server = await startServer(webDistDir, { TRIAL_DAYS: '14' });
+    });
+    afterAll(async () => {
+      const trialServer = server;
+      server = withoutTrial;
+      await trialServer?.stop();
+    });
+
+    it('(i) starts a 14-day trial at checkout and shows when it ends on the dashboard', async () => {
+      const page = await openApp('i');
+      await signUp(page);
+      await subscribeToProMonthly(page);
+      await page.getByText('14-day free trial, then $29.00 / month.').waitFor();
+      await page.getByRole('button', { name: 'Start trial' }).click();
+      await page.waitForURL(RETURNED_FROM_CHECKOUT);
+      const main = page.getByRole('main');
+      await main.getByText('trialing', { exact: true }).waitFor();
+
+      const token = await page.evaluate(() => window.localStorage.getItem('subkit.token'));
+      const response = await fetch(appUrl('/api/billing/subscription'), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const { trialEnd } = ((await response.json()) as { data: { trialEnd: string } }).data;
+      await main.getByText(`Trial ends on ${formatDate(trialEnd, 'en-US')}, then $29.00 per month.`).waitFor();
+      await screenshot(page, 'i-1-trial-dashboard');
       await page.close();
     });
   });

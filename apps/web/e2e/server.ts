@@ -52,8 +52,9 @@ export interface RunningServer {
  * it; the server's own process tests cover the compiled bundle `pnpm start` runs), in its own
  * process group so that stopping it also stops anything it spawned. It always runs against the built-in
  * Stripe emulator: inherited Stripe settings are dropped so a developer's real key is never used.
+ * `settings` adds environment variables for one scenario's server.
  */
-export async function startServer(webDistDir: string): Promise<RunningServer> {
+export async function startServer(webDistDir: string, settings: Record<string, string> = {}): Promise<RunningServer> {
   const [port, emulatorPort] = [await getPort(), await getPort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -69,6 +70,8 @@ export async function startServer(webDistDir: string): Promise<RunningServer> {
     LOG_LEVEL: 'warn',
     // Every scenario signs a new account up from this one address, more than a minute's default allows.
     RATE_LIMIT_AUTH_PER_MIN: '100',
+    // A scenario's own settings (e.g. TRIAL_DAYS) win.
+    ...settings,
   });
   // A shared Postgres is fine (every run signs up fresh emails); otherwise a throwaway PGlite. Set
   // either way: the built-in emulator keeps its state beside it, and a run that moved the emulator's

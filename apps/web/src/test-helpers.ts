@@ -60,6 +60,7 @@ export const activeSubscription: Subscription = {
   canceledAt: null,
   endedAt: null,
   trialEnd: null,
+  endsWithTrial: false,
   metadata: {},
 };
 

@@ -47,6 +47,7 @@ const subscriptionExample = {
   canceledAt: null,
   endedAt: null,
   trialEnd: null,
+  endsWithTrial: false,
   metadata: { userId: '3f0c9a2e-6c1b-4c8e-9a51-0d2f1b7c4e11' },
 };
 
@@ -171,6 +172,7 @@ export const billingRestRoutes = {
       description: [
         'A live (active, trialing or past_due) subscription first, else the most recent; `null` if none.',
         '`interval` is the billing period unit; `pendingChange` is a downgrade waiting for the period end, or null.',
+        '`trialEnd` is when a free trial (`TRIAL_DAYS`) ends; `endsWithTrial` says the subscription ends then (no card on file).',
       ].join('\n'),
       auth: true,
       errors: [401, 503],

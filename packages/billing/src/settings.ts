@@ -12,6 +12,13 @@ export interface BillingSettings {
    * gave no `promotionCode`: Stripe takes one discount per session, so it refuses both together.
    */
   allowPromotionCodes: boolean;
+  /** Days of free trial on a user's first subscription, once per email ever; 0 offers none. */
+  trialDays: number;
+  /**
+   * Whether checkout asks for a card before the trial. When false it asks for none, and a trial that
+   * ends without one cancels the subscription.
+   */
+  trialRequiresCard: boolean;
 }
 
 declare module '@subkit/core' {

@@ -12,6 +12,7 @@ function randomToken(length: number): string {
 /** Stripe-style ids: a type prefix and a base62 body, e.g. `cus_Qx3…`. */
 export type IdPrefix =
   | 'cus'
+  | 'pm'
   | 'price'
   | 'prod'
   | 'sub'

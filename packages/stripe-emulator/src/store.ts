@@ -4,6 +4,7 @@ import { buildCoupon, buildPromotionCode } from './objects/coupon';
 import type { LineSpec } from './objects/invoice';
 import { buildPrice } from './objects/price';
 import { buildProduct } from './objects/product';
+import type { MissingPaymentMethodBehavior } from './objects/subscription';
 import type { Metadata } from './params';
 import type {
   CheckoutLineItem,
@@ -79,7 +80,13 @@ export class Store {
   /** `subscription_data` given at session creation, applied when the session completes. */
   readonly checkoutSubscriptionData = new Map<
     string,
-    { metadata: Metadata; trialPeriodDays: number | null; billingMode: BillingModeChoice }
+    {
+      metadata: Metadata;
+      trialPeriodDays: number | null;
+      billingMode: BillingModeChoice;
+      /** `trial_settings.end_behavior.missing_payment_method`; absent on sessions saved by an older emulator. */
+      missingPaymentMethod?: MissingPaymentMethodBehavior;
+    }
   >();
   readonly subscriptions = new Collection<Subscription>();
   readonly subscriptionSchedules = new Collection<SubscriptionSchedule>();
@@ -107,6 +114,8 @@ export class Store {
   /** `/v1/webhook_endpoints`; their signing secrets are kept apart, as Stripe shows one only on create. */
   readonly webhookEndpoints = new Collection<WebhookEndpoint>();
   readonly webhookEndpointSecrets = new Map<string, string>();
+  /** Trialing subscriptions already sent `customer.subscription.trial_will_end` (once per trial end). */
+  readonly trialWillEndSent = new Map<string, number>();
   /** Subscriptions whose next renewal a test asked to fail. */
   readonly failingRenewals = new Set<string>();
   /** Subscriptions whose next payment of any kind (a plan change's invoice, a renewal) a test asked to fail. */

@@ -132,6 +132,8 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
         allowedRedirectOrigins: config.allowedRedirectOrigins,
         plans: config.plans,
         allowPromotionCodes: config.allowPromotionCodes,
+        trialDays: config.trial.days,
+        trialRequiresCard: config.trial.requiresCard,
       },
       auth: { appUrl: config.publicUrl },
     },

@@ -1,6 +1,6 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { activeSubscription as active, serverError } from '../test-helpers';
+import { activeSubscription as active, proMonthly, serverError } from '../test-helpers';
 import { renderInRouter } from '../test-render';
 import { SubscriptionPanel, type SubscriptionView } from './subscription-panel';
 import { formatDate } from './subscription-summary';
@@ -30,6 +30,32 @@ describe('SubscriptionPanel', () => {
     await renderPanel({ kind: 'subscribed', subscription: { ...active, cancelAtPeriodEnd: true } });
     expect(screen.getByText('Cancels at period end')).toBeTruthy();
     expect(screen.getByText('Ends on')).toBeTruthy();
+  });
+
+  it('says when a trial ends and what it costs then', async () => {
+    const trialEnd = '2031-03-15T12:00:00.000Z';
+    await renderInRouter(
+      <SubscriptionPanel
+        view={{ kind: 'subscribed', subscription: { ...active, status: 'trialing', trialEnd } }}
+        onCheckAgain={vi.fn()}
+        plans={[proMonthly]}
+      />,
+    );
+    expect(document.querySelector('.trial-end')?.textContent).toBe(
+      `Trial ends on ${formatDate(trialEnd)}, then $29.00 per month.`,
+    );
+    expect(screen.queryByText('Renews on')).toBeNull();
+  });
+
+  it('says that a trial without a card ends the subscription', async () => {
+    const trialEnd = '2031-03-15T12:00:00.000Z';
+    await renderPanel({
+      kind: 'subscribed',
+      subscription: { ...active, status: 'trialing', trialEnd, endsWithTrial: true },
+    });
+    expect(document.querySelector('.trial-end')?.textContent).toBe(
+      `Trial ends on ${formatDate(trialEnd)}. No card on file: the subscription ends then.`,
+    );
   });
 
   it("keeps Stripe's own status word", async () => {

@@ -1,4 +1,4 @@
-import { describePlan, type Plan } from '../pricing/format-price';
+import { describePlan, formatInterval, formatPrice, type Plan } from '../pricing/format-price';
 import type { RouterOutputs } from '../trpc';
 
 export type Subscription = NonNullable<RouterOutputs['billing']['subscription']>;
@@ -20,6 +20,13 @@ const BILLED: Record<NonNullable<Subscription['interval']>, string> = {
   year: 'Yearly',
 };
 
+/** What the trial's end brings: the first charge, or (no card, TRIAL_REQUIRES_CARD=false) the end. */
+function afterTrial(subscription: Subscription, plan: Plan | undefined): string {
+  if (subscription.endsWithTrial) return '. No card on file: the subscription ends then.';
+  if (!plan) return ', then the plan renews at its price.';
+  return `, then ${formatPrice(plan.unitAmount, plan.currency)} ${formatInterval(plan.interval, plan.intervalCount)}.`;
+}
+
 interface SubscriptionSummaryProps {
   subscription: Subscription;
   /** The plans on offer, to name the plan a pending change moves to. */
@@ -29,6 +36,9 @@ interface SubscriptionSummaryProps {
 export function SubscriptionSummary({ subscription, plans }: SubscriptionSummaryProps) {
   const { pendingChange } = subscription;
   const pendingPlan = pendingChange && plans?.find((plan) => plan.priceId === pendingChange.priceId);
+  // During a trial the period end is the trial end, which the trial notice below says.
+  const trialEnd = subscription.status === 'trialing' ? subscription.trialEnd : null;
+  const plan = plans?.find((candidate) => candidate.priceId === subscription.priceId);
   return (
     <div className="card stack">
       <dl className="summary">
@@ -49,7 +59,7 @@ export function SubscriptionSummary({ subscription, plans }: SubscriptionSummary
             <span className={`status status-${subscription.status}`}>{subscription.status}</span>
           </dd>
         </div>
-        {subscription.currentPeriodEnd && (
+        {subscription.currentPeriodEnd && !trialEnd && (
           <div>
             <dt>{periodEndLabel(subscription)}</dt>
             <dd>
@@ -58,6 +68,12 @@ export function SubscriptionSummary({ subscription, plans }: SubscriptionSummary
           </div>
         )}
       </dl>
+      {trialEnd && (
+        <p className="notice notice-info trial-end">
+          Trial ends on <time dateTime={trialEnd}>{formatDate(trialEnd)}</time>
+          {afterTrial(subscription, plan)}
+        </p>
+      )}
       {pendingChange && (
         <p className="notice notice-info pending-change">
           Changes to {pendingPlan ? describePlan(pendingPlan) : pendingChange.priceId} on{' '}

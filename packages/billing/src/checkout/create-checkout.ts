@@ -1,11 +1,13 @@
 import type { AppServices, SessionUser } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
+import type Stripe from 'stripe';
 import type { z } from 'zod';
 import { offeredPrice } from '../catalog/plans';
 import { ensureCustomer, withLiveCustomer } from '../customers/ensure-customer';
 import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
 import { hasLiveSubscription } from '../subscriptions/current-subscription';
+import { offeredTrialDays } from '../trials/trial-offer';
 import { claimIdempotencyKey } from './idempotent-request';
 import { checkoutDiscount } from './promotion-codes';
 import { assertAllowedRedirect, type CreateCheckoutOutput, type createCheckoutInput } from './schemas';
@@ -35,6 +37,7 @@ export async function createCheckout(
     throw new TRPCError(BILLING_ERROR_CODES.SUBSCRIPTION_EXISTS);
   }
 
+  const trialDays = await offeredTrialDays(services, user);
   const expiresAt = Math.floor(now().getTime() / 1000) + CHECKOUT_VALIDITY_SECONDS;
   const idempotent = idempotencyKey
     ? await claimIdempotencyKey(services, user.id, idempotencyKey, input, expiresAt)
@@ -63,7 +66,8 @@ export async function createCheckout(
           cancel_url: input.cancelUrl,
           expires_at: idempotent?.expiresAt ?? expiresAt,
           metadata,
-          subscription_data: { metadata },
+          ...trialParams(trialDays, settings.billing.trialRequiresCard),
+          subscription_data: { metadata, ...trialSubscriptionData(trialDays, settings.billing.trialRequiresCard) },
           ...discount,
         },
         idempotent ? { idempotencyKey: idempotent.stripeKeyFor(customer) } : undefined,
@@ -78,4 +82,24 @@ export async function createCheckout(
   await settleCheckoutSession(services, attempt, result.sessionId);
   await idempotent?.remember(result);
   return result;
+}
+
+/**
+ * A trial that needs no card: Checkout asks for one only if something is due now (nothing is,
+ * during a free trial). https://docs.stripe.com/payments/checkout/free-trials
+ */
+function trialParams(trialDays: number | null, requiresCard: boolean): Partial<Stripe.Checkout.SessionCreateParams> {
+  return trialDays !== null && !requiresCard ? { payment_method_collection: 'if_required' } : {};
+}
+
+/** The trial, and (without a card) that the subscription is canceled if none was added when it ends. */
+function trialSubscriptionData(
+  trialDays: number | null,
+  requiresCard: boolean,
+): Partial<Stripe.Checkout.SessionCreateParams.SubscriptionData> {
+  if (trialDays === null) return {};
+  return {
+    trial_period_days: trialDays,
+    ...(requiresCard ? {} : { trial_settings: { end_behavior: { missing_payment_method: 'cancel' } } }),
+  };
 }

@@ -38,7 +38,14 @@ export const subscriptionOutput = z
     pendingChange: pendingChangeOutput,
     canceledAt: z.string().nullable(),
     endedAt: z.string().nullable(),
-    trialEnd: z.string().nullable(),
+    trialEnd: z.string().nullable().meta({
+      description:
+        'ISO 8601 time a free trial ends (the first charge, or the end, see endsWithTrial); null without one',
+    }),
+    endsWithTrial: z.boolean().meta({
+      description:
+        'True while trialing with no payment method on file when the trial is set to cancel without one (TRIAL_REQUIRES_CARD=false): the subscription ends at trialEnd unless a card is added',
+    }),
     metadata: z.record(z.string(), z.string()).meta({ description: 'The metadata given at checkout, plus userId' }),
   })
   .nullable()
@@ -96,6 +103,7 @@ export async function currentSubscription(
     canceledAt: iso(row.canceledAt),
     endedAt: iso(row.endedAt),
     trialEnd: iso(row.trialEnd),
+    endsWithTrial: row.endsWithTrial,
     metadata: row.metadata,
   };
 }

@@ -4,6 +4,7 @@ import { eq, lt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { isMissingResource, toBillingError } from '../stripe/errors';
 import { idOf, isUserId } from '../stripe/ids';
+import { endsWithTrial, recordTrialGrant } from '../trials/trial-offer';
 import type { AfterCommit, ApplyEvent, LedgerEntry } from '../webhooks/handler';
 import { IgnoredEvent } from '../webhooks/ignored-event';
 import { LIVE_STATUSES } from './current-subscription';
@@ -37,7 +38,8 @@ function readSubscription(
   subscriptionId: string,
 ): Promise<Stripe.Subscription> {
   // The schedule comes expanded: a plan change waiting for the period end is read from its phases.
-  return stripe.subscriptions.retrieve(subscriptionId, { expand: ['schedule'] }).catch((error: unknown) => {
+  // So does the customer: their default payment method says whether a trial ends the subscription.
+  return stripe.subscriptions.retrieve(subscriptionId, { expand: ['schedule', 'customer'] }).catch((error: unknown) => {
     if (isMissingResource(error))
       throw new IgnoredEvent(`Stripe has no subscription ${subscriptionId}: ${error.message}`);
     throw toBillingError(error);
@@ -84,6 +86,7 @@ export async function storeSubscription(
     canceledAt: fromUnix(subscription.canceled_at),
     endedAt: fromUnix(subscription.ended_at),
     trialEnd: fromUnix(subscription.trial_end),
+    endsWithTrial: endsWithTrial(subscription),
     metadata: subscription.metadata,
     interval: item.price.recurring?.interval ?? null,
     ...scheduledChangeOf(subscription),
@@ -100,6 +103,7 @@ export async function storeSubscription(
       set: { ...row, stripeUpdatedAt: sql`greatest(${subscriptions.stripeUpdatedAt}, excluded.stripe_updated_at)` },
       setWhere: lt(subscriptions.sourceEventSeq, entry.seq),
     });
+  await recordTrialGrant(tx, userId, subscription);
   if (!(LIVE_STATUSES as readonly string[]).includes(subscription.status)) return undefined;
   const hasDuplicates = await flagDuplicateSubscriptions(tx, userId);
   return hasDuplicates ? { resolveDuplicatesOf: userId } : undefined;

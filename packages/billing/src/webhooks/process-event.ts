@@ -22,6 +22,7 @@ const handlers: HandlerTable = {
   'customer.subscription.deleted': subscriptionChanged,
   'customer.subscription.paused': subscriptionChanged,
   'customer.subscription.resumed': subscriptionChanged,
+  'customer.subscription.trial_will_end': subscriptionChanged,
   'subscription_schedule.created': subscriptionScheduleChanged,
   'subscription_schedule.updated': subscriptionScheduleChanged,
   'subscription_schedule.released': subscriptionScheduleChanged,

@@ -34,6 +34,8 @@ export const subscriptions = pgTable(
     canceledAt: timestamp('canceled_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     trialEnd: timestamp('trial_end', { withTimezone: true }),
+    /** The trial ends the subscription: no payment method is on file and the trial is set to cancel without one. */
+    endsWithTrial: boolean('ends_with_trial').notNull().default(false),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     /** The price's billing interval (day, week, month, year); null on rows stored before it was kept. */
     interval: text('interval'),
@@ -218,3 +220,20 @@ export const planChangePreviews = pgTable(
   },
   (table) => [primaryKey({ columns: [table.subscriptionId, table.priceId] })],
 );
+
+/**
+ * Free trials given, one row per email ever: a user gets a trial only while no row has their
+ * email. Keyed by the normalized email (trimmed, lower case, as sign-up stores it) rather than the
+ * user, and not deleted with the user, so an account deleted and signed up again with the same
+ * email gets no second trial. Written when a trialing subscription is first stored, under this
+ * unique key, so two processes storing two trials for one email keep one grant.
+ */
+export const trialGrants = pgTable('trial_grants', {
+  email: text('email').primaryKey(),
+  /** The user and subscription the trial went to; kept after the user is gone, for the operator. */
+  userId: uuid('user_id').notNull(),
+  subscriptionId: text('subscription_id').notNull(),
+  grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type TrialGrant = typeof trialGrants.$inferSelect;

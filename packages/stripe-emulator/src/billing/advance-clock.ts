@@ -3,14 +3,14 @@ import { AUTOMATIC } from '../events';
 import { idOf } from '../ids';
 import { expireCheckoutSession } from './checkout';
 import { retryDuePayments } from './payment-retries';
-import { expirePendingUpdate, settlePeriodEnd } from './subscriptions';
+import { announceTrialEnding, expirePendingUpdate, settlePeriodEnd } from './subscriptions';
 
 /**
  * Moves the emulator's clock forward and lets time do its work for every object that is not on a
  * test clock (those follow their own clock, see `advanceTestClock`): open checkout sessions past
  * `expires_at` expire, and every subscription whose period has ended renews (once per elapsed period,
  * entering its schedule's next phase) or, if set to cancel, ends; pending updates past `expires_at`
- * are discarded; failed renewal payments due a retry are retried.
+ * are discarded; a trial within three days of its end announces it; failed renewal payments due a retry are retried.
  */
 export function advanceClock(ctx: EmulatorContext, seconds: number): void {
   ctx.clock.advance(seconds);
@@ -40,6 +40,7 @@ export function settleDueObjects(ctx: EmulatorContext, testClock: string | null)
   for (const subscription of ctx.store.subscriptions.all()) {
     if (testClockOfCustomer(ctx, subscription.customer) !== testClock) continue;
     expirePendingUpdate(ctx, subscription);
+    announceTrialEnding(ctx, subscription, AUTOMATIC);
     while (settlePeriodEnd(ctx, subscription)) {
       // Each pass bills one elapsed period.
     }

@@ -31,8 +31,9 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * none, then (subscription mode) the subscription and its paid first invoice,
  * and completes the session. Events, in order: `customer.created` (new
  * customers only), `customer.subscription.created`, `invoice.created`,
- * `invoice.finalized`, `invoice.paid`, `invoice.payment_succeeded`,
- * `checkout.session.completed`.
+ * `invoice.finalized`, `invoice.paid`, `invoice.payment_succeeded`, then
+ * `customer.subscription.trial_will_end` for a trial of three days or less,
+ * then `checkout.session.completed`.
  */
 export function completeCheckoutSession(
   ctx: EmulatorContext,
@@ -67,7 +68,7 @@ export function completeCheckoutSession(
     const subscription = startSessionSubscription(ctx, session, customer, discount, origin);
     session.subscription = subscription.id;
     session.invoice = subscription.latest_invoice;
-    // A free trial collects a card but charges nothing.
+    // A free trial charges nothing, whether or not it collected a card.
     session.payment_status = subscription.status === 'trialing' ? 'no_payment_required' : 'paid';
   } else {
     session.payment_intent = newId('pi');
@@ -105,6 +106,11 @@ function startSessionSubscription(
   if (!firstPrice?.recurring) throw new Error(`Checkout session ${session.id} has no recurring price.`);
   const subscriptionData = ctx.store.checkoutSubscriptionData.get(session.id);
   const trialDays = subscriptionData?.trialPeriodDays ?? firstPrice.recurring.trial_period_days;
+  const trialEnd = trialDays ? ctx.clock.now() + trialDays * 86_400 : null;
+  // Checkout collects a card unless `payment_method_collection=if_required` and nothing is due now
+  // (a free trial): https://docs.stripe.com/payments/checkout/free-trials. The emulator keeps no
+  // payment method objects; the id only records that one was collected.
+  const collectsCard = session.payment_method_collection !== 'if_required' || trialEnd === null;
   return startSubscription(
     ctx,
     {
@@ -113,8 +119,9 @@ function startSessionSubscription(
       metadata: { ...(subscriptionData?.metadata ?? {}) },
       // Sessions saved by an older emulator carry no billing mode; they get Stripe's default.
       billingMode: subscriptionData?.billingMode ?? DEFAULT_BILLING_MODE,
-      trialEnd: trialDays ? ctx.clock.now() + trialDays * 86_400 : null,
-      defaultPaymentMethod: null,
+      trialEnd,
+      defaultPaymentMethod: collectsCard ? newId('pm') : null,
+      missingPaymentMethod: subscriptionData?.missingPaymentMethod ?? 'create_invoice',
       firstPayment: 'succeeds',
       discount,
     },

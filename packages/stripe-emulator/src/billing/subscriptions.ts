@@ -6,7 +6,7 @@ import { addInterval } from '../objects/price';
 import { buildSubscriptionItem } from '../objects/subscription';
 import { type Metadata, mergeMetadata } from '../params';
 import type { Price, Subscription } from '../wire';
-import { cardDeclines, collectInvoice, draftInvoice } from './invoicing';
+import { cardDeclines, collectInvoice, customerOf, draftInvoice } from './invoicing';
 import { type ProrationBehavior, planItemChanges, unusedTimeCredit } from './prorations';
 import { enterScheduledPhase } from './schedules';
 
@@ -325,6 +325,7 @@ export function settlePeriodEnd(ctx: EmulatorContext, subscription: Subscription
     return false;
   }
   if (periodEnd > now) return false;
+  if (endsTrialWithoutPaymentMethod(ctx, subscription, periodEnd, now)) return false;
 
   const before = structuredClone(subscription);
   const scheduleEndsIt = enterScheduledPhase(ctx, subscription, periodEnd);
@@ -347,6 +348,60 @@ export function settlePeriodEnd(ctx: EmulatorContext, subscription: Subscription
   ctx.events.emit('customer.subscription.updated', subscription, origin, changedAttributes(before, subscription));
   collectInvoice(ctx, invoice, subscription, fails ? 'fails' : 'succeeds', origin);
   return true;
+}
+
+/** Stripe sends `customer.subscription.trial_will_end` this long before `trial_end` (or at once for a shorter trial). */
+const TRIAL_WILL_END_NOTICE_SECONDS = 3 * 86_400;
+
+/**
+ * `customer.subscription.trial_will_end`: "Occurs three days before a subscription's trial period is
+ * scheduled to end" (Stripe's event reference), so at once for a trial shorter than that. Sent once
+ * per trial end; called when a trial starts and whenever the clock moves.
+ */
+export function announceTrialEnding(ctx: EmulatorContext, subscription: Subscription, origin: EventOrigin): void {
+  const trialEnd = subscription.trial_end;
+  if (subscription.status !== 'trialing' || trialEnd === null) return;
+  if (ctx.clock.now() < trialEnd - TRIAL_WILL_END_NOTICE_SECONDS) return;
+  if (ctx.store.trialWillEndSent.get(subscription.id) === trialEnd) return;
+  ctx.store.trialWillEndSent.set(subscription.id, trialEnd);
+  ctx.events.emit('customer.subscription.trial_will_end', subscription, origin);
+}
+
+/**
+ * A trial reaching its end with no payment method to charge, under `trial_settings.end_behavior.missing_payment_method`
+ * (https://docs.stripe.com/billing/subscriptions/trials/free-trials): `cancel` ends the subscription at
+ * `trial_end` (`customer.subscription.deleted`, no invoice); `pause` pauses it (`customer.subscription.updated`,
+ * `customer.subscription.paused`); `create_invoice` bills as usual. Returns whether the trial ended so.
+ */
+function endsTrialWithoutPaymentMethod(
+  ctx: EmulatorContext,
+  subscription: Subscription,
+  periodEnd: number,
+  now: number,
+): boolean {
+  if (subscription.status !== 'trialing' || subscription.trial_end !== periodEnd) return false;
+  if (hasPaymentMethod(ctx, subscription)) return false;
+  const behavior = subscription.trial_settings?.end_behavior.missing_payment_method;
+  if (behavior === 'cancel') {
+    endSubscription(subscription, periodEnd, now);
+    ctx.events.emit('customer.subscription.deleted', subscription, AUTOMATIC);
+    return true;
+  }
+  if (behavior === 'pause') {
+    const before = structuredClone(subscription);
+    subscription.status = 'paused';
+    ctx.events.emit('customer.subscription.updated', subscription, AUTOMATIC, changedAttributes(before, subscription));
+    ctx.events.emit('customer.subscription.paused', subscription, AUTOMATIC);
+    return true;
+  }
+  return false;
+}
+
+/** What Stripe would charge at the trial end: the subscription's own payment method, else the customer's default. */
+function hasPaymentMethod(ctx: EmulatorContext, subscription: Subscription): boolean {
+  if (subscription.default_payment_method || subscription.default_source) return true;
+  const customer = customerOf(ctx, subscription);
+  return Boolean(customer.invoice_settings.default_payment_method || customer.default_source);
 }
 
 function startNewPeriod(subscription: Subscription, start: number): void {

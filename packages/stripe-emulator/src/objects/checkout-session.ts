@@ -12,10 +12,15 @@ export interface CheckoutSessionInput {
   cancelUrl: string | null;
   metadata: Metadata;
   allowPromotionCodes: boolean | null;
+  /** Whether the hosted page asks for a card: `always` (Stripe's default), or `if_required` (only when something is due now). */
+  paymentMethodCollection: PaymentMethodCollection;
   created: number;
   expiresAt: number;
   publicUrl: string;
 }
+
+export const PAYMENT_METHOD_COLLECTIONS = ['always', 'if_required'] as const;
+export type PaymentMethodCollection = (typeof PAYMENT_METHOD_COLLECTIONS)[number];
 
 export function buildLineItem(price: Price, product: Product | undefined, quantity: number): CheckoutLineItem {
   const amount = (price.unit_amount ?? 0) * quantity;
@@ -106,7 +111,7 @@ export function buildCheckoutSession(input: CheckoutSessionInput): CheckoutSessi
     origin_context: null,
     payment_intent: null,
     payment_link: null,
-    payment_method_collection: input.mode === 'subscription' ? 'always' : null,
+    payment_method_collection: input.mode === 'subscription' ? input.paymentMethodCollection : null,
     payment_method_configuration_details: null,
     payment_method_options: {},
     payment_method_types: ['card'],

@@ -35,8 +35,15 @@ export function buildSubscriptionItem(
   };
 }
 
+/** `trial_settings.end_behavior.missing_payment_method`: what a trial ending without a payment method does. */
+export const MISSING_PAYMENT_METHOD_BEHAVIORS = ['cancel', 'create_invoice', 'pause'] as const;
+export type MissingPaymentMethodBehavior = (typeof MISSING_PAYMENT_METHOD_BEHAVIORS)[number];
+
 export interface SubscriptionInput {
   billingMode: BillingModeChoice;
+  /** The payment method Checkout collected (a card), or null when it collected none. */
+  defaultPaymentMethod: string | null;
+  missingPaymentMethod: MissingPaymentMethodBehavior;
   customer: string;
   lines: { price: Price; quantity: number }[];
   metadata: Metadata;
@@ -73,7 +80,7 @@ export function buildSubscription(input: SubscriptionInput): Subscription {
     customer: input.customer,
     customer_account: null,
     days_until_due: null,
-    default_payment_method: null,
+    default_payment_method: input.defaultPaymentMethod,
     default_source: null,
     default_tax_rates: [],
     description: null,
@@ -104,7 +111,9 @@ export function buildSubscription(input: SubscriptionInput): Subscription {
     test_clock: input.testClock,
     transfer_data: null,
     trial_end: input.trial?.end ?? null,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },
+    trial_settings: {
+      end_behavior: { billing_cycle_anchor: null, missing_payment_method: input.missingPaymentMethod },
+    },
     trial_start: input.trial?.start ?? null,
   };
 }

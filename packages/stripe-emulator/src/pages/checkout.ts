@@ -77,6 +77,8 @@ function renderCheckout(ctx: EmulatorContext, session: CheckoutSession, problem?
   const trialDays =
     ctx.store.checkoutSubscriptionData.get(session.id)?.trialPeriodDays ??
     items[0]?.price?.recurring?.trial_period_days;
+  // Checkout asks for no card when `payment_method_collection=if_required` and nothing is due today.
+  const collectsCard = session.payment_method_collection !== 'if_required' || !trialDays;
   const lines = items.map((item) => {
     const quantity = item.quantity ?? 1;
     const price = item.price ? formatPrice(item.price, quantity) : formatAmount(item.amount_total, item.currency);
@@ -112,13 +114,14 @@ ${codeError ? `<p class="error" role="alert">${escapeHtml(codeError)}</p>` : ''}
   return `<h1>${escapeHtml(productName(ctx, session))}</h1>
 <p class="amount">${escapeHtml(headline)}</p>
 ${trialDays ? `<p class="note">${trialDays}-day free trial, then ${escapeHtml(headline)}.</p>` : ''}
+${collectsCard ? '' : '<p class="note" data-testid="no-card">No card needed to start the trial.</p>'}
 ${items.length > 1 ? `<ul>${lines.join('')}</ul><p>Total: ${escapeHtml(formatAmount(session.amount_total ?? 0, currency))}</p>` : ''}
 ${discountLines}
 ${codeForm}
 <form method="post" action="/c/pay/${encodeURIComponent(session.id)}">
 ${emailLine}
 <div class="actions">
-<button type="submit">Pay</button>
+<button type="submit">${trialDays ? 'Start trial' : 'Pay'}</button>
 ${session.cancel_url ? `<a href="${escapeHtml(session.cancel_url)}">Cancel</a>` : ''}
 </div>
 </form>`;

@@ -6,8 +6,9 @@ import { invalidParam, invalidRequest, parameterMissing } from '../errors';
 import { checkoutLineItems, expand } from '../expand';
 import { LIST_PARAMS, paginate } from '../list';
 import { billingModeParam, DEFAULT_BILLING_MODE } from '../objects/billing-mode';
-import { buildCheckoutSession, buildLineItem } from '../objects/checkout-session';
+import { buildCheckoutSession, buildLineItem, PAYMENT_METHOD_COLLECTIONS } from '../objects/checkout-session';
 import { promotionCouponId } from '../objects/coupon';
+import { MISSING_PAYMENT_METHOD_BEHAVIORS, type MissingPaymentMethodBehavior } from '../objects/subscription';
 import {
   metadataParam,
   objectList,
@@ -49,6 +50,8 @@ const SUPPORTED = {
       'discounts.coupon',
       'discounts.promotion_code',
       'subscription_data.trial_period_days',
+      'subscription_data.trial_settings.end_behavior.missing_payment_method',
+      'payment_method_collection',
       'subscription_data.billing_mode',
       'subscription_data.metadata',
     ],
@@ -87,6 +90,15 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
         'subscription_data[trial_period_days]',
         'The trial period must be at least 1 day.',
         'parameter_invalid_integer',
+      );
+    }
+    const missingPaymentMethod = subscriptionData ? trialEndBehaviorParam(subscriptionData) : undefined;
+    const paymentMethodCollection = oneOf(params, 'payment_method_collection', PAYMENT_METHOD_COLLECTIONS);
+    if (paymentMethodCollection && mode !== 'subscription') {
+      // Stripe: "Can only be set in subscription mode" (Checkout session create, payment_method_collection).
+      throw invalidParam(
+        'payment_method_collection',
+        '`payment_method_collection` can only be set in `subscription` mode.',
       );
     }
     const billingMode = subscriptionData
@@ -133,6 +145,7 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
         cancelUrl: optionalString(params, 'cancel_url') ?? null,
         metadata: metadataParam(params) ?? {},
         allowPromotionCodes,
+        paymentMethodCollection: paymentMethodCollection ?? 'always',
         created: now,
         expiresAt,
         publicUrl: ctx.publicUrl(),
@@ -145,6 +158,7 @@ export function registerCheckoutSessionRoutes(api: ApiRoutes, ctx: EmulatorConte
         metadata: subscriptionMetadata ?? {},
         trialPeriodDays: trialPeriodDays ?? null,
         billingMode: billingMode ?? DEFAULT_BILLING_MODE,
+        missingPaymentMethod: missingPaymentMethod ?? 'create_invoice',
       });
     }
     // Stripe sends no event for a new session.
@@ -213,6 +227,22 @@ function discountParam(ctx: EmulatorContext, params: Params, customer: string | 
     throw parameterMissing('discounts[0][promotion_code]');
   }
   return discount;
+}
+
+/**
+ * `subscription_data[trial_settings][end_behavior][missing_payment_method]`: the one trial setting
+ * Checkout takes (stripe-node `SessionCreateParams.SubscriptionData.TrialSettings`).
+ */
+function trialEndBehaviorParam(subscriptionData: Params): MissingPaymentMethodBehavior | undefined {
+  const prefix = 'subscription_data[trial_settings]';
+  const settings = optionalParams(subscriptionData, 'trial_settings', prefix);
+  if (!settings) return undefined;
+  const endBehavior = optionalParams(settings, 'end_behavior', `${prefix}[end_behavior]`);
+  if (!endBehavior) throw parameterMissing(`${prefix}[end_behavior]`);
+  const param = `${prefix}[end_behavior][missing_payment_method]`;
+  const behavior = oneOf(endBehavior, 'missing_payment_method', MISSING_PAYMENT_METHOD_BEHAVIORS, param);
+  if (!behavior) throw parameterMissing(param);
+  return behavior;
 }
 
 /** Resolves `line_items[i][price]` against the catalog and checks each price fits the mode. */
