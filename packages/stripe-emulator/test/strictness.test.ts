@@ -96,14 +96,11 @@ describe('parameters Stripe accepts but the emulator does not act on', () => {
   it('names nested ones in bracket form', async () => {
     const trial = await sdkError(
       createSubscriptionSession(t.stripe, {
-        subscription_data: {
-          trial_period_days: 7,
-          trial_settings: { end_behavior: { missing_payment_method: 'cancel' } },
-        },
+        subscription_data: { trial_period_days: 7, description: 'Team plan' },
       }),
     );
     expect(trial.code).toBe('emulator_parameter_unsupported');
-    expect(trial.param).toBe('subscription_data[trial_settings]');
+    expect(trial.param).toBe('subscription_data[description]');
 
     const priceData = await sdkError(
       t.stripe.checkout.sessions.create({
