@@ -1,18 +1,9 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { emulatorForFile, eventsSince, latestEventId } from './helpers';
+import { emulatorForFile, eventsSince, latestEventId, stripeError } from './helpers';
 
 const t = emulatorForFile();
 const DAY = 24 * 60 * 60;
-
-async function stripeError(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function newCustomer(): Promise<Stripe.Customer> {
   return t.stripe.customers.create({ email: 'direct@example.com' });

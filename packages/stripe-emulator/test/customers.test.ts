@@ -1,17 +1,14 @@
-import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { completeSession, createSubscriptionSession, emulatorForFile, eventsSince, latestEventId } from './helpers';
+import {
+  completeSession,
+  createSubscriptionSession,
+  emulatorForFile,
+  eventsSince,
+  latestEventId,
+  stripeError,
+} from './helpers';
 
 const t = emulatorForFile();
-
-async function stripeError(call: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await call.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof Stripe.errors.StripeError)) throw new Error(`expected a Stripe error, got ${String(error)}`);
-  return error;
-}
 
 describe('deleting a customer', () => {
   it('answers the deleted customer, which is still retrieved but refused everywhere else', async () => {

@@ -182,3 +182,13 @@ export async function latestEventId(stripe: Stripe): Promise<string | undefined>
   const { data } = await stripe.events.list({ limit: 1 });
   return data[0]?.id;
 }
+
+/** The Stripe error a call fails with; anything else (success included) fails the test. */
+export async function stripeError(call: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  const error = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof Stripe.errors.StripeError)) throw new Error(`expected a Stripe error, got ${String(error)}`);
+  return error;
+}

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventsSince, latestEventId, startTestEmulator, subscribe, type TestEmulator } from './helpers';
+import { eventsSince, latestEventId, startTestEmulator, stripeError, subscribe, type TestEmulator } from './helpers';
 
 const PRO = 'price_1ABC123XYZ';
 const PRO_YEARLY = 'price_pro_yearly';
@@ -12,15 +12,6 @@ beforeAll(async () => {
   t = await startTestEmulator();
 });
 afterAll(() => t.emulator.close());
-
-async function stripeError(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A configuration that lets customers switch between Pro monthly, Pro yearly and Starter. */
 function switchingConfiguration(

@@ -1,17 +1,7 @@
-import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { emulatorForFile, eventsSince, latestEventId } from './helpers';
+import { emulatorForFile, eventsSince, latestEventId, stripeError } from './helpers';
 
 const t = emulatorForFile();
-
-async function stripeError(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('product default_price', () => {
   it('seeds each catalog product with its first active price as default_price, expandable', async () => {

@@ -1,17 +1,8 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { emulatorForFile, subscribe } from './helpers';
+import { emulatorForFile, stripeError, subscribe } from './helpers';
 
 const t = emulatorForFile();
-
-async function stripeError(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('GET /v1/customers/search', () => {
   it('matches email exactly (case-insensitive), metadata, negation and OR, in Stripe’s search_result shape', async () => {

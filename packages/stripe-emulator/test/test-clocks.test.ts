@@ -1,18 +1,16 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { completeSession, createSubscriptionSession, emulatorForFile, eventsSince, latestEventId } from './helpers';
+import {
+  completeSession,
+  createSubscriptionSession,
+  emulatorForFile,
+  eventsSince,
+  latestEventId,
+  stripeError,
+} from './helpers';
 
 const t = emulatorForFile();
 const DAY = 24 * 60 * 60;
-
-async function stripeError(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A customer on a new clock, subscribed to Pro monthly through checkout. */
 async function subscriberOnClock(frozenTime: number) {

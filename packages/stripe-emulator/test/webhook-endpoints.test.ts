@@ -1,6 +1,12 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEmulator, startWebhookReceiver, type TestEmulator, type WebhookReceiver } from './helpers';
+import {
+  startTestEmulator,
+  startWebhookReceiver,
+  stripeError,
+  type TestEmulator,
+  type WebhookReceiver,
+} from './helpers';
 
 let t: TestEmulator;
 let customersOnly: WebhookReceiver;
@@ -16,15 +22,6 @@ afterAll(async () => {
   await customersOnly.close();
   await everything.close();
 });
-
-async function stripeError(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('/v1/webhook_endpoints', () => {
   it('registers endpoints that receive their enabled events, signed with their own secret shown once', async () => {
