@@ -320,7 +320,7 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
   }
 
   it('(j) every page and dialog passes axe, with one status region, at desktop and phone width', async () => {
-    const page = await openApp('i');
+    const page = await openApp('j');
     await page.goto(appUrl('/pricing'));
     await page.locator('article').filter({ hasText: '$29.00' }).waitFor();
     await audit(page, 'pricing');
@@ -547,7 +547,7 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
 
     // Last: it moves the shared emulator's clock a month ahead, past what a new checkout accepts.
     it('(k) shows a failed renewal with a way to update the card, and clears once Stripe retries', async () => {
-      const page = await subscriber('i');
+      const page = await subscriber('k');
       const features = page.getByRole('list', { name: 'Your plan includes:' });
       await features.getByText('Report export').waitFor();
       const id = await subscriptionId(page);
@@ -565,7 +565,7 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
       await page.getByRole('main').getByText('past_due', { exact: true }).waitFor();
       // Still subscribed during Stripe's retries: the plan's features stay.
       await features.getByText('Report export').waitFor();
-      await screenshot(page, 'i-1-payment-failed');
+      await screenshot(page, 'k-1-payment-failed');
 
       await page.getByRole('button', { name: 'Update payment method' }).click();
       await page.getByRole('heading', { name: 'Update your payment method' }).waitFor();
@@ -582,7 +582,7 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
       await reloadUntil(page, FAILED, 'detached');
       await page.getByRole('main').getByText('active', { exact: true }).waitFor();
       await features.getByText('Report export').waitFor();
-      await screenshot(page, 'i-2-recovered');
+      await screenshot(page, 'k-2-recovered');
       await page.close();
     });
   });
@@ -601,8 +601,8 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
       await trialServer?.stop();
     });
 
-    it('(i) starts a 14-day trial at checkout and shows when it ends on the dashboard', async () => {
-      const page = await openApp('i');
+    it('(l) starts a 14-day trial at checkout and shows when it ends on the dashboard', async () => {
+      const page = await openApp('l');
       await signUp(page);
       await subscribeToProMonthly(page);
       await page.getByText('14-day free trial, then $29.00 / month.').waitFor();
@@ -617,7 +617,7 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
       });
       const { trialEnd } = ((await response.json()) as { data: { trialEnd: string } }).data;
       await main.getByText(`Trial ends on ${formatDate(trialEnd, 'en-US')}, then $29.00 per month.`).waitFor();
-      await screenshot(page, 'i-1-trial-dashboard');
+      await screenshot(page, 'l-1-trial-dashboard');
       await page.close();
     });
   });

@@ -76,7 +76,9 @@ export async function startServer(webDistDir: string, settings: Record<string, s
   // A shared Postgres is fine (every run signs up fresh emails); otherwise a throwaway PGlite. Set
   // either way: the built-in emulator keeps its state beside it, and a run that moved the emulator's
   // clock must not leave the next run's checkouts in the past.
-  env.PGLITE_DIR = tempDir('pglite');
+  // Its own parent directory too: the emulator's state file sits next to PGLITE_DIR, and a second
+  // server (the trial scenario's) must not load the first one's, clock and all.
+  env.PGLITE_DIR = join(tempDir('server'), 'pglite');
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_ROOT,
