@@ -50,3 +50,16 @@ export const signInInput = z.object(
   { error: NOT_AN_OBJECT },
 );
 export type SignInInput = z.infer<typeof signInInput>;
+
+/** A new password chosen from a mailed reset link, as far as a browser can check it. */
+export const resetPasswordCredentials = z.object({ password: newPassword }, { error: NOT_AN_OBJECT });
+
+/** A password change, as far as a browser can check it. */
+export const changePasswordCredentials = z.object(
+  {
+    // Any string: a wrong current password is refused by comparison, not by the sign-up rules.
+    currentPassword: stringField('currentPassword').max(200, 'currentPassword must be at most 200 characters'),
+    newPassword: newPasswordRules(stringField('newPassword')),
+  },
+  { error: NOT_AN_OBJECT },
+);

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { isCommonPassword } from './common-passwords';
-import { email, NOT_AN_OBJECT, newPasswordRules, signUpCredentials, stringField } from './credentials';
+import {
+  changePasswordCredentials,
+  email,
+  NOT_AN_OBJECT,
+  newPasswordRules,
+  resetPasswordCredentials,
+  signUpCredentials,
+  stringField,
+} from './credentials';
 import { AUTH_ERROR_CODES } from './error-codes';
 
 export { type SignInInput, signInInput } from './credentials';
@@ -45,7 +53,7 @@ export const requestPasswordResetOutput = z.object({
   requested: z.literal(true).meta({ description: 'If an account has this email, a reset link is on its way' }),
 });
 
-export const resetPasswordInput = z.object({ token, password: chosenPassword('password') }, { error: NOT_AN_OBJECT });
+export const resetPasswordInput = resetPasswordCredentials.extend({ token, password: chosenPassword('password') });
 export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
 
 export const verifyEmailInput = z.object({ token }, { error: NOT_AN_OBJECT });
@@ -57,14 +65,7 @@ export const resendVerificationOutput = z.object({
   sent: z.literal(true).meta({ description: 'A new verification link is on its way to the account email' }),
 });
 
-export const changePasswordInput = z.object(
-  {
-    // Any string: a wrong current password is refused by comparison, not by the sign-up rules.
-    currentPassword: stringField('currentPassword').max(200, 'currentPassword must be at most 200 characters'),
-    newPassword: chosenPassword('newPassword'),
-  },
-  { error: NOT_AN_OBJECT },
-);
+export const changePasswordInput = changePasswordCredentials.extend({ newPassword: chosenPassword('newPassword') });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const changePasswordOutput = z.object({

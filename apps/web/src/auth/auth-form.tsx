@@ -1,18 +1,18 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { signInInput, signUpCredentials } from '@subkit/auth/credentials';
 import { Link } from '@tanstack/react-router';
-import { useEffect, useId } from 'react';
-import { type FieldError, useForm } from 'react-hook-form';
+import { useId } from 'react';
+import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import type { RouterInputs } from '../trpc';
 import { Button } from '../ui/button';
-import { fieldIssues } from '../ui/describe-error';
 import { ErrorMessage } from '../ui/error-message';
+import { describedBy, FieldMessage, useServerFieldErrors } from '../ui/field-errors';
 
 type Credentials = RouterInputs['auth']['signIn'];
 export type AuthMode = 'signin' | 'signup';
 type Field = keyof Credentials;
-const FIELDS: readonly string[] = ['email', 'password'] satisfies Field[];
+const FIELDS: readonly Field[] = ['email', 'password'];
 
 const COPY = {
   signin: {
@@ -55,19 +55,14 @@ export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: 
 
   // A refusal that names a field (say, a too-common password) goes under that field; any other
   // (a taken email, wrong credentials) stays a message for the whole form.
-  const { setError } = form;
-  useEffect(() => {
-    for (const { path, message } of serverFieldIssues(error)) setError(path, { type: 'server', message });
-  }, [error, setError]);
-  const formError = error !== null && error !== undefined && serverFieldIssues(error).length === 0 ? error : null;
+  const formError = useServerFieldErrors(error, FIELDS, form.setError);
 
   const submit = form.handleSubmit((credentials) => {
     if (!pending) onSubmit(credentials);
   });
 
   const { errors } = form.formState;
-  const describedBy = (field: Field, hint?: string) =>
-    [hint, errors[field] && `${id}-${field}-error`].filter(Boolean).join(' ') || undefined;
+  const describe = (field: Field, hint?: string) => describedBy(hint, `${id}-${field}-error`, Boolean(errors[field]));
 
   return (
     <div className="auth stack">
@@ -86,7 +81,7 @@ export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: 
             autoComplete="email"
             required
             aria-invalid={errors.email ? true : undefined}
-            aria-describedby={describedBy('email')}
+            aria-describedby={describe('email')}
             {...form.register('email')}
           />
           <FieldMessage id={`${id}-email-error`} error={errors.email} />
@@ -99,7 +94,7 @@ export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: 
             autoComplete={copy.passwordAutocomplete}
             required
             aria-invalid={errors.password ? true : undefined}
-            aria-describedby={describedBy('password', mode === 'signup' ? `${id}-password-hint` : undefined)}
+            aria-describedby={describe('password', mode === 'signup' ? `${id}-password-hint` : undefined)}
             {...form.register('password')}
           />
           {mode === 'signup' && (
@@ -130,19 +125,5 @@ export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: 
         </Link>
       </p>
     </div>
-  );
-}
-
-function serverFieldIssues(error: unknown): { path: Field; message: string }[] {
-  return fieldIssues(error).filter((issue): issue is { path: Field; message: string } => FIELDS.includes(issue.path));
-}
-
-/** A field's problem, under it; the input points at it with aria-describedby and is aria-invalid. */
-function FieldMessage({ id, error }: { id: string; error: FieldError | undefined }) {
-  if (!error?.message) return null;
-  return (
-    <p id={id} className="field-error">
-      {error.message}
-    </p>
   );
 }
