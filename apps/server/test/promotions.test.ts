@@ -72,6 +72,37 @@ describe.each(testDatabaseKinds())('promotion codes at checkout on %s', (kind) =
     },
   );
 
+  it('previews plan changes at the discounted price of the next invoice, a spent once coupon not counted', async () => {
+    const onceOff = await stack.stripe.coupons.create({ percent_off: 50, duration: 'once' });
+    const once = await stack.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: onceOff.id } });
+    const nextInvoices = async (promotionCode: string) => {
+      const user = await signUp(stack.server.url);
+      const checkout = await checkoutRest(user.token, { ...checkoutBody(), promotionCode });
+      expect(checkout.status, checkout.text).toBe(200);
+      const { sessionId } = (checkout.body as { data: { sessionId: string } }).data;
+      await payCheckout(stack.emulator, sessionId);
+      // Stored as the web app does on its return from checkout.
+      const sync = await request(stack.server.url, 'POST', '/api/billing/checkout/sync', {
+        token: user.token,
+        body: { sessionId },
+      });
+      expect(sync.status, sync.text).toBe(200);
+      const preview = async (priceId: string) => {
+        const response = await request(stack.server.url, 'POST', '/api/billing/subscription/preview', {
+          token: user.token,
+          body: { priceId },
+        });
+        expect(response.status, response.text).toBe(200);
+        return (response.body as { data: { nextInvoiceAmount: number } }).data.nextInvoiceAmount;
+      };
+      return { downgrade: await preview('price_starter_monthly'), upgrade: await preview('price_pro_yearly') };
+    };
+    // FRIEND20 is forever: Starter's 900 and Pro yearly's 29000 renew at 80 %.
+    expect(await nextInvoices('FRIEND20')).toEqual({ downgrade: 720, upgrade: 23200 });
+    // A once coupon was spent on the first invoice: the renewals are charged in full.
+    expect(await nextInvoices(once.code)).toEqual({ downgrade: 900, upgrade: 29000 });
+  });
+
   it('offers the code field on Stripe’s page when ALLOW_PROMOTION_CODES is set and no code was given', async () => {
     const user = await signUp(stack.server.url);
     const response = await checkoutRest(user.token, checkoutBody());

@@ -8,7 +8,7 @@ import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
 import { isLive, LIVE_STATUSES } from '../subscriptions/current-subscription';
 
-/** The user's live subscription as Stripe has it now (schedule expanded), with its one item. */
+/** The user's live subscription as Stripe has it now (schedule and discounts expanded), with its one item. */
 export interface LiveSubscription {
   subscription: Stripe.Subscription;
   item: Stripe.SubscriptionItem;
@@ -33,7 +33,8 @@ export async function liveSubscription(
     .limit(1);
   if (!row) throw noLiveSubscription();
   const subscription = await services.stripe.subscriptions
-    .retrieve(row.id, { expand: ['schedule'] })
+    // The discounts with their coupons: what the next invoice will take off (next-invoice.ts).
+    .retrieve(row.id, { expand: ['schedule', 'discounts.source.coupon'] })
     .catch((error: unknown) => {
       throw toBillingError(error);
     });

@@ -15,6 +15,7 @@ import { scheduledChangeOf } from '../subscriptions/scheduled-change';
 import { refreshSubscription } from '../subscriptions/sync-subscription';
 import { isUpgrade } from './compare-prices';
 import { type LiveSubscription, liveSubscription } from './live-subscription';
+import { discountedRenewal } from './next-invoice';
 import type { changePlanInput, PreviewPlanChangeOutput, previewPlanChangeInput } from './schemas';
 
 /**
@@ -43,11 +44,12 @@ export async function previewPlanChange(
   const next = await offeredPrice(services, input.priceId);
   const { item, subscription } = live;
   const quantity = item.quantity ?? 1;
+  const renewal = (next.unitAmount ?? 0) * quantity;
   const atPeriodEnd = {
     priceId: next.id,
     amountDue: 0,
     currency: next.currency,
-    nextInvoiceAmount: (next.unitAmount ?? 0) * quantity,
+    nextInvoiceAmount: discountedRenewal(subscription, renewal, item.current_period_end),
     nextInvoiceAt: iso(item.current_period_end),
   };
   if (next.id === live.price.id) {
@@ -68,12 +70,14 @@ export async function previewPlanChange(
   if (prorationDate !== undefined) await rememberPreview(services, subscription.id, next.id, prorationDate);
   // A new interval restarts the cycle: the regular (non-proration) line then covers the new period.
   const newPeriod = invoice.lines.data.find((line) => !isProration(line));
+  const nextInvoiceAt = newPeriod?.period.end ?? item.current_period_end;
   return {
     ...atPeriodEnd,
     effective: 'now',
     amountDue: invoice.amount_due,
     currency: invoice.currency,
-    nextInvoiceAt: iso(newPeriod?.period.end ?? item.current_period_end),
+    nextInvoiceAmount: discountedRenewal(subscription, renewal, nextInvoiceAt),
+    nextInvoiceAt: iso(nextInvoiceAt),
   };
 }
 

@@ -27,7 +27,11 @@ export const previewPlanChangeOutput = z.object({
   nextInvoiceAmount: z
     .number()
     .int()
-    .meta({ description: 'The first regular invoice at the new price, smallest unit', examples: [29000] }),
+    .meta({
+      description:
+        "The first regular invoice at the new price, after the subscription's running discounts, smallest unit",
+      examples: [29000],
+    }),
   nextInvoiceAt: z.string().meta({ description: 'ISO 8601 time of that invoice' }),
 });
 export type PreviewPlanChangeOutput = z.infer<typeof previewPlanChangeOutput>;
