@@ -1,28 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { ARTIFACTS_DIR, CHROMIUM_PATH, chromiumFor, STEP_TIMEOUT_MS } from './browser';
 import { buildWebApp, type RunningServer, removeTempDirs, startServer, tempDir } from './server';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM_PATH);
-if (!hasChromium) {
-  console.warn(
-    [
-      '',
-      '='.repeat(78),
-      `  E2E SKIPPED: no Chromium at ${CHROMIUM_PATH}.`,
-      "  The account browser tests did NOT run. Install Debian's `chromium` package",
-      '  or set CHROMIUM_PATH to a Chromium/Chrome executable.',
-      '='.repeat(78),
-      '',
-    ].join('\n'),
-  );
-}
-
-const ARTIFACTS_DIR = fileURLToPath(new URL('../test-artifacts', import.meta.url));
-const STEP_TIMEOUT_MS = 15_000;
+const hasChromium = chromiumFor('account');
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'a brand new horse battery';
 

@@ -1,33 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type * as Axe from 'axe-core';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { formatDate } from '../src/dashboard/subscription-summary';
 import { formatPrice } from '../src/pricing/format-price';
+import { ARTIFACTS_DIR, CHROMIUM_PATH, chromiumFor, STEP_TIMEOUT_MS } from './browser';
 import { buildWebApp, type RunningServer, removeTempDirs, startServer, tempDir } from './server';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM_PATH);
-if (!hasChromium) {
-  console.warn(
-    [
-      '',
-      '='.repeat(78),
-      `  E2E SKIPPED: no Chromium at ${CHROMIUM_PATH}.`,
-      "  The billing browser tests did NOT run. Install Debian's `chromium` package",
-      '  or set CHROMIUM_PATH to a Chromium/Chrome executable.',
-      '='.repeat(78),
-      '',
-    ].join('\n'),
-  );
-}
-
-const ARTIFACTS_DIR = fileURLToPath(new URL('../test-artifacts', import.meta.url));
-const STEP_TIMEOUT_MS = 15_000;
+const hasChromium = chromiumFor('billing');
 const PASSWORD = 'correct horse battery';
 const CONFIRMING_TEXT = 'Confirming your subscription…';
 /** Stripe fills in the session id the dashboard syncs. */
