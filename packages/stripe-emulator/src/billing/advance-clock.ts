@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context';
 import { AUTOMATIC } from '../events';
-import { idOf } from '../ids';
 import { expireCheckoutSession } from './checkout';
+import { testClockOfCustomer } from './clock-of';
 import { retryDuePayments } from './payment-retries';
 import { announceTrialEnding, expirePendingUpdate, settlePeriodEnd } from './subscriptions';
 
@@ -15,13 +15,6 @@ import { announceTrialEnding, expirePendingUpdate, settlePeriodEnd } from './sub
 export function advanceClock(ctx: EmulatorContext, seconds: number): void {
   ctx.clock.advance(seconds);
   settleDueObjects(ctx, null);
-}
-
-/** The test clock a customer lives on, or null; a deleted or unknown customer has none. */
-export function testClockOfCustomer(ctx: EmulatorContext, customer: unknown): string | null {
-  if (typeof customer !== 'string') return null;
-  const clock = ctx.store.customers.get(customer)?.test_clock;
-  return clock ? idOf(clock) : null;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { EmulatorContext } from '../context';
 import { AUTOMATIC, changedAttributes } from '../events';
 import { failInvoicePayment, payInvoice } from '../objects/invoice';
 import type { Invoice, Subscription } from '../wire';
-import { testClockOfCustomer } from './advance-clock';
+import { testClockOfCustomer } from './clock-of';
 import { cardDeclines } from './invoicing';
 import { endSubscription } from './subscriptions';
 

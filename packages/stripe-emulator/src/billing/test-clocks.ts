@@ -4,7 +4,8 @@ import type { EventOrigin } from '../events';
 import { newId } from '../ids';
 import type { Params } from '../params';
 import type { TestClock } from '../wire';
-import { settleDueObjects, testClockOfCustomer } from './advance-clock';
+import { settleDueObjects } from './advance-clock';
+import { testClockOfCustomer } from './clock-of';
 import { deleteCustomer } from './delete-customer';
 
 /**
