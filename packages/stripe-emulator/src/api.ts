@@ -45,6 +45,8 @@ export interface ApiRoutes {
   get: RegisterRoute;
   post: RegisterRoute;
   delete: RegisterRoute;
+  /** Every route registered so far, as `GET /v1/customers/:id`: what the conformance test must cover. */
+  served: string[];
 }
 
 /**
@@ -53,8 +55,10 @@ export interface ApiRoutes {
  * Stripe-shaped errors, the configured latency, and a JSON answer.
  */
 export function apiRoutes(app: FastifyInstance, ctx: EmulatorContext): ApiRoutes {
+  const served: string[] = [];
   const register = (method: 'GET' | 'POST' | 'DELETE') => (url: string, spec: RouteSpec, handler: ApiHandler) => {
     const strictness = routeStrictness(method, url, spec);
+    served.push(`${method} ${url}`);
     const takenNames = STRIPE_ROUTES_IN_PLACE_OF_AN_ID[url.split(':id')[0] ?? ''] ?? [];
     app.route<{ Params: Record<string, string> }>({
       method,
@@ -69,7 +73,7 @@ export function apiRoutes(app: FastifyInstance, ctx: EmulatorContext): ApiRoutes
       },
     });
   };
-  return { get: register('GET'), post: register('POST'), delete: register('DELETE') };
+  return { get: register('GET'), post: register('POST'), delete: register('DELETE'), served };
 }
 
 async function respond(

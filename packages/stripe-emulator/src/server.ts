@@ -112,7 +112,7 @@ export function buildServer(
   registerCheckoutPage(app, ctx);
   registerPortalPage(app, ctx);
   registerInvoicePages(app, ctx);
-  registerControlRoutes(app, controls, info);
+  registerControlRoutes(app, controls, info, api.served);
   return app;
 }
 

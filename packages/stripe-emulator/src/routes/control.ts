@@ -37,6 +37,8 @@ export function registerControlRoutes(
   app: FastifyInstance,
   controls: EmulatorControls,
   info: () => EmulatorInfo,
+  /** The Stripe API routes the emulator serves (`GET /v1/customers/:id`). */
+  apiRoutes: readonly string[],
 ): void {
   const action = (url: string, run: (body: Params, raw: unknown) => unknown) => {
     app.post(url, async (request, reply) => {
@@ -51,6 +53,7 @@ export function registerControlRoutes(
 
   app.get('/_emulator/info', () => info());
   app.get('/_emulator/stats', () => controls.stats());
+  app.get('/_emulator/routes', () => ({ routes: [...apiRoutes].sort() }));
   app.get('/_emulator/webhook-deliveries', () => controls.webhookDeliveries());
   action('/_emulator/reset-stats', () => controls.resetStats());
   action('/_emulator/latency', (body) => controls.setLatency(numberField(body, 'ms')));
