@@ -504,6 +504,39 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
       await page.close();
     });
 
+    it("(m) upgrades Starter to Pro and shows Pro's features and the new charge without a reload", async () => {
+      const page = await openApp('m');
+      await signUp(page);
+      const starter = page.locator('article').filter({ hasText: 'Starter' });
+      await starter.getByRole('button', { name: /^Subscribe/ }).click();
+      await page.waitForURL(/\/c\/pay\/cs_test_/);
+      await page.getByRole('button', { name: 'Pay' }).click();
+      await page.waitForURL(RETURNED_FROM_CHECKOUT);
+      const features = page.getByRole('list', { name: 'Your plan includes:' });
+      await features.getByText('Email support').waitFor();
+      const invoices = page.locator('table.invoices tbody tr');
+      await expect.poll(() => invoices.count(), { timeout: STEP_TIMEOUT_MS }).toBe(1);
+
+      await page.getByRole('button', { name: 'Change plan' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Change plan' });
+      await dialog.getByRole('radio', { name: /Pro monthly/ }).check();
+      await dialog.getByText(/^You'll be charged \S+ now\.$/).waitFor();
+      await dialog.getByRole('button', { name: 'Confirm change' }).click();
+      await page.getByRole('status').filter({ hasText: "You're on Pro monthly." }).waitFor();
+
+      // The same page, not reloaded: what the plan includes and the history follow the change.
+      await features.getByText('Report export').waitFor();
+      expect(await features.getByText('Email support').count()).toBe(0);
+      const upgrade = (await stripe.subscriptions.retrieve(await subscriptionId(page), { expand: ['latest_invoice'] }))
+        .latest_invoice as Stripe.Invoice;
+      await page
+        .getByRole('cell', { name: formatPrice(upgrade.amount_paid, upgrade.currency, 'en-US'), exact: true })
+        .waitFor();
+      expect(await invoices.count()).toBe(2);
+      await screenshot(page, 'm-1-upgraded-from-starter');
+      await page.close();
+    });
+
     /** Reloads the dashboard until `text` is on it (or gone): webhooks land a moment after Stripe acts. */
     async function reloadUntil(page: Page, text: string, state: 'visible' | 'detached') {
       await expect

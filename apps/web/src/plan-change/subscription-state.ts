@@ -17,13 +17,17 @@ export function planName(plans: readonly Plan[] | undefined, priceId: string): s
 
 /**
  * Every plan mutation answers with the subscription as it now is: shown at once (a webhook may
- * still be on its way), then read again so anything else the server knows catches up.
+ * still be on its way), then read again so anything else the server knows catches up. What follows
+ * from it is read again too: the plan's features (an upgrade keeps the status, so nothing else
+ * would tell them to move) and the billing history (an upgrade is invoiced at once).
  */
 export function useApplySubscription(): (subscription: Subscription | null) => void {
   const utils = trpc.useUtils();
   return (subscription) => {
     utils.billing.subscription.setData(undefined, subscription);
     void utils.billing.subscription.invalidate();
+    void utils.billing.entitlements.invalidate();
+    void utils.billing.invoices.invalidate();
   };
 }
 
