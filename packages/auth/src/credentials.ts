@@ -1,4 +1,4 @@
-import { CORE_ERROR_CODES } from '@subkit/core/error-codes';
+import { requestBodyError } from '@subkit/core/request-body';
 import { z } from 'zod';
 import { AUTH_ERROR_CODES } from './error-codes';
 
@@ -20,8 +20,6 @@ export const stringField = (name: string) =>
 
 const passwordString = stringField('password');
 
-export const NOT_AN_OBJECT = CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message;
-
 /**
  * The rules for every password a person chooses (sign-up, reset, change) that a browser can check.
  * NIST SP 800-63B §5.1.1.2: at least 8 characters, any characters, and at least 64 allowed.
@@ -36,30 +34,30 @@ export const newPasswordRules = (field: z.ZodString) =>
 export const newPassword = newPasswordRules(passwordString);
 
 /** Sign-up as far as a browser can check it. */
-export const signUpCredentials = z.object(
+export const signUpCredentials = z.strictObject(
   {
     email: email.meta({ description: 'Compared case-insensitively', format: 'email', examples: ['ann@example.com'] }),
     password: newPassword,
   },
-  { error: NOT_AN_OBJECT },
+  { error: requestBodyError },
 );
 
 /** Sign-in does not re-check the sign-up rules: a wrong password is just a wrong password (401). */
-export const signInInput = z.object(
+export const signInInput = z.strictObject(
   { email, password: passwordString.max(200, AUTH_ERROR_CODES.PASSWORD_TOO_LONG.message) },
-  { error: NOT_AN_OBJECT },
+  { error: requestBodyError },
 );
 export type SignInInput = z.infer<typeof signInInput>;
 
 /** A new password chosen from a mailed reset link, as far as a browser can check it. */
-export const resetPasswordCredentials = z.object({ password: newPassword }, { error: NOT_AN_OBJECT });
+export const resetPasswordCredentials = z.strictObject({ password: newPassword }, { error: requestBodyError });
 
 /** A password change, as far as a browser can check it. */
-export const changePasswordCredentials = z.object(
+export const changePasswordCredentials = z.strictObject(
   {
     // Any string: a wrong current password is refused by comparison, not by the sign-up rules.
     currentPassword: stringField('currentPassword').max(200, 'currentPassword must be at most 200 characters'),
     newPassword: newPasswordRules(stringField('newPassword')),
   },
-  { error: NOT_AN_OBJECT },
+  { error: requestBodyError },
 );

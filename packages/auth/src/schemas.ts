@@ -1,9 +1,9 @@
+import { requestBodyError } from '@subkit/core/request-body';
 import { z } from 'zod';
 import { isCommonPassword } from './common-passwords';
 import {
   changePasswordCredentials,
   email,
-  NOT_AN_OBJECT,
   newPasswordRules,
   resetPasswordCredentials,
   signUpCredentials,
@@ -42,9 +42,9 @@ const token = stringField('token')
   .max(200, 'token must be at most 200 characters')
   .meta({ description: 'The `token` query parameter of the mailed link', examples: ['q3J8Yk0c…'] });
 
-export const requestPasswordResetInput = z.object(
+export const requestPasswordResetInput = z.strictObject(
   { email: email.meta({ format: 'email', examples: ['ann@example.com'] }) },
-  { error: NOT_AN_OBJECT },
+  { error: requestBodyError },
 );
 export type RequestPasswordResetInput = z.infer<typeof requestPasswordResetInput>;
 
@@ -56,7 +56,7 @@ export const requestPasswordResetOutput = z.object({
 export const resetPasswordInput = resetPasswordCredentials.extend({ token, password: chosenPassword('password') });
 export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
 
-export const verifyEmailInput = z.object({ token }, { error: NOT_AN_OBJECT });
+export const verifyEmailInput = z.strictObject({ token }, { error: requestBodyError });
 export type VerifyEmailInput = z.infer<typeof verifyEmailInput>;
 
 export const verifyEmailOutput = z.object({ email: z.string(), emailVerified: z.literal(true) });

@@ -1,4 +1,5 @@
-import { CORE_ERROR_CODES, isOriginAllowed } from '@subkit/core';
+import { isOriginAllowed } from '@subkit/core';
+import { requestBodyError } from '@subkit/core/request-body';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { PRICE_ID_PATTERN } from '../catalog/prices';
@@ -124,7 +125,7 @@ export const promotionCodeField = z
   .refine(isWellFormed, 'promotionCode must be valid Unicode text');
 
 /** POST /api/billing/checkout and `billing.createCheckout`: one schema for types, validation and docs. */
-export const createCheckoutInput = z.object(
+export const createCheckoutInput = z.strictObject(
   {
     priceId: priceIdField.meta({ description: 'Stripe price ID for the plan', examples: ['price_1ABC123XYZ'] }),
     successUrl: redirectUrl('successUrl').meta({
@@ -153,7 +154,7 @@ export const createCheckoutInput = z.object(
       })
       .optional(),
   },
-  { error: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message },
+  { error: requestBodyError },
 );
 export type CreateCheckoutInput = z.input<typeof createCheckoutInput>;
 

@@ -1,4 +1,5 @@
-import { type AppServices, CORE_ERROR_CODES, type SessionUser } from '@subkit/core';
+import type { AppServices, SessionUser } from '@subkit/core';
+import { requestBodyError } from '@subkit/core/request-body';
 import { TRPCError } from '@trpc/server';
 import type Stripe from 'stripe';
 import { z } from 'zod';
@@ -15,7 +16,7 @@ import { completedCheckoutWrite } from './complete-checkout';
 const CHECKOUT_SESSION_ID_PATTERN = /^cs_[A-Za-z0-9_]{1,250}$/;
 
 /** POST /api/billing/checkout/sync and `billing.syncCheckout`. */
-export const syncCheckoutInput = z.object(
+export const syncCheckoutInput = z.strictObject(
   {
     sessionId: z
       .string({
@@ -27,7 +28,7 @@ export const syncCheckoutInput = z.object(
         examples: ['cs_test_1234567890abcdef'],
       }),
   },
-  { error: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message },
+  { error: requestBodyError },
 );
 
 /**

@@ -1,4 +1,4 @@
-import { CORE_ERROR_CODES } from '@subkit/core';
+import { requestBodyError } from '@subkit/core/request-body';
 import { z } from 'zod';
 import { priceIdField } from '../checkout/schemas';
 
@@ -8,7 +8,7 @@ const priceId = priceIdField.meta({
 });
 
 /** `billing.previewPlanChange` · POST /api/billing/subscription/preview */
-export const previewPlanChangeInput = z.object({ priceId }, { error: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message });
+export const previewPlanChangeInput = z.strictObject({ priceId }, { error: requestBodyError });
 
 export const previewPlanChangeOutput = z.object({
   priceId: z.string().meta({ examples: ['price_pro_yearly'] }),
@@ -37,4 +37,4 @@ export const previewPlanChangeOutput = z.object({
 export type PreviewPlanChangeOutput = z.infer<typeof previewPlanChangeOutput>;
 
 /** `billing.changePlan` · POST /api/billing/subscription/change */
-export const changePlanInput = z.object({ priceId }, { error: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message });
+export const changePlanInput = z.strictObject({ priceId }, { error: requestBodyError });

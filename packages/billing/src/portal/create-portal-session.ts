@@ -1,4 +1,5 @@
-import { type AppServices, CORE_ERROR_CODES, type SessionUser } from '@subkit/core';
+import type { AppServices, SessionUser } from '@subkit/core';
+import { requestBodyError } from '@subkit/core/request-body';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assertAllowedRedirect, redirectUrl } from '../checkout/schemas';
@@ -6,7 +7,7 @@ import { withLiveCustomer } from '../customers/ensure-customer';
 import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
 
-export const createPortalSessionInput = z.object(
+export const createPortalSessionInput = z.strictObject(
   {
     returnUrl: redirectUrl('returnUrl').meta({
       description: 'Where the portal sends the user back (http(s), on an allowed origin)',
@@ -17,7 +18,7 @@ export const createPortalSessionInput = z.object(
         "Open straight on one of the portal's flows: `payment_method_update` asks for a new card, then returns to `returnUrl`",
     }),
   },
-  { error: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message },
+  { error: requestBodyError },
 );
 export const createPortalSessionOutput = z.object({
   url: z.string().meta({ description: 'URL of the customer portal session to redirect the user to', format: 'uri' }),
