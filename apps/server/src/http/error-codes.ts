@@ -15,5 +15,9 @@ export const HTTP_ERROR_CODES = defineErrorCodes({
     code: 'NOT_FOUND',
     message: `Route ${method} ${path} not found`,
   }),
+  METHOD_NOT_ALLOWED: (method: string, path: string, allowed: readonly string[]) => ({
+    code: 'METHOD_NOT_SUPPORTED',
+    message: `Route ${method} ${path} not found: it answers ${allowed.join(', ')}`,
+  }),
   INVALID_STRIPE_SIGNATURE: { code: 'BAD_REQUEST', message: 'Invalid Stripe signature' },
 });

@@ -4,6 +4,9 @@ import fp from 'fastify-plugin';
 import { errorEnvelope, logFailure, trpcErrorBody } from '../http/envelope';
 import { HTTP_ERROR_CODES } from '../http/error-codes';
 
+/** The methods the server's routes use (HEAD follows GET in Fastify). */
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 /**
  * One error handler for every failure outside a procedure: the envelope (tRPC's own shape under
  * /trpc), the status from the one mapping, and the one log policy (logFailure, which /trpc follows too).
@@ -19,8 +22,16 @@ async function errors(app: FastifyInstance) {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? request.url;
-    const error = new TRPCError(HTTP_ERROR_CODES.ROUTE_NOT_FOUND(request.method, path));
+    // A path that exists under another method is a wrong method (405 with Allow, RFC 9110 §15.5.6),
+    // not a missing route: a GET on a POST endpoint should say what it takes.
+    const allowed = ROUTE_METHODS.filter((method) => app.hasRoute({ method, url: path }));
+    const error = new TRPCError(
+      allowed.length > 0
+        ? HTTP_ERROR_CODES.METHOD_NOT_ALLOWED(request.method, path, allowed)
+        : HTTP_ERROR_CODES.ROUTE_NOT_FOUND(request.method, path),
+    );
     const envelope = errorEnvelope(error);
+    if (allowed.length > 0) reply.header('allow', allowed.join(', '));
     // Logged as tRPC logs an unknown procedure.
     logFailure(request.log, error, envelope);
     return reply.status(envelope.status).send(envelope.body);

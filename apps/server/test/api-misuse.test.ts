@@ -1,6 +1,7 @@
 /**
- * A body field the API does not know is refused, naming the field, the way Stripe refuses an unknown
- * parameter: a misspelt `promotion_code` must not become a full-price checkout that looks fine.
+ * Calls a developer gets wrong: a body field the API does not know is refused, naming the field, the
+ * way Stripe refuses an unknown parameter (a misspelt `promotion_code` must not become a full-price
+ * checkout that looks fine), and a wrong method says which methods the route takes.
  */
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ describe('request bodies', () => {
   });
 });
 
-describe.each(testDatabaseKinds())('a misspelt checkout field (%s)', (kind) => {
+describe.each(testDatabaseKinds())('misuse over HTTP (%s)', (kind) => {
   let stack: Stack;
   let token: string;
   beforeAll(async () => {
@@ -36,7 +37,7 @@ describe.each(testDatabaseKinds())('a misspelt checkout field (%s)', (kind) => {
 
   const sessionsCreated = () => stack.emulator.stats().byEndpoint['POST /v1/checkout/sessions'] ?? 0;
 
-  it('answers 400 naming it over REST, and starts no checkout', async () => {
+  it('answers a misspelt checkout field with 400 naming it over REST, and starts no checkout', async () => {
     const before = sessionsCreated();
     const response = await request(stack.server.url, 'POST', '/api/billing/checkout', {
       token,
@@ -50,7 +51,7 @@ describe.each(testDatabaseKinds())('a misspelt checkout field (%s)', (kind) => {
     expect(sessionsCreated()).toBe(before);
   });
 
-  it('answers 400 naming it over tRPC, and starts no checkout', async () => {
+  it('answers a misspelt checkout field with 400 naming it over tRPC, and starts no checkout', async () => {
     const before = sessionsCreated();
     const response = await request(stack.server.url, 'POST', '/trpc/billing.createCheckout', {
       token,
@@ -61,5 +62,20 @@ describe.each(testDatabaseKinds())('a misspelt checkout field (%s)', (kind) => {
       'Unrecognized key: "promotion_code"',
     );
     expect(sessionsCreated()).toBe(before);
+  });
+
+  it('answers a wrong method on a REST route with 405, Allow and the envelope', async () => {
+    const response = await request(stack.server.url, 'GET', '/api/billing/checkout', { token });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(response.body).toEqual({
+      success: false,
+      error: {
+        code: 'METHOD_NOT_SUPPORTED',
+        message: 'Route GET /api/billing/checkout not found: it answers POST',
+      },
+    });
+    const unknown = await request(stack.server.url, 'GET', '/api/billing/nothing-here', { token });
+    expect(unknown.status).toBe(404);
   });
 });
