@@ -212,7 +212,7 @@ function cancelAtCredit(
 ): LineSpec[] {
   if (behavior === 'none' || subscription.status === 'trialing') return [];
   return subscription.items.data.flatMap((item) =>
-    cancelAt < item.current_period_end ? [unusedTimeCredit(ctx, item, cancelAt)] : [],
+    cancelAt < item.current_period_end ? [unusedTimeCredit(ctx, subscription, item, cancelAt)] : [],
   );
 }
 
