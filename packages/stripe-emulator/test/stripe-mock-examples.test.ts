@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_UNSUPPORTED } from '../src/strictness';
@@ -807,3 +808,20 @@ for (const [resource, examples] of Object.entries(EXAMPLES)) {
     }
   });
 }
+
+describe('the README', () => {
+  it('states these figures in its Fidelity table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const row = (resource: string, passing: number, total: number) =>
+      new RegExp(`^\\| ${resource.replace(/\*/g, '\\$&')} +\\| ${passing} / ${total} +\\|`, 'm');
+    let passing = 0;
+    let total = 0;
+    for (const [resource, examples] of Object.entries(EXAMPLES)) {
+      const passed = examples.filter((example) => !example.refused).length;
+      expect(readme).toMatch(row(resource, passed, examples.length));
+      passing += passed;
+      total += examples.length;
+    }
+    expect(readme).toMatch(row('**all**', passing, total));
+  });
+});
