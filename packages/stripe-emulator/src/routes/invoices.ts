@@ -5,9 +5,12 @@ import { PRORATION_BEHAVIORS, prorationDate } from '../billing/prorations';
 import type { EmulatorContext } from '../context';
 import { invalidRequest } from '../errors';
 import { expand } from '../expand';
+import { idOf } from '../ids';
 import { LIST_PARAMS, paginate } from '../list';
 import { oneOf, optionalInteger, optionalParams, optionalString } from '../params';
+import { type SearchFields, search } from '../search';
 import type { RouteSpec } from '../strictness';
+import type { Invoice } from '../wire';
 import { customerFilter, requireObject } from './lookup';
 import { itemChanges } from './subscriptions';
 
@@ -29,7 +32,28 @@ const SUPPORTED = {
   pay: { supports: [] },
   lines: { supports: LIST_PARAMS },
   list: { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
+  search: { supports: ['query', 'limit', 'page'] },
 } satisfies Record<string, RouteSpec>;
+
+/** The fields Stripe's invoice search supports besides `metadata` (https://docs.stripe.com/search#query-fields-for-invoices). */
+const INVOICE_SEARCH_FIELDS: SearchFields<Invoice> = {
+  created: { kind: 'number', read: (invoice) => invoice.created },
+  currency: { kind: 'string', read: (invoice) => invoice.currency },
+  customer: { kind: 'string', read: (invoice) => (invoice.customer === null ? null : idOf(invoice.customer)) },
+  last_finalization_error_code: { kind: 'string', read: (invoice) => invoice.last_finalization_error?.code },
+  last_finalization_error_type: { kind: 'string', read: (invoice) => invoice.last_finalization_error?.type },
+  number: { kind: 'string', read: (invoice) => invoice.number },
+  receipt_number: { kind: 'string', read: (invoice) => invoice.receipt_number },
+  status: { kind: 'string', read: (invoice) => invoice.status },
+  subscription: {
+    kind: 'string',
+    read: (invoice) => {
+      const subscription = invoice.parent?.subscription_details?.subscription;
+      return subscription ? idOf(subscription) : null;
+    },
+  },
+  total: { kind: 'number', read: (invoice) => invoice.total },
+};
 
 /** Invoices are created by subscriptions, never directly; previews are computed and not stored. */
 export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
@@ -70,6 +94,11 @@ export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     // In their order on the invoice, not newest first; the cursors follow that order.
     return expand(ctx, paginate(invoice.lines.data, params, `/v1/invoices/${invoice.id}/lines`), paths);
   });
+
+  // Static, so Fastify routes it before `/v1/invoices/:id`.
+  api.get('/v1/invoices/search', SUPPORTED.search, ({ params, expand: paths }) =>
+    expand(ctx, search(ctx.store.invoices.newestFirst(), params, INVOICE_SEARCH_FIELDS, '/v1/invoices/search'), paths),
+  );
 
   api.get('/v1/invoices/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(ctx.store.invoices, 'invoice', id), paths),
