@@ -187,7 +187,6 @@ const EXAMPLES: Record<string, Example[]> = {
       name: 'test_subscription_items_post_2',
       object: 'subscription_item',
       call: (stripe, ids) => stripe.subscriptionItems.update(ids.subscriptionItem, { metadata: { order_id: '6735' } }),
-      refused: { unrouted: 'POST /v1/subscription_items/:id' },
     },
   ],
   invoices: [

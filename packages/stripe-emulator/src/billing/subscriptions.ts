@@ -5,7 +5,7 @@ import { type LineSpec, periodLine } from '../objects/invoice';
 import { addInterval } from '../objects/price';
 import { buildSubscriptionItem } from '../objects/subscription';
 import { type Metadata, mergeMetadata } from '../params';
-import type { Price, Subscription } from '../wire';
+import type { Price, Subscription, SubscriptionItem } from '../wire';
 import { cardDeclines, collectInvoice, customerOf, draftInvoice } from './invoicing';
 import { type ProrationBehavior, planItemChanges, unusedTimeCredit } from './prorations';
 import { enterScheduledPhase } from './schedules';
@@ -156,6 +156,23 @@ function applyOtherChanges(subscription: Subscription, changes: SubscriptionChan
   if (changes.cancelAtPeriodEnd !== undefined) setCancelAtPeriodEnd(subscription, changes.cancelAtPeriodEnd, now);
   if (changes.cancelAt !== undefined) setCancelAt(subscription, changes.cancelAt, now);
   subscription.metadata = mergeMetadata(subscription.metadata, changes.metadata);
+}
+
+/**
+ * `POST /v1/subscription_items/:id` with `metadata`: the item is part of the subscription, so the
+ * change reaches apps as `customer.subscription.updated`, its items in `previous_attributes`.
+ */
+export function updateItemMetadata(
+  ctx: EmulatorContext,
+  subscription: Subscription,
+  item: SubscriptionItem,
+  metadata: Metadata | null | undefined,
+  origin: EventOrigin,
+): SubscriptionItem {
+  const before = structuredClone(subscription);
+  item.metadata = mergeMetadata(item.metadata, metadata);
+  emitUpdated(ctx, before, subscription, origin);
+  return item;
 }
 
 function emitUpdated(ctx: EmulatorContext, before: Subscription, subscription: Subscription, origin: EventOrigin) {
