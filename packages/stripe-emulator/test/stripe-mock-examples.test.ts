@@ -238,7 +238,6 @@ const EXAMPLES: Record<string, Example[]> = {
       name: 'test_invoices_post_2',
       object: 'invoice',
       call: (stripe, ids) => stripe.invoices.update(ids.paidInvoice, { metadata: { order_id: '6735' } }),
-      refused: { unrouted: 'POST /v1/invoices/:id' },
     },
     {
       name: 'test_invoices_search_get',
@@ -619,7 +618,6 @@ const EXAMPLES: Record<string, Example[]> = {
       name: 'test_credit_notes_lines_get',
       object: 'list',
       call: (stripe, ids) => stripe.creditNotes.listLineItems(ids.creditNote, { limit: 3 }),
-      refused: { unrouted: 'GET /v1/credit_notes/:id/lines' },
     },
     {
       name: 'test_credit_notes_post',

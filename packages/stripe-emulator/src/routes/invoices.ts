@@ -4,10 +4,11 @@ import { previewInvoice } from '../billing/preview';
 import { PRORATION_BEHAVIORS, prorationDate } from '../billing/prorations';
 import type { EmulatorContext } from '../context';
 import { invalidRequest } from '../errors';
+import { changedAttributes } from '../events';
 import { expand } from '../expand';
 import { idOf } from '../ids';
 import { LIST_PARAMS, paginate } from '../list';
-import { oneOf, optionalInteger, optionalParams, optionalString } from '../params';
+import { mergeMetadata, metadataParam, oneOf, optionalInteger, optionalParams, optionalString } from '../params';
 import { type SearchFields, search } from '../search';
 import type { RouteSpec } from '../strictness';
 import type { Invoice } from '../wire';
@@ -29,6 +30,7 @@ const SUPPORTED = {
     ],
   },
   retrieve: { supports: [] },
+  update: { supports: ['metadata'] },
   pay: { supports: [] },
   lines: { supports: LIST_PARAMS },
   list: { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
@@ -103,6 +105,16 @@ export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
   api.get('/v1/invoices/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(ctx.store.invoices, 'invoice', id), paths),
   );
+
+  // Metadata can change at any status on Stripe; the rest of an invoice is the subscription's doing.
+  api.post('/v1/invoices/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
+    const invoice = requireObject(ctx.store.invoices, 'invoice', id);
+    const before = structuredClone(invoice);
+    invoice.metadata = mergeMetadata(invoice.metadata ?? {}, metadataParam(params));
+    const previous = changedAttributes(before, invoice);
+    if (Object.keys(previous).length > 0) ctx.events.emit('invoice.updated', invoice, origin, previous);
+    return expand(ctx, invoice, paths);
+  });
 
   api.get('/v1/invoices', SUPPORTED.list, ({ params, expand: paths }) => {
     const customer = customerFilter(ctx.store, params);
