@@ -57,10 +57,7 @@ interface Ids {
 }
 
 /** What the emulator answers instead of the object; the example then counts as not passing. */
-type Refusal =
-  | { unsupported: string }
-  | { unrouted: `${'GET' | 'POST' | 'DELETE'} /v1/${string}` }
-  | { status: number; message: string };
+type Refusal = { unsupported: string } | { unrouted: `${'GET' | 'POST' | 'DELETE'} /v1/${string}` };
 
 interface Example {
   /** stripe-node's test name. */
@@ -791,11 +788,9 @@ for (const [resource, examples] of Object.entries(EXAMPLES)) {
             code: EMULATOR_UNSUPPORTED,
             param: refused.unsupported,
           });
-        } else if ('unrouted' in refused) {
+        } else {
           expect(error.statusCode).toBe(404);
           expect(error.message).toMatch(unroutedMessage(refused.unrouted));
-        } else {
-          expect({ status: error.statusCode, message: error.message }).toEqual(refused);
         }
       });
     }
