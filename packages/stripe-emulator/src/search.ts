@@ -101,7 +101,7 @@ function parseQuery(query: string): { clauses: Clause[]; connector: 'AND' | 'OR'
   return { clauses, connector: connectors.has('OR') ? 'OR' : 'AND' };
 }
 
-function clauseMatcher<T extends { metadata: Record<string, string> }>(
+function clauseMatcher<T extends { metadata: Record<string, string> | null }>(
   clause: Clause,
   fields: SearchFields<T>,
 ): (object: T) => boolean {
@@ -112,7 +112,7 @@ function clauseMatcher<T extends { metadata: Record<string, string> }>(
     if (clause.field !== 'metadata' || key === null || operator !== ':' || typeof value !== 'string') {
       throw queryError('Invalid query: metadata is searched as metadata["key"]:"value".');
     }
-    return (object) => object.metadata[key] === value;
+    return (object) => object.metadata?.[key] === value;
   }
   const field = fields[clause.field];
   if (!field) {
@@ -160,7 +160,7 @@ export interface SearchResult<T> {
  * Runs a search request (`query`, `limit` 1–100 default 10, `page` from a previous result's
  * `next_page`) over `newestFirst`. The page token is the offset, encoded so it reads as opaque.
  */
-export function search<T extends { metadata: Record<string, string> }>(
+export function search<T extends { metadata: Record<string, string> | null }>(
   newestFirst: T[],
   params: Params,
   fields: SearchFields<T>,

@@ -71,3 +71,13 @@ describe('credit notes', () => {
     expect((await t.stripe.creditNotes.list({ invoice: invoice.id })).data).toHaveLength(1);
   });
 });
+
+describe('GET /v1/credit_notes/:id/lines', () => {
+  it('lists the lines at the url the credit note names, which an amount-only note has none of', async () => {
+    const invoice = await paidInvoice();
+    const note = await t.stripe.creditNotes.create({ invoice: invoice.id, amount: 100, credit_amount: 100 });
+    const lines = await t.stripe.creditNotes.listLineItems(note.id, { limit: 3 });
+    expect(lines).toMatchObject({ object: 'list', data: note.lines.data, has_more: false, url: note.lines.url });
+    await expect(t.stripe.creditNotes.listLineItems('cn_missing')).rejects.toMatchObject({ statusCode: 404 });
+  });
+});

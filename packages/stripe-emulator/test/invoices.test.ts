@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { emulatorForFile, subscribe } from './helpers';
+import { emulatorForFile, eventsSince, latestEventId, subscribe } from './helpers';
 
 const t = emulatorForFile();
 const run = promisify(execFile);
@@ -104,5 +104,23 @@ describe('invoices', () => {
   it('has no page or PDF for an invoice that does not exist', async () => {
     expect((await fetch(`${t.emulator.url}/i/in_missing`)).status).toBe(404);
     expect((await fetch(`${t.emulator.url}/invoice/in_missing/pdf`)).status).toBe(404);
+  });
+});
+
+describe('POST /v1/invoices/:id', () => {
+  it('merges metadata into a paid invoice with invoice.updated, and refuses what it does not act on', async () => {
+    const subscription = await subscribe(t);
+    const invoiceId = subscription.latest_invoice as string;
+    const marker = await latestEventId(t.stripe);
+    const updated = await t.stripe.invoices.update(invoiceId, { metadata: { order_id: '6735' } });
+    expect(updated).toMatchObject({ id: invoiceId, status: 'paid', metadata: { order_id: '6735' } });
+    const events = await eventsSince(t.stripe, marker);
+    expect(events.map((event) => event.type)).toEqual(['invoice.updated']);
+    expect(events[0]?.data.previous_attributes).toEqual({ metadata: {} });
+    await expect(t.stripe.invoices.update(invoiceId, { description: 'Thanks' })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'emulator_parameter_unsupported',
+      param: 'description',
+    });
   });
 });

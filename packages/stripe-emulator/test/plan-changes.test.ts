@@ -183,6 +183,117 @@ describe('price changes with proration', () => {
   });
 });
 
+/**
+ * A subscription's discounts reach its prorations (Stripe, 2025-09-30.clover: "Adds the ability to
+ * itemize proration discount amounts"): with `proration_discounts: included`, the default, and in
+ * classic mode the proration amounts are net and name the discount at 0; with `itemized` they are
+ * gross and the discount amounts are itemized. The customer pays the same either way.
+ */
+describe('prorations of a discounted subscription', () => {
+  /** A fifth off, forever, as Subkit's FRIEND20. */
+  async function subscribeWithFifthOff(
+    price: string,
+    billingMode?: Stripe.Checkout.SessionCreateParams.SubscriptionData.BillingMode,
+  ) {
+    const coupon = await t.stripe.coupons.create({ percent_off: 20, duration: 'forever' });
+    const subscription = await subscribe(t, {
+      line_items: [{ price, quantity: 1 }],
+      discounts: [{ coupon: coupon.id }],
+      ...(billingMode ? { subscription_data: { billing_mode: billingMode } } : {}),
+    });
+    const discount = subscription.discounts[0];
+    if (typeof discount !== 'string') throw new Error('the subscription has no discount');
+    return { subscription, item: itemOf(subscription), discount };
+  }
+
+  /** What is left of a proration of `gross` after a fifth off, rounded as Stripe rounds a line's discount. */
+  const fifthOff = (gross: number) => gross - Math.round(gross / 5);
+
+  it.each([
+    ['flexible billing (included by default)', undefined],
+    ['classic billing', { type: 'classic' } as const],
+  ])('nets the proration amounts of an upgrade under %s, and charges what the preview showed', async (_, mode) => {
+    const { subscription, item, discount } = await subscribeWithFifthOff(STARTER, mode);
+    await t.emulator.advanceClock(10 * DAY);
+    const at = t.emulator.now();
+    const details = {
+      items: [{ id: item.id, price: PRO }],
+      proration_date: at,
+      proration_behavior: 'always_invoice' as const,
+    };
+    const preview = await t.stripe.invoices.createPreview({
+      subscription: subscription.id,
+      subscription_details: details,
+    });
+    const credit = -fifthOff(prorated(900, item, at));
+    const charge = fifthOff(prorated(2900, item, at));
+    expect(preview.lines.data.map((line) => line.amount)).toEqual([credit, charge]);
+    expect(preview.lines.data.map((line) => line.discount_amounts)).toEqual([
+      [{ amount: 0, discount }],
+      [{ amount: 0, discount }],
+    ]);
+    expect(preview).toMatchObject({
+      subtotal: credit + charge,
+      total_discount_amounts: [],
+      total: credit + charge,
+      amount_due: credit + charge,
+    });
+
+    const updated = await t.stripe.subscriptions.update(subscription.id, {
+      ...details,
+      expand: ['latest_invoice'],
+    });
+    expect(updated.latest_invoice).toMatchObject({ status: 'paid', amount_paid: preview.amount_due });
+  });
+
+  it('itemizes the discount under proration_discounts: itemized, for the same amount due', async () => {
+    const { subscription, item, discount } = await subscribeWithFifthOff(STARTER, {
+      type: 'flexible',
+      flexible: { proration_discounts: 'itemized' },
+    });
+    await t.emulator.advanceClock(10 * DAY);
+    const at = t.emulator.now();
+    const preview = await t.stripe.invoices.createPreview({
+      subscription: subscription.id,
+      subscription_details: {
+        items: [{ id: item.id, price: PRO }],
+        proration_date: at,
+        proration_behavior: 'always_invoice',
+      },
+    });
+    const credit = prorated(900, item, at);
+    const charge = prorated(2900, item, at);
+    const off = Math.round(charge / 5) - Math.round(credit / 5);
+    expect(preview.lines.data.map((line) => line.amount)).toEqual([-credit, charge]);
+    expect(preview.lines.data.map((line) => line.discount_amounts)).toEqual([
+      [{ amount: -Math.round(credit / 5), discount }],
+      [{ amount: Math.round(charge / 5), discount }],
+    ]);
+    expect(preview).toMatchObject({
+      subtotal: charge - credit,
+      total_discount_amounts: [{ amount: off, discount }],
+      amount_due: fifthOff(charge) - fifthOff(credit),
+    });
+  });
+
+  it('credits the discounted price of the unused time when a move to yearly restarts the cycle', async () => {
+    const { subscription, item } = await subscribeWithFifthOff(STARTER);
+    await t.emulator.advanceClock(3 * DAY);
+    const at = t.emulator.now();
+    const updated = await t.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item.id, price: PRO_YEARLY }],
+      proration_behavior: 'always_invoice',
+      proration_date: at,
+      expand: ['latest_invoice'],
+    });
+    const invoice = updated.latest_invoice as Stripe.Invoice;
+    const credit = -fifthOff(prorated(900, item, at));
+    expect(invoice.lines.data.map((line) => line.amount)).toEqual([credit, 29000]);
+    // The new year is a regular line: the invoice's discount takes its fifth there.
+    expect(invoice.amount_paid).toBe(29000 - 5800 + credit);
+  });
+});
+
 describe('subscription schedules', () => {
   async function scheduleDowngrade(subscription: Stripe.Subscription, price: string) {
     const schedule = await t.stripe.subscriptionSchedules.create({ from_subscription: subscription.id });

@@ -85,3 +85,29 @@ describe('product default_price', () => {
     expect(archived).toMatchObject({ statusCode: 400, param: 'default_price' });
   });
 });
+
+describe('DELETE /v1/products/:id', () => {
+  it('deletes a product that never had a price, with product.deleted, and then answers 404 for it', async () => {
+    const product = await t.stripe.products.create({ name: 'Short-lived' });
+    const marker = await latestEventId(t.stripe);
+    expect(await t.stripe.products.del(product.id)).toEqual({ id: product.id, object: 'product', deleted: true });
+    const events = await eventsSince(t.stripe, marker);
+    expect(events.map((event) => event.type)).toEqual(['product.deleted']);
+    expect(events[0]?.data.object).toMatchObject({ id: product.id, object: 'product' });
+    const missing = await stripeError(t.stripe.products.retrieve(product.id));
+    expect(missing).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+  });
+
+  it('refuses a product with prices, even archived ones, as Stripe does, and keeps it', async () => {
+    const product = await t.stripe.products.create({ name: 'Priced' });
+    const price = await t.stripe.prices.create({ product: product.id, unit_amount: 500, currency: 'usd' });
+    await t.stripe.prices.update(price.id, { active: false });
+    const refused = await stripeError(t.stripe.products.del(product.id));
+    expect(refused).toMatchObject({
+      statusCode: 400,
+      type: 'StripeInvalidRequestError',
+      message: 'This product cannot be deleted because it has one or more user-created prices.',
+    });
+    expect((await t.stripe.products.retrieve(product.id)).id).toBe(product.id);
+  });
+});

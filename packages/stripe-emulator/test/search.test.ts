@@ -97,3 +97,39 @@ describe('GET /v1/subscriptions/search', () => {
     expect(error.message).toContain('unsupported search field');
   });
 });
+
+describe('GET /v1/invoices/search, /v1/prices/search and /v1/products/search', () => {
+  it('finds invoices by subscription, total and status', async () => {
+    const subscription = await subscribe(t);
+    const byTotal = await t.stripe.invoices.search({
+      query: `subscription:"${subscription.id}" AND total>999 AND status:"paid"`,
+    });
+    expect(byTotal).toMatchObject({ object: 'search_result', url: '/v1/invoices/search' });
+    expect(byTotal.data.map((invoice) => invoice.id)).toEqual([subscription.latest_invoice]);
+    const tooDear = await t.stripe.invoices.search({ query: `subscription:"${subscription.id}" AND total>999999` });
+    expect(tooDear.data).toEqual([]);
+  });
+
+  it('finds prices and products by their fields and metadata, booleans quoted', async () => {
+    const tag = `catalog${Date.now()}`;
+    const product = await t.stripe.products.create({ name: `Gadget ${tag}`, metadata: { tag } });
+    const archived = await t.stripe.products.create({ name: `Gizmo ${tag}`, active: false, metadata: { tag } });
+    const price = await t.stripe.prices.create({
+      product: product.id,
+      unit_amount: 700,
+      currency: 'eur',
+      metadata: { tag },
+    });
+    const products = await t.stripe.products.search({ query: `active:"true" AND metadata["tag"]:"${tag}"` });
+    expect(products).toMatchObject({ object: 'search_result', url: '/v1/products/search' });
+    expect(products.data.map((found) => found.id)).toEqual([product.id]);
+    const byName = await t.stripe.products.search({ query: `name~"${tag}"` });
+    expect(byName.data.map((found) => found.id)).toEqual([archived.id, product.id]);
+    const prices = await t.stripe.prices.search({
+      query: `product:"${product.id}" AND currency:"eur" AND type:"one_time"`,
+    });
+    expect(prices.data.map((found) => found.id)).toEqual([price.id]);
+    const error = await stripeError(t.stripe.prices.search({ query: 'unit_amount>5' }));
+    expect(error).toMatchObject({ statusCode: 400, param: 'query' });
+  });
+});

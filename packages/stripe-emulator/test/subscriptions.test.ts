@@ -252,3 +252,33 @@ describe('billing portal', () => {
     });
   });
 });
+
+describe('POST /v1/subscription_items/:id', () => {
+  it('merges metadata into the item, announced as customer.subscription.updated', async () => {
+    const subscription = await subscribe(t);
+    const item = subscription.items.data[0];
+    if (!item) throw new Error('no item');
+    const marker = await latestEventId(t.stripe);
+    const updated = await t.stripe.subscriptionItems.update(item.id, { metadata: { seat: 'owner' } });
+    expect(updated).toMatchObject({ id: item.id, object: 'subscription_item', metadata: { seat: 'owner' } });
+    expect((await t.stripe.subscriptionItems.retrieve(item.id)).metadata).toEqual({ seat: 'owner' });
+    const events = await eventsSince(t.stripe, marker);
+    expect(events.map((event) => event.type)).toEqual(['customer.subscription.updated']);
+    expect(events[0]?.data.previous_attributes).toHaveProperty('items');
+  });
+
+  it('refuses what it does not act on (quantity: change it through the subscription) and unknown items', async () => {
+    const subscription = await subscribe(t);
+    const item = subscription.items.data[0];
+    if (!item) throw new Error('no item');
+    await expect(t.stripe.subscriptionItems.update(item.id, { quantity: 3 })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'emulator_parameter_unsupported',
+      param: 'quantity',
+    });
+    await expect(t.stripe.subscriptionItems.update('si_missing', { metadata: { a: 'b' } })).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    });
+  });
+});

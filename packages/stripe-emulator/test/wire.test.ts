@@ -243,13 +243,13 @@ describe('errors in Stripe shape', () => {
   });
 
   it("answers Stripe's routes it does not serve as unrecognised URLs, not as ids of missing objects", async () => {
-    // The SDK's own search call: Stripe has the route, the emulator does not.
-    const error = await sdkError(t.stripe.invoices.search({ query: "status:'paid'" }));
+    // The SDK's own call: Stripe has the route, the emulator does not, and it serves `/v1/credit_notes/:id`.
+    const error = await sdkError(t.stripe.creditNotes.preview({ invoice: 'in_missing' }));
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(error.statusCode).toBe(404);
     expect(error.code).toBeUndefined();
     expect(error.message).toBe(
-      'Unrecognized request URL (GET: /v1/invoices/search). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.',
+      'Unrecognized request URL (GET: /v1/credit_notes/preview). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.',
     );
     const preview = await errorOf(await apiFetch(t.emulator, 'GET', '/v1/invoices/create_preview'));
     expect(preview.message).toMatch(/^Unrecognized request URL \(GET: \/v1\/invoices\/create_preview\)\./);

@@ -5,7 +5,7 @@ import { type LineSpec, periodLine } from '../objects/invoice';
 import { addInterval } from '../objects/price';
 import { buildSubscriptionItem } from '../objects/subscription';
 import { type Metadata, mergeMetadata } from '../params';
-import type { Price, Subscription } from '../wire';
+import type { Price, Subscription, SubscriptionItem } from '../wire';
 import { cardDeclines, collectInvoice, customerOf, draftInvoice } from './invoicing';
 import { type ProrationBehavior, planItemChanges, unusedTimeCredit } from './prorations';
 import { enterScheduledPhase } from './schedules';
@@ -158,6 +158,23 @@ function applyOtherChanges(subscription: Subscription, changes: SubscriptionChan
   subscription.metadata = mergeMetadata(subscription.metadata, changes.metadata);
 }
 
+/**
+ * `POST /v1/subscription_items/:id` with `metadata`: the item is part of the subscription, so the
+ * change reaches apps as `customer.subscription.updated`, its items in `previous_attributes`.
+ */
+export function updateItemMetadata(
+  ctx: EmulatorContext,
+  subscription: Subscription,
+  item: SubscriptionItem,
+  metadata: Metadata | null | undefined,
+  origin: EventOrigin,
+): SubscriptionItem {
+  const before = structuredClone(subscription);
+  item.metadata = mergeMetadata(item.metadata, metadata);
+  emitUpdated(ctx, before, subscription, origin);
+  return item;
+}
+
 function emitUpdated(ctx: EmulatorContext, before: Subscription, subscription: Subscription, origin: EventOrigin) {
   const previous = changedAttributes(before, subscription);
   if (Object.keys(previous).length > 0)
@@ -212,7 +229,7 @@ function cancelAtCredit(
 ): LineSpec[] {
   if (behavior === 'none' || subscription.status === 'trialing') return [];
   return subscription.items.data.flatMap((item) =>
-    cancelAt < item.current_period_end ? [unusedTimeCredit(ctx, item, cancelAt)] : [],
+    cancelAt < item.current_period_end ? [unusedTimeCredit(ctx, subscription, item, cancelAt)] : [],
   );
 }
 

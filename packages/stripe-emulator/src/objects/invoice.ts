@@ -42,6 +42,17 @@ export interface LineSpec {
   period: { start: number; end: number };
   proration: boolean;
   description: string;
+  /**
+   * A proration's share of the subscription's discounts, worked out when it was made (see
+   * `billing/prorations.ts`); zero amounts when `amount` is already net. Regular lines get theirs
+   * from the invoice's discounts instead.
+   */
+  discountAmounts?: LineDiscountAmount[];
+}
+
+export interface LineDiscountAmount {
+  amount: number;
+  discount: string;
 }
 
 const productId = (price: Price) => (typeof price.product === 'string' ? price.product : price.product.id);
@@ -69,8 +80,8 @@ export function buildLine(invoiceId: string, subscriptionId: string, spec: LineS
     amount,
     currency: price.currency,
     description: spec.description,
-    discount_amounts: [],
-    // Stripe does not discount prorations again: the discount applied to the period they adjust.
+    discount_amounts: spec.discountAmounts ?? [],
+    // Stripe does not discount prorations again: they carry their own share (`discountAmounts`).
     discountable: !spec.proration,
     discounts: [],
     invoice: invoiceId,
@@ -109,7 +120,10 @@ export function buildInvoice(input: InvoiceInput): Invoice {
   const specs = input.lines ?? subscription.items.data.map((item) => periodLine(item, input.free));
   const lines = specs.map((spec) => buildLine(id, subscription.id, spec));
   const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
-  const { appliedIds, totals } = discountLines(lines, input.discounts ?? [], subscription.currency);
+  const { appliedIds, totals } = withProrationDiscounts(
+    lines,
+    discountLines(lines, input.discounts ?? [], subscription.currency),
+  );
   const discountTotal = totals.reduce((sum, entry) => sum + entry.amount, 0);
   const total = subtotal - discountTotal;
   // Until finalization Stripe shows the customer's current balance as `starting_balance`.
@@ -231,6 +245,30 @@ function discountLines(
     return { amount: amounts.reduce((sum, amount) => sum + amount, 0), discount: discount.id };
   });
   return { appliedIds: discounts.map(({ discount }) => discount.id), totals };
+}
+
+/**
+ * Adds what the prorations' discounts took (nothing when their amounts are already net) to the
+ * invoice's `total_discount_amounts`, and their discounts to its `discounts`.
+ */
+function withProrationDiscounts(
+  lines: readonly InvoiceLineItem[],
+  applied: { appliedIds: string[]; totals: LineDiscountAmount[] },
+): { appliedIds: string[]; totals: LineDiscountAmount[] } {
+  const appliedIds = [...applied.appliedIds];
+  const totals = applied.totals.map((entry) => ({ ...entry }));
+  for (const line of lines) {
+    if (line.discountable) continue;
+    for (const { amount, discount } of line.discount_amounts ?? []) {
+      const id = typeof discount === 'string' ? discount : discount.id;
+      if (!appliedIds.includes(id)) appliedIds.push(id);
+      if (amount === 0) continue;
+      const total = totals.find((entry) => entry.discount === id);
+      if (total) total.amount += amount;
+      else totals.push({ amount, discount: id });
+    }
+  }
+  return { appliedIds, totals };
 }
 
 /**

@@ -26,6 +26,7 @@ const SUPPORTED = {
     ],
   },
   retrieve: { supports: [] },
+  lines: { supports: LIST_PARAMS },
   list: { supports: [...LIST_PARAMS, 'customer', 'invoice'] },
 } satisfies Record<string, RouteSpec>;
 
@@ -61,6 +62,12 @@ export function registerCreditNoteRoutes(api: ApiRoutes, ctx: EmulatorContext): 
   api.get('/v1/credit_notes/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.creditNotes, 'credit_note', id), paths),
   );
+
+  // The `url` every credit note's `lines` names; the emulator's notes are by amount, so it lists none.
+  api.get('/v1/credit_notes/:id/lines', SUPPORTED.lines, ({ id, params, expand: paths }) => {
+    const note = requireObject(store.creditNotes, 'credit_note', id);
+    return expand(ctx, paginate(note.lines.data, params, note.lines.url), paths);
+  });
 
   api.get('/v1/credit_notes', SUPPORTED.list, ({ params, expand: paths }) => {
     const customer = optionalString(params, 'customer');

@@ -4,10 +4,14 @@ import { previewInvoice } from '../billing/preview';
 import { PRORATION_BEHAVIORS, prorationDate } from '../billing/prorations';
 import type { EmulatorContext } from '../context';
 import { invalidRequest } from '../errors';
+import { changedAttributes } from '../events';
 import { expand } from '../expand';
+import { idOf } from '../ids';
 import { LIST_PARAMS, paginate } from '../list';
-import { oneOf, optionalInteger, optionalParams, optionalString } from '../params';
+import { mergeMetadata, metadataParam, oneOf, optionalInteger, optionalParams, optionalString } from '../params';
+import { type SearchFields, search } from '../search';
 import type { RouteSpec } from '../strictness';
+import type { Invoice } from '../wire';
 import { customerFilter, requireObject } from './lookup';
 import { itemChanges } from './subscriptions';
 
@@ -26,10 +30,32 @@ const SUPPORTED = {
     ],
   },
   retrieve: { supports: [] },
+  update: { supports: ['metadata'] },
   pay: { supports: [] },
   lines: { supports: LIST_PARAMS },
   list: { supports: [...LIST_PARAMS, 'customer', 'subscription', 'status'] },
+  search: { supports: ['query', 'limit', 'page'] },
 } satisfies Record<string, RouteSpec>;
+
+/** The fields Stripe's invoice search supports besides `metadata` (https://docs.stripe.com/search#query-fields-for-invoices). */
+const INVOICE_SEARCH_FIELDS: SearchFields<Invoice> = {
+  created: { kind: 'number', read: (invoice) => invoice.created },
+  currency: { kind: 'string', read: (invoice) => invoice.currency },
+  customer: { kind: 'string', read: (invoice) => (invoice.customer === null ? null : idOf(invoice.customer)) },
+  last_finalization_error_code: { kind: 'string', read: (invoice) => invoice.last_finalization_error?.code },
+  last_finalization_error_type: { kind: 'string', read: (invoice) => invoice.last_finalization_error?.type },
+  number: { kind: 'string', read: (invoice) => invoice.number },
+  receipt_number: { kind: 'string', read: (invoice) => invoice.receipt_number },
+  status: { kind: 'string', read: (invoice) => invoice.status },
+  subscription: {
+    kind: 'string',
+    read: (invoice) => {
+      const subscription = invoice.parent?.subscription_details?.subscription;
+      return subscription ? idOf(subscription) : null;
+    },
+  },
+  total: { kind: 'number', read: (invoice) => invoice.total },
+};
 
 /** Invoices are created by subscriptions, never directly; previews are computed and not stored. */
 export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
@@ -71,9 +97,24 @@ export function registerInvoiceRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     return expand(ctx, paginate(invoice.lines.data, params, `/v1/invoices/${invoice.id}/lines`), paths);
   });
 
+  // Static, so Fastify routes it before `/v1/invoices/:id`.
+  api.get('/v1/invoices/search', SUPPORTED.search, ({ params, expand: paths }) =>
+    expand(ctx, search(ctx.store.invoices.newestFirst(), params, INVOICE_SEARCH_FIELDS, '/v1/invoices/search'), paths),
+  );
+
   api.get('/v1/invoices/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(ctx.store.invoices, 'invoice', id), paths),
   );
+
+  // Metadata can change at any status on Stripe; the rest of an invoice is the subscription's doing.
+  api.post('/v1/invoices/:id', SUPPORTED.update, ({ id, params, origin, expand: paths }) => {
+    const invoice = requireObject(ctx.store.invoices, 'invoice', id);
+    const before = structuredClone(invoice);
+    invoice.metadata = mergeMetadata(invoice.metadata ?? {}, metadataParam(params));
+    const previous = changedAttributes(before, invoice);
+    if (Object.keys(previous).length > 0) ctx.events.emit('invoice.updated', invoice, origin, previous);
+    return expand(ctx, invoice, paths);
+  });
 
   api.get('/v1/invoices', SUPPORTED.list, ({ params, expand: paths }) => {
     const customer = customerFilter(ctx.store, params);

@@ -19,6 +19,7 @@ import {
   requiredString,
   stringList,
 } from '../params';
+import { type SearchFields, search } from '../search';
 import type { RouteSpec } from '../strictness';
 import type { Price, Product } from '../wire';
 import { requireObject } from './lookup';
@@ -45,7 +46,17 @@ const SUPPORTED = {
   retrieve: { supports: [] },
   update: { supports: ['active', 'lookup_key', 'transfer_lookup_key', 'nickname', 'metadata'] },
   list: { supports: [...LIST_PARAMS, 'active', 'product', 'type', 'currency', 'lookup_keys'] },
+  search: { supports: ['query', 'limit', 'page'] },
 } satisfies Record<string, RouteSpec>;
+
+/** The fields Stripe's price search supports besides `metadata` (https://docs.stripe.com/search#query-fields-for-prices). */
+const PRICE_SEARCH_FIELDS: SearchFields<Price> = {
+  active: { kind: 'string', read: (price) => String(price.active) },
+  currency: { kind: 'string', read: (price) => price.currency },
+  lookup_key: { kind: 'string', read: (price) => price.lookup_key },
+  product: { kind: 'string', read: (price) => idOf(price.product) },
+  type: { kind: 'string', read: (price) => price.type },
+};
 
 export function registerPriceRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
@@ -83,6 +94,11 @@ export function registerPriceRoutes(api: ApiRoutes, ctx: EmulatorContext): void 
     ctx.events.emit('price.created', price, origin);
     return expand(ctx, price, paths);
   });
+
+  // Static, so Fastify routes it before `/v1/prices/:id`.
+  api.get('/v1/prices/search', SUPPORTED.search, ({ params, expand: paths }) =>
+    expand(ctx, search(store.prices.newestFirst(), params, PRICE_SEARCH_FIELDS, '/v1/prices/search'), paths),
+  );
 
   api.get('/v1/prices/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
     expand(ctx, requireObject(store.prices, 'price', id), paths),

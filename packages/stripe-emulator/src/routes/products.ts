@@ -1,6 +1,6 @@
 import type { ApiRoutes } from '../api';
 import type { EmulatorContext } from '../context';
-import { invalidParam, parameterMissing, resourceAlreadyExists } from '../errors';
+import { invalidParam, invalidRequest, parameterMissing, resourceAlreadyExists } from '../errors';
 import { changedAttributes } from '../events';
 import { expand } from '../expand';
 import { idOf } from '../ids';
@@ -19,8 +19,9 @@ import {
   requiredString,
   stringList,
 } from '../params';
+import { type SearchFields, search } from '../search';
 import type { RouteSpec } from '../strictness';
-import type { Price } from '../wire';
+import type { Price, Product } from '../wire';
 import { requireObject } from './lookup';
 import { recurringParam } from './prices';
 
@@ -82,7 +83,18 @@ const SUPPORTED = {
     supports: ['name', 'description', 'active', 'metadata', 'marketing_features.name', 'default_price'],
   },
   list: { supports: [...LIST_PARAMS, 'active', 'ids'] },
+  search: { supports: ['query', 'limit', 'page'] },
+  del: { supports: [] },
 } satisfies Record<string, RouteSpec>;
+
+/** The fields Stripe's product search supports besides `metadata` (https://docs.stripe.com/search#query-fields-for-products). */
+const PRODUCT_SEARCH_FIELDS: SearchFields<Product> = {
+  active: { kind: 'string', read: (product) => String(product.active) },
+  description: { kind: 'string', read: (product) => product.description },
+  name: { kind: 'string', read: (product) => product.name },
+  shippable: { kind: 'string', read: (product) => (product.shippable === null ? null : String(product.shippable)) },
+  url: { kind: 'string', read: (product) => product.url },
+};
 
 export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): void {
   const { store } = ctx;
@@ -113,6 +125,22 @@ export function registerProductRoutes(api: ApiRoutes, ctx: EmulatorContext): voi
     ctx.events.emit('product.created', product, origin);
     if (price) ctx.events.emit('price.created', store.prices.insert(price), origin);
     return expand(ctx, product, paths);
+  });
+
+  // Static, so Fastify routes it before `/v1/products/:id`.
+  api.get('/v1/products/search', SUPPORTED.search, ({ params, expand: paths }) =>
+    expand(ctx, search(store.products.newestFirst(), params, PRODUCT_SEARCH_FIELDS, '/v1/products/search'), paths),
+  );
+
+  // Stripe deletes only a product that never had a price; one with prices can only be archived.
+  api.delete('/v1/products/:id', SUPPORTED.del, ({ id, origin }) => {
+    const product = requireObject(store.products, 'product', id);
+    if (store.prices.newestFirst().some((price) => idOf(price.product) === id)) {
+      throw invalidRequest('This product cannot be deleted because it has one or more user-created prices.');
+    }
+    store.products.remove(id);
+    ctx.events.emit('product.deleted', product, origin);
+    return { id, object: 'product', deleted: true };
   });
 
   api.get('/v1/products/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>

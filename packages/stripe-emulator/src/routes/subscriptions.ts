@@ -6,6 +6,7 @@ import {
   type ItemChange,
   PAYMENT_BEHAVIORS,
   resumeSubscription,
+  updateItemMetadata,
   updateSubscription,
 } from '../billing/subscriptions';
 import type { EmulatorContext } from '../context';
@@ -45,6 +46,7 @@ const SUPPORTED = {
   search: { supports: ['query', 'limit', 'page'] },
   items: { supports: [...LIST_PARAMS, 'subscription'] },
   item: { supports: [] },
+  updateItem: { supports: ['metadata'] },
   retrieve: { supports: [] },
   update: {
     supports: [
@@ -99,13 +101,22 @@ export function registerSubscriptionRoutes(api: ApiRoutes, ctx: EmulatorContext)
     );
   });
 
-  api.get('/v1/subscription_items/:id', SUPPORTED.item, ({ id, expand: paths }) => {
-    const item = store.subscriptions
-      .all()
-      .flatMap((subscription) => subscription.items.data)
-      .find((candidate) => candidate.id === id);
-    if (!item) throw resourceMissing('subscription item', id);
-    return expand(ctx, item, paths);
+  /** The item with this id and the subscription it belongs to; 404 as Stripe's when there is none. */
+  const requireItem = (id: string) => {
+    for (const subscription of store.subscriptions.all()) {
+      const item = subscription.items.data.find((candidate) => candidate.id === id);
+      if (item) return { subscription, item };
+    }
+    throw resourceMissing('subscription item', id);
+  };
+
+  api.get('/v1/subscription_items/:id', SUPPORTED.item, ({ id, expand: paths }) =>
+    expand(ctx, requireItem(id).item, paths),
+  );
+
+  api.post('/v1/subscription_items/:id', SUPPORTED.updateItem, ({ id, params, origin, expand: paths }) => {
+    const { subscription, item } = requireItem(id);
+    return expand(ctx, updateItemMetadata(ctx, subscription, item, metadataParam(params), origin), paths);
   });
 
   api.get('/v1/subscriptions/:id', SUPPORTED.retrieve, ({ id, expand: paths }) =>
