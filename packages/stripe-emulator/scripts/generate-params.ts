@@ -50,8 +50,8 @@ function partShape(text: string, module: Module, scope: string, seen: Set<Declar
   if (array) return arrayOf(paramShape(array, module, scope, seen));
   if (text.startsWith('{')) {
     // `{ [key: string]: X }` inline (`currency_options`) is a map keyed by the caller, like an indexed declaration.
-    const { members, indexed } = parseMembers(text.slice(1, -1));
-    return indexed ? 1 : objectShape(members, module, scope, seen);
+    const { members, index } = parseMembers(text.slice(1, -1));
+    return index !== undefined ? 1 : objectShape(members, module, scope, seen);
   }
   const name = /^[\w.]+/.exec(text)?.[0];
   if (!name || LEAF_TYPES.has(name) || LEAF_NAMES.has(name.replace(/^Stripe\./, '')) || /^['\d-]/.test(text)) return 1;

@@ -186,6 +186,7 @@ const drivers: [route: string, drive: () => Promise<object>][] = [
   ['GET /v1/products/:id', () => t.stripe.products.retrieve(id('product'), { expand: ['default_price'] })],
   ['POST /v1/products/:id', () => t.stripe.products.update(id('product'), { description: 'Still validated' })],
   ['GET /v1/products', () => t.stripe.products.list({ limit: 100 })],
+  ['GET /v1/products/search', () => t.stripe.products.search({ query: "active:'true'" })],
   [
     'POST /v1/prices',
     async () => {
@@ -204,6 +205,7 @@ const drivers: [route: string, drive: () => Promise<object>][] = [
   ['GET /v1/prices/:id', () => t.stripe.prices.retrieve(id('price'), { expand: ['product'] })],
   ['POST /v1/prices/:id', () => t.stripe.prices.update(id('price'), { metadata: { checked: 'yes' } })],
   ['GET /v1/prices', () => t.stripe.prices.list({ limit: 100, expand: ['data.product'] })],
+  ['GET /v1/prices/search', () => t.stripe.prices.search({ query: "active:'true'" })],
   [
     'POST /v1/coupons',
     async () => {
@@ -315,6 +317,10 @@ const drivers: [route: string, drive: () => Promise<object>][] = [
   ],
   ['GET /v1/subscription_items/:id', () => t.stripe.subscriptionItems.retrieve(id('subscriptionItem'))],
   [
+    'POST /v1/subscription_items/:id',
+    () => t.stripe.subscriptionItems.update(id('subscriptionItem'), { metadata: { seat: 'primary' } }),
+  ],
+  [
     'POST /v1/invoices/create_preview',
     () =>
       t.stripe.invoices.createPreview({
@@ -348,6 +354,7 @@ const drivers: [route: string, drive: () => Promise<object>][] = [
     },
   ],
   ['POST /v1/invoices/:id/pay', () => t.stripe.invoices.pay(id('openInvoice'))],
+  ['POST /v1/invoices/:id', () => t.stripe.invoices.update(id('openInvoice'), { metadata: { order: '42' } })],
   [
     'GET /v1/invoices/:id',
     () =>
@@ -357,6 +364,7 @@ const drivers: [route: string, drive: () => Promise<object>][] = [
   ],
   ['GET /v1/invoices/:id/lines', () => t.stripe.invoices.listLineItems(id('openInvoice'))],
   ['GET /v1/invoices', () => t.stripe.invoices.list({ limit: 100 })],
+  ['GET /v1/invoices/search', () => t.stripe.invoices.search({ query: "status:'paid'" })],
   [
     'POST /v1/credit_notes',
     async () => {
@@ -372,6 +380,7 @@ const drivers: [route: string, drive: () => Promise<object>][] = [
     },
   ],
   ['GET /v1/credit_notes/:id', () => t.stripe.creditNotes.retrieve(id('creditNote'))],
+  ['GET /v1/credit_notes/:id/lines', () => t.stripe.creditNotes.listLineItems(id('creditNote'))],
   ['GET /v1/credit_notes', () => t.stripe.creditNotes.list({ limit: 100 })],
   [
     'POST /v1/test_helpers/subscriptions/:id/fail_next_renewal',
@@ -464,6 +473,13 @@ const drivers: [route: string, drive: () => Promise<object>][] = [
     async () => {
       const customer = await t.stripe.customers.create({ email: 'leaving@example.com' });
       return t.stripe.customers.del(customer.id);
+    },
+  ],
+  [
+    'DELETE /v1/products/:id',
+    async () => {
+      const product = await t.stripe.products.create({ name: 'Discontinued' });
+      return t.stripe.products.del(product.id);
     },
   ],
   ['GET /v1/events', () => t.stripe.events.list({ limit: 100 })],
