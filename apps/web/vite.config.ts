@@ -28,6 +28,17 @@ const closeOnCtrlC: Plugin = {
 
 export default defineConfig({
   plugins: [react(), closeOnCtrlC],
+  resolve: {
+    alias: [
+      // TanStack Router's store reads state through use-sync-external-store's shim, which carries its
+      // own implementation for React < 18 and, from 18 on, hands over to React's useSyncExternalStore.
+      // The package's non-shim entry is that hand-over alone: same behaviour on React 19, less code.
+      {
+        find: /^use-sync-external-store\/shim\/with-selector(\.js)?$/,
+        replacement: 'use-sync-external-store/with-selector.js',
+      },
+    ],
+  },
   server: {
     port: 5173,
     proxy: {
