@@ -50,5 +50,14 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
+    rolldownOptions: {
+      treeshake: {
+        // @trpc/client declares no `sideEffects` in its package.json, so a module the app uses none of
+        // stays in the bundle for its top-level statements: the WebSocket client of wsLink (a class
+        // with a static counter) shipped to every visitor although only httpBatchLink is used. Its
+        // modules only define links and helpers; declaring them free of side effects drops the unused ones.
+        moduleSideEffects: [{ test: /[\\/]node_modules[\\/]@trpc[\\/]client[\\/]/, sideEffects: false }],
+      },
+    },
   },
 });
