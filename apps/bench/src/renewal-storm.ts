@@ -166,15 +166,36 @@ async function subscribe(stack: BenchStack, count: number): Promise<string[]> {
         { authorization: `Bearer ${stack.secretKey}` },
       );
       subscriptionIds.push(session.subscription);
+      if (subscriptionIds.length % 250 === 0) log(`renewal storm: ${subscriptionIds.length}/${count} subscribed`);
     }
   };
   await Promise.all(Array.from({ length: SETUP_CONCURRENCY }, worker));
   return subscriptionIds;
 }
 
+/** Asked again after this long: fetch gives up on an answer that takes five minutes. */
+const FLUSH_POLL_MS = 60_000;
+
 /** Every delivery attempt so far, once the emulator has none left to make. */
 async function deliveriesSettled({ emulatorUrl }: BenchStack): Promise<DeliveryAttempt[]> {
-  await postJson(`${emulatorUrl}/_emulator/flush`, {});
+  for (;;) {
+    const flushed = await fetch(`${emulatorUrl}/_emulator/flush`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      signal: AbortSignal.timeout(FLUSH_POLL_MS),
+    }).then(
+      (response) => {
+        if (!response.ok) throw new Error(`POST /_emulator/flush: ${response.status}`);
+        return true;
+      },
+      (error: unknown) => {
+        if (error instanceof DOMException && error.name === 'TimeoutError') return false;
+        throw error;
+      },
+    );
+    if (flushed) break;
+  }
   return getJson<DeliveryAttempt[]>(`${emulatorUrl}/_emulator/webhook-deliveries`);
 }
 
