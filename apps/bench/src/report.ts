@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './processes';
+import { MAX_STRIPE_READS_PER_RENEWAL, STORM_NAME, type StormResult } from './renewal-storm';
 import type { RunSettings } from './settings';
 import type { WebBundle } from './web-bundle';
 
@@ -44,6 +45,8 @@ export interface BenchReport {
   settings: RunSettings;
   results: ScenarioResult[];
   web: WebBundle | { error: string } | null;
+  /** The renewal storm, when it ran. */
+  storm: StormResult | null;
   runtimeSec: number;
 }
 
@@ -189,13 +192,64 @@ export function evaluateTargets(report: BenchReport, rows: Row[]): Target[] {
 
 const mark = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : '**not met**');
 
+/** When, on what database and machine, and how loaded it was. */
+function runLine(report: BenchReport): string {
+  return (
+    `Run ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.database === 'postgres' ? 'Postgres (postgres.js)' : 'PGlite'}; ` +
+    `${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.memoryGb} GB, Node ${report.machine.node}, ` +
+    `load average ${report.machine.loadAverageAtStart.join(' / ')} at start`
+  );
+}
+
+export function stormTargets(storm: StormResult): Target[] {
+  const reads = Object.entries(storm.stripeReadsByEndpoint)
+    .map(([endpoint, count]) => `${endpoint} ${count}`)
+    .join(', ');
+  return [
+    {
+      target: `Stripe reads per renewed subscription <= ${MAX_STRIPE_READS_PER_RENEWAL}`,
+      figure: `${storm.readsPerRenewal.toFixed(2)} (${storm.stripeReads} reads for ${storm.renewed} renewals${reads ? `: ${reads}` : ''})`,
+      met: storm.readsPerRenewal <= MAX_STRIPE_READS_PER_RENEWAL,
+    },
+    {
+      target: 'Events lost = 0 (every event sent is processed in the ledger)',
+      figure: `${storm.lost} of ${storm.events}${storm.lost ? ` (${storm.lostSample.join(', ')})` : ''}`,
+      met: storm.lost === 0,
+    },
+    {
+      target: 'Every renewal applied (our rows in the new period)',
+      figure: `${storm.renewedInDatabase} of ${storm.subscriptions} (emulator renewed ${storm.renewed})`,
+      met: storm.renewedInDatabase === storm.subscriptions && storm.renewed === storm.subscriptions,
+    },
+  ];
+}
+
+/** The renewal storm's generated section. */
+export function stormMarkdown(report: BenchReport, storm: StormResult): string {
+  const types = Object.entries(storm.eventsByType)
+    .map(([type, count]) => `${type} ${count}`)
+    .join(', ');
+  return [
+    `${runLine(report)}; ${storm.subscriptions} subscriptions renewed by one clock advance, Stripe latency ${storm.latencyMs} ms, ` +
+      `${storm.deliveryConcurrency} deliveries in flight, shuffled.`,
+    '',
+    '| Target | Figure | |',
+    '| --- | --- | --- |',
+    ...stormTargets(storm).map((t) => `| ${t.target} | ${t.figure} | ${mark(t.met)} |`),
+    '',
+    '| Subscriptions | Events | Events/s drained | Received → applied p50 ms | p99 ms | max ms | Stripe reads per renewal | Lost | Clock advance s | Drain s | Setup s |',
+    '| --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    `| ${storm.subscriptions} | ${storm.events} | ${storm.eventsPerSec.toFixed(0)} | ${storm.receivedToApplied.p50} | ${storm.receivedToApplied.p99} | ${storm.receivedToApplied.max} | ${storm.readsPerRenewal.toFixed(2)} | ${storm.lost} | ${storm.advanceSec.toFixed(1)} | ${storm.drainSec.toFixed(1)} | ${storm.setupSec.toFixed(0)} |`,
+    '',
+    `Events sent: ${types}. Received → applied is each event's ledger row, \`received_at\` to \`processed_at\` (database clock); events/s from the first receipt to the last processed.`,
+  ].join('\n');
+}
+
 export function markdown(report: BenchReport): string {
   const rows = summarize(report.results);
   const n = (value: number | null, digits = 2) => (value === null ? '–' : value.toFixed(digits));
   const lines = [
-    `Run ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${report.database === 'postgres' ? 'Postgres (postgres.js)' : 'PGlite'}; ` +
-      `${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.memoryGb} GB, Node ${report.machine.node}, ` +
-      `load average ${report.machine.loadAverageAtStart.join(' / ')} at start; ` +
+    `${runLine(report)}; ` +
       `${report.settings.durationSec}s per run after a ${report.settings.warmupSec}s warm-up (${report.settings.firstWarmupSec}s before a process's first), ${report.settings.rounds} round(s) averaged; ` +
       `total ${Math.round(report.runtimeSec)}s.`,
     '',
@@ -252,6 +306,16 @@ function ms(value: number): string {
 }
 
 export function printTable(report: BenchReport): void {
+  if (report.storm) {
+    const { storm } = report;
+    console.log(
+      `${STORM_NAME}: ${storm.events} events for ${storm.renewed} renewals, ${storm.eventsPerSec.toFixed(0)} events/s drained, ` +
+        `received → applied p50 ${storm.receivedToApplied.p50} ms, p99 ${storm.receivedToApplied.p99} ms`,
+    );
+    for (const target of stormTargets(storm))
+      console.log(`${mark(target.met).padEnd(14)} ${target.target}: ${target.figure}`);
+  }
+  if (!report.results.length) return;
   const rows = summarize(report.results);
   const table = rows.map((row) => ({
     scenario: row.name,
@@ -273,25 +337,36 @@ export function printTable(report: BenchReport): void {
     console.log(`${mark(target.met).padEnd(14)} ${target.target}: ${target.figure}`);
 }
 
-const BEGIN = (db: string) => `<!-- bench:${db}:begin -->`;
-const END = (db: string) => `<!-- bench:${db}:end -->`;
+const BEGIN = (name: string) => `<!-- bench:${name}:begin -->`;
+const END = (name: string) => `<!-- bench:${name}:end -->`;
 
-/** docs/performance.json keeps the latest run per database; docs/performance.md its generated section. */
+/** Replaces the generated section `name` of the document, or appends it. */
+function withSection(doc: string, name: string, body: string): string {
+  const section = `${BEGIN(name)}\n${body}\n${END(name)}`;
+  const start = doc.indexOf(BEGIN(name));
+  const end = doc.indexOf(END(name));
+  return start >= 0 && end > start
+    ? doc.slice(0, start) + section + doc.slice(end + END(name).length)
+    : `${doc.trimEnd()}\n\n${section}\n`;
+}
+
+/**
+ * docs/performance.json keeps the latest run per database and, apart, the latest renewal storm;
+ * docs/performance.md their generated sections. A run rewrites only what it measured
+ * (`--only storm` leaves the checkout figures as they were).
+ */
 export function writeReports(report: BenchReport): void {
   const jsonPath = resolve(REPO_ROOT, 'docs/performance.json');
-  const all = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, BenchReport>) : {};
-  all[report.database] = report;
+  const all = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown>) : {};
+  const stormKey = `${report.database}-renewal-storm`;
+  if (report.results.length) all[report.database] = { ...report, storm: null };
+  if (report.storm) all[stormKey] = { ...report, results: [], web: null };
   writeFileSync(jsonPath, `${JSON.stringify(all, null, 2)}\n`);
 
   const mdPath = resolve(REPO_ROOT, 'docs/performance.md');
-  const section = `${BEGIN(report.database)}\n${markdown(report)}\n${END(report.database)}`;
   let doc = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '# Performance\n';
-  const start = doc.indexOf(BEGIN(report.database));
-  const end = doc.indexOf(END(report.database));
-  doc =
-    start >= 0 && end > start
-      ? doc.slice(0, start) + section + doc.slice(end + END(report.database).length)
-      : `${doc.trimEnd()}\n\n${section}\n`;
+  if (report.results.length) doc = withSection(doc, report.database, markdown(report));
+  if (report.storm) doc = withSection(doc, stormKey, stormMarkdown(report, report.storm));
   writeFileSync(mdPath, doc);
   console.log(`wrote ${jsonPath} and ${mdPath}`);
 }

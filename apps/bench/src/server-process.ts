@@ -5,14 +5,16 @@
  * - the database handle is created with `onQuery`, so every statement (BEGIN/COMMIT included) is
  *   counted: database round trips per request;
  * - a control server on BENCH_CONTROL_PORT (another port, so the app's routes are untouched) that
- *   reads and resets that count and seeds users with sessions for the new-customer scenario.
+ *   reads and resets that count, seeds users with sessions for the new-customer scenario, and reads
+ *   the webhook ledger and subscription rows for the renewal storm (./renewal-storm).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { hashSessionToken, SESSION_TTL_MS } from '@subkit/auth';
-import { createDatabase, sessions, users } from '@subkit/db';
+import { createDatabase, sessions, stripeEvents, subscriptions, users } from '@subkit/db';
 import { buildApp, loadConfig } from '@subkit/server';
+import { and, gt, inArray } from 'drizzle-orm';
 
 const config = loadConfig();
 let statements = 0;
@@ -72,6 +74,63 @@ async function seedUsers(count: number, prefix: string): Promise<string[]> {
   return tokens;
 }
 
+/** Ids per query: well under both drivers' limits on bound parameters. */
+const ID_CHUNK = 1000;
+
+async function inChunks<T>(ids: string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let start = 0; start < ids.length; start += ID_CHUNK)
+    rows.push(...(await read(ids.slice(start, start + ID_CHUNK))));
+  return rows;
+}
+
+/**
+ * Where these events stand in the webhook ledger: when each was first received and, once
+ * processed, when (both written by the database, so they hold whether the webhook applies an
+ * event before it answers or a worker drains it later).
+ */
+async function ledgerOf(ids: string[]) {
+  const rows = await inChunks(ids, (chunk) =>
+    database.db
+      .select({ id: stripeEvents.id, receivedAt: stripeEvents.receivedAt, processedAt: stripeEvents.processedAt })
+      .from(stripeEvents)
+      .where(inArray(stripeEvents.id, chunk)),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    receivedAt: row.receivedAt.getTime(),
+    processedAt: row.processedAt?.getTime() ?? null,
+  }));
+}
+
+/** How many of these subscriptions our database holds with a period ending after `after`. */
+async function subscriptionsEndingAfter(ids: string[], after: Date): Promise<number> {
+  const rows = await inChunks(ids, (chunk) =>
+    database.db
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(and(inArray(subscriptions.id, chunk), gt(subscriptions.currentPeriodEnd, after))),
+  );
+  return rows.length;
+}
+
+const readBody = (request: IncomingMessage) =>
+  new Promise<unknown>((done, fail) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      try {
+        done(JSON.parse(body));
+      } catch (error) {
+        fail(error);
+      }
+    });
+    request.on('error', fail);
+  });
+
 function shortened(counts: Map<string, number>): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [statement, count] of counts) {
@@ -85,6 +144,10 @@ const control = createServer((request, response) => {
   const send = (body: unknown) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body));
+  };
+  const fail = (error: unknown) => {
+    response.writeHead(500);
+    response.end(String(error));
   };
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   if (url.pathname === '/stats') {
@@ -104,13 +167,18 @@ const control = createServer((request, response) => {
     send({ ok: true });
   } else if (url.pathname === '/seed-users') {
     const count = Number(url.searchParams.get('count') ?? '0');
-    seedUsers(count, url.searchParams.get('prefix') ?? `u${Date.now()}`).then(
-      (tokens) => send({ tokens }),
-      (error: unknown) => {
-        response.writeHead(500);
-        response.end(String(error));
-      },
-    );
+    seedUsers(count, url.searchParams.get('prefix') ?? `u${Date.now()}`).then((tokens) => send({ tokens }), fail);
+  } else if (url.pathname === '/ledger' && request.method === 'POST') {
+    readBody(request)
+      .then((body) => ledgerOf((body as { ids: string[] }).ids))
+      .then((events) => send({ events }), fail);
+  } else if (url.pathname === '/subscriptions/renewed' && request.method === 'POST') {
+    readBody(request)
+      .then((body) => {
+        const { ids, periodEndAfter } = body as { ids: string[]; periodEndAfter: number };
+        return subscriptionsEndingAfter(ids, new Date(periodEndAfter * 1000));
+      })
+      .then((count) => send({ count }), fail);
   } else {
     response.writeHead(404);
     response.end();

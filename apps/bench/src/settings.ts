@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { StormSettings } from './renewal-storm';
 
 const USAGE = `Usage: pnpm bench [options]
 
@@ -10,7 +11,11 @@ const USAGE = `Usage: pnpm bench [options]
   --latency <ms,ms>       Stripe latencies to measure at (BENCH_LATENCY; default 0,300)
   --in-flight <n,n>       Checkouts in flight at a non-zero latency (BENCH_IN_FLIGHT; default 250,1000; quick 1000)
   --rounds <n>            Rounds of the zero-latency runs (BENCH_ROUNDS; default 2, quick 1)
-  --only 'a|b'            Only the scenarios whose names contain one of these (the baseline always runs)
+  --storm-subscriptions <n>  Subscriptions renewed at once in the renewal storm (BENCH_STORM_SUBSCRIPTIONS; default 2000)
+  --storm-latency <ms>    Stripe latency during the storm (BENCH_STORM_LATENCY; default 300)
+  --storm-concurrency <n> Webhook deliveries in flight during the storm (BENCH_STORM_CONCURRENCY; default 50)
+  --only 'a|b'            Only the scenarios whose names contain one of these (the baseline always runs
+                          with any checkout scenario; --only storm runs the renewal storm alone)
   --skip-web              Do not build and measure the web bundle
   --no-write              Do not rewrite docs/performance.md and docs/performance.json
   --out <file.json>       Also write the whole report as JSON
@@ -43,6 +48,7 @@ export interface BenchSettings extends RunSettings {
   skipWeb: boolean;
   write: boolean;
   out: string | undefined;
+  storm: StormSettings;
 }
 
 export const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -64,6 +70,9 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSetti
       'no-write': { type: 'boolean' },
       out: { type: 'string' },
       only: { type: 'string' },
+      'storm-subscriptions': { type: 'string' },
+      'storm-latency': { type: 'string' },
+      'storm-concurrency': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -87,5 +96,10 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSetti
     skipWeb: flags['skip-web'] ?? false,
     write: !flags['no-write'],
     out: flags.out,
+    storm: {
+      subscriptions: Number(flags['storm-subscriptions'] ?? env.BENCH_STORM_SUBSCRIPTIONS ?? 2000),
+      latencyMs: Number(flags['storm-latency'] ?? env.BENCH_STORM_LATENCY ?? 300),
+      deliveryConcurrency: Number(flags['storm-concurrency'] ?? env.BENCH_STORM_CONCURRENCY ?? 50),
+    },
   };
 }

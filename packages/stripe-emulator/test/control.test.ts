@@ -99,6 +99,10 @@ describe('control API over HTTP', () => {
   it('updates delivery options and rejects nonsense', async () => {
     expect((await control('delivery', { duplicate: true, retryBaseMs: 10 })).status).toBe(200);
     expect((await control('delivery', { maxAttempts: 0 })).status).toBe(400);
+    expect((await control('delivery', { concurrency: 0 })).status).toBe(400);
+    expect((await control('delivery', { concurrency: 1.5 })).status).toBe(400);
+    expect((await control('delivery', { concurrency: 8 })).status).toBe(200);
+    await control('delivery', { concurrency: 1 });
     await control('delivery', { duplicate: false });
   });
 });

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signatureHeader } from '../src/index';
@@ -12,7 +13,15 @@ import {
 
 let t: TestEmulator;
 let receiver: WebhookReceiver;
-const FAST_RETRIES = { duplicate: false, shuffle: false, delayMs: 0, maxAttempts: 5, retryBaseMs: 20, timeoutMs: 2000 };
+const FAST_RETRIES = {
+  duplicate: false,
+  shuffle: false,
+  delayMs: 0,
+  maxAttempts: 5,
+  retryBaseMs: 20,
+  timeoutMs: 2000,
+  concurrency: 1,
+};
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
@@ -133,6 +142,44 @@ describe('webhook delivery', () => {
     const types = receiver.received.map((hook) => hook.event.type);
     expect([...types].sort()).toEqual([...CHECKOUT_EVENTS].sort());
     expect(types).not.toEqual(CHECKOUT_EVENTS);
+  });
+
+  it('keeps `concurrency` deliveries in flight at once, as Stripe delivers concurrently', async () => {
+    // An endpoint that answers nothing until three deliveries are open at once: one at a time,
+    // the first would wait for company until its (long) timeout.
+    const held: http.ServerResponse[] = [];
+    const received: string[] = [];
+    const endpoint = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on('end', () => {
+        received.push((JSON.parse(body) as { type: string }).type);
+        held.push(response);
+        if (held.length >= 3) for (const waiting of held.splice(0)) waiting.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const { port } = endpoint.address() as { port: number };
+    const concurrent = await startTestEmulator({
+      webhookEndpoints: [`http://127.0.0.1:${port}/webhooks`],
+      delivery: { ...FAST_RETRIES, timeoutMs: 60_000, concurrency: 3 },
+    });
+    try {
+      await completeSession(concurrent.emulator, (await createSubscriptionSession(concurrent.stripe)).id);
+      await expect.poll(() => received.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(6);
+      // The seventh is alone in its batch: release it as soon as it arrives.
+      await expect.poll(() => received.length, { timeout: 20_000 }).toBe(CHECKOUT_EVENTS.length);
+      for (const waiting of held.splice(0)) waiting.writeHead(200).end('ok');
+      await concurrent.emulator.flushWebhooks();
+      expect([...received].sort()).toEqual([...CHECKOUT_EVENTS].sort());
+      expect(concurrent.emulator.webhookDeliveries().every((attempt) => attempt.status === 200)).toBe(true);
+    } finally {
+      await concurrent.emulator.close();
+      endpoint.closeAllConnections();
+      await new Promise<void>((resolve) => endpoint.close(() => resolve()));
+    }
   });
 
   it('delivers late with delayMs, never holding up the API response', async () => {

@@ -95,10 +95,13 @@ export function deliveryOptions(body: Params): Partial<DeliveryOptions> {
       throw new Error(`"${key}" must be a boolean.`);
     options[key] = value === true || value === 'true';
   }
-  for (const key of ['delayMs', 'maxAttempts', 'retryBaseMs', 'timeoutMs'] as const) {
+  for (const key of ['delayMs', 'maxAttempts', 'retryBaseMs', 'timeoutMs', 'concurrency'] as const) {
     if (body[key] !== undefined) options[key] = numberField(body, key);
   }
-  if (options.maxAttempts !== undefined && options.maxAttempts < 1)
-    throw new Error('"maxAttempts" must be at least 1.');
+  for (const key of ['maxAttempts', 'concurrency'] as const) {
+    const value = options[key];
+    if (value !== undefined && (value < 1 || !Number.isInteger(value)))
+      throw new Error(`"${key}" must be a whole number, at least 1.`);
+  }
   return options;
 }

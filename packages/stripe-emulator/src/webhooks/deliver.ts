@@ -17,6 +17,12 @@ export interface DeliveryOptions {
   retryBaseMs: number;
   /** An attempt that takes longer than this counts as failed. */
   timeoutMs: number;
+  /**
+   * Deliveries in flight at once per endpoint. Stripe sends events concurrently and does not
+   * guarantee their order (https://docs.stripe.com/webhooks#event-ordering); 1 (the default) keeps
+   * the emulator's creation order, which most tests of one checkout want. A renewal storm needs more.
+   */
+  concurrency: number;
 }
 
 export const DEFAULT_DELIVERY: DeliveryOptions = {
@@ -26,6 +32,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   maxAttempts: 5,
   retryBaseMs: 500,
   timeoutMs: 10_000,
+  concurrency: 1,
 };
 
 export interface DeliveryAttempt {
@@ -65,10 +72,10 @@ function wants(endpoint: RegisteredEndpoint, type: string): boolean {
 }
 
 /**
- * Posts signed events to webhook endpoints. Each endpoint has its own queue,
- * drained one event at a time so that, unless `shuffle` is on, an endpoint sees
- * events in creation order; an event being retried holds back the ones behind
- * it. Nothing here delays an API response: events are queued and sent later.
+ * Posts signed events to webhook endpoints. Each endpoint has its own queue, drained by
+ * `concurrency` deliveries at a time (one by default, so that, unless `shuffle` is on, an endpoint
+ * sees events in creation order); an event being retried holds back the ones behind it in its
+ * slot. Nothing here delays an API response: events are queued and sent later.
  */
 export class WebhookDispatcher implements EventSink {
   private readonly queues = new Map<string, EndpointQueue>();
@@ -176,12 +183,17 @@ export class WebhookDispatcher implements EventSink {
   private async drain(queue: EndpointQueue): Promise<void> {
     while (!this.closed && queue.pending.length > 0) {
       const batch = queue.pending.splice(0);
-      for (const job of this.options.shuffle ? shuffled(batch) : batch) {
-        if (this.closed) return;
-        await this.deliver(queue, job);
-        this.outstanding--;
-        if (this.outstanding === 0) this.releaseWaiters();
-      }
+      const jobs = this.options.shuffle ? shuffled(batch) : batch;
+      let next = 0;
+      // Each slot takes the next job of the batch when its delivery (retries included) is over.
+      const slot = async () => {
+        for (let job = jobs[next++]; job !== undefined && !this.closed; job = jobs[next++]) {
+          await this.deliver(queue, job);
+          this.outstanding--;
+          if (this.outstanding === 0) this.releaseWaiters();
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.options.concurrency, jobs.length) }, slot));
     }
     queue.draining = false;
   }
