@@ -269,7 +269,8 @@ export function markdown(report: BenchReport): string {
   if (report.web && 'initialJsGzipBytes' in report.web) {
     lines.push(
       '',
-      `Web app (\`vite build\`): initial JavaScript ${(report.web.initialJsGzipBytes / 1024).toFixed(1)} KB gzip ` +
+      `Web app (\`vite build\`): initial JavaScript as the server sends it ${(report.web.initialJsGzipBytes / 1024).toFixed(1)} KB gzip, ` +
+        `${(report.web.initialJsBrotliBytes / 1024).toFixed(1)} KB brotli ` +
         `(${(report.web.initialJsBytes / 1024).toFixed(1)} KB raw) in ${report.web.initialFiles.join(', ')}; ` +
         `all JavaScript ${(report.web.allJsGzipBytes / 1024).toFixed(1)} KB gzip.`,
     );
