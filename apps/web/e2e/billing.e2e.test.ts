@@ -269,6 +269,63 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
     await page.close();
   });
 
+  /** A signed-out visitor on the pricing page types `code`, picks a card and fills in sign-up. */
+  async function visitorChooses(page: Page, code: string, card: { product: string; price: string }) {
+    await page.getByLabel('Promotion code').fill(code);
+    const chosen = page.locator('article').filter({ hasText: card.product }).filter({ hasText: card.price });
+    await chosen.getByRole('button', { name: /^Subscribe/ }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await fillCredentials(page, `e2e-${randomUUID()}@example.com`, PASSWORD);
+  }
+
+  it('(n) keeps a visitor’s FRIEND20 through sign-up to a discounted checkout and first invoice', async () => {
+    const page = await openApp('n');
+    const starterPrice = 900;
+    const discounted = formatPrice(starterPrice * 0.8, 'usd');
+    await page.goto(appUrl('/pricing'));
+    await visitorChooses(page, 'FRIEND20', { product: 'Starter', price: formatPrice(starterPrice, 'usd') });
+    expect(page.url()).toBe(appUrl('/signup?plan=price_starter_monthly&code=FRIEND20'));
+    await screenshot(page, 'n-1-signup-with-plan-and-code');
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    await page.waitForURL(/\/c\/pay\/cs_test_/);
+    await page.getByText('Discount (FRIEND20)').waitFor();
+    await page.getByText(discounted).first().waitFor();
+    await screenshot(page, 'n-2-discounted-checkout');
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.waitForURL(RETURNED_FROM_CHECKOUT);
+    const main = page.getByRole('main');
+    await main.getByText('active', { exact: true }).waitFor();
+    await main.getByText('Starter', { exact: true }).waitFor();
+    // Billing history: the first invoice charged 80 % of Starter's price.
+    await main.getByRole('cell', { name: discounted, exact: true }).waitFor();
+    await page.close();
+  });
+
+  it('(o) shows a visitor’s invalid code after sign-up with the plan still on view, then goes on without it', async () => {
+    const page = await openApp('o');
+    await page.goto(appUrl('/pricing'));
+    await page.getByRole('switch', { name: 'Bill yearly' }).click();
+    await visitorChooses(page, 'NOSUCHCODE', { product: 'Pro', price: 'per year' });
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    await page.getByRole('alert').filter({ hasText: 'Invalid promotion code' }).waitFor();
+    await page.waitForURL(appUrl('/pricing'));
+    const code = page.getByLabel('Promotion code');
+    expect(await code.inputValue()).toBe('NOSUCHCODE');
+    expect(await code.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('switch', { name: 'Bill yearly' }).getAttribute('aria-checked')).toBe('true');
+    await screenshot(page, 'o-1-invalid-code-after-signup');
+
+    await code.fill('');
+    const yearly = page.locator('article').filter({ hasText: 'Pro' }).filter({ hasText: 'per year' });
+    await yearly.getByRole('button', { name: /^Subscribe/ }).click();
+    await page.waitForURL(/\/c\/pay\/cs_test_/);
+    await page.getByText('$290.00 / year').first().waitFor();
+    expect(await page.getByText(/^Discount/).count()).toBe(0);
+    await page.close();
+  });
+
   /**
    * Runs axe-core on the page as it is now and fails on serious or critical violations; checks there
    * is at most one status region, and that a phone's width needs no sideways scrolling; screenshots

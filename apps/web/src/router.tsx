@@ -7,7 +7,7 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import { getToken } from './auth/session';
-import { chosenPlanOf } from './checkout/chosen-plan';
+import { type ChosenPlanSearch, chosenPlanSearch } from './checkout/chosen-plan';
 import { Layout } from './layout';
 import { NotFoundPage } from './not-found-page';
 import { PageFailed } from './ui/error-boundary';
@@ -29,31 +29,25 @@ const startRoute = createRoute({
   },
 });
 
-/** `?plan=price_…`, the plan a signed-out visitor chose, carried through sign-up or sign-in. */
-const withChosenPlan = (search: Record<string, unknown>): { plan?: string } => {
-  const plan = chosenPlanOf(search.plan);
-  return plan ? { plan } : {};
-};
-
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/signin',
-  validateSearch: withChosenPlan,
+  validateSearch: chosenPlanSearch,
   component: lazyRouteComponent(() => import('./auth/auth-page'), 'SignInPage'),
 });
 
 const signUpRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/signup',
-  validateSearch: withChosenPlan,
+  validateSearch: chosenPlanSearch,
   component: lazyRouteComponent(() => import('./auth/auth-page'), 'SignUpPage'),
 });
 
 const pricingRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/pricing',
-  validateSearch: (search): { plan?: string; checkout?: 'cancelled' } => ({
-    ...withChosenPlan(search),
+  validateSearch: (search): ChosenPlanSearch & { checkout?: 'cancelled' } => ({
+    ...chosenPlanSearch(search),
     ...(search.checkout === 'cancelled' && { checkout: 'cancelled' as const }),
   }),
   component: lazyRouteComponent(() => import('./pricing/pricing-page'), 'PricingPage'),

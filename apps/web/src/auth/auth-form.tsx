@@ -4,6 +4,7 @@ import { Link } from '@tanstack/react-router';
 import { useId } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
+import type { ChosenPlanSearch } from '../checkout/chosen-plan';
 import type { RouterInputs } from '../trpc';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
@@ -38,8 +39,8 @@ const SCHEMAS = { signin: signInInput, signup: signUpCredentials };
 
 interface AuthFormProps {
   mode: AuthMode;
-  /** Kept when switching between sign-in and sign-up, so the checkout still follows. */
-  chosenPlan?: string | null;
+  /** Kept (with its promotion code) when switching between sign-in and sign-up, so the checkout still follows. */
+  chosenPlan?: ChosenPlanSearch | null;
   pending: boolean;
   error: unknown;
   onSubmit: (credentials: Credentials) => void;
@@ -120,7 +121,7 @@ export function AuthForm({ mode, chosenPlan = null, pending, error, onSubmit }: 
       </form>
       <p>
         {copy.switchPrompt}{' '}
-        <Link to={copy.switchLink.to} search={chosenPlan ? { plan: chosenPlan } : {}}>
+        <Link to={copy.switchLink.to} search={chosenPlan ?? {}}>
           {copy.switchLink.label}
         </Link>
       </p>

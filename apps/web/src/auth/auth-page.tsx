@@ -19,16 +19,18 @@ function AuthPage({ mode }: { mode: AuthMode }) {
   useDocumentTitle(mode === 'signin' ? 'Sign in' : 'Create account');
   const queryClient = useQueryClient();
   const utils = trpc.useUtils();
-  const chosenPlan = useSearch({ strict: false }).plan ?? null;
+  const { plan, code } = useSearch({ strict: false });
+  // The plan and its promotion code, when a visitor chose one before signing in.
+  const chosenPlan = plan ? { plan, ...(code && { code }) } : null;
   const navigate = useNavigate();
 
   /**
-   * A plan chosen before signing in goes on to its checkout (through the pricing page, which knows
-   * whether the person already subscribes); otherwise a returning subscriber goes to their
-   * dashboard and everyone else to the plans.
+   * A plan chosen before signing in goes on to its checkout, with its promotion code (through the
+   * pricing page, which knows whether the person already subscribes); otherwise a returning
+   * subscriber goes to their dashboard and everyone else to the plans.
    */
   const destinationAfterSignIn = async (): Promise<NavigateOptions> => {
-    if (chosenPlan) return { to: '/pricing', search: { plan: chosenPlan } };
+    if (chosenPlan) return { to: '/pricing', search: chosenPlan };
     if (mode === 'signup') return { to: '/pricing' };
     try {
       return { to: (await utils.billing.subscription.fetch()) ? '/dashboard' : '/pricing' };

@@ -31,7 +31,8 @@ export function PricingPage() {
   const [changingTo, setChangingTo] = useState<string>();
   const [outcome, setOutcome] = useState<string>();
   const [chosenCadence, setChosenCadence] = useState<Cadence>();
-  const [promotionCode, setPromotionCode] = useState('');
+  // A visitor's code comes back from sign-up with their plan, to go on to its checkout.
+  const [promotionCode, setPromotionCode] = useState(search.code ?? '');
   const checkout = trpc.billing.createCheckout.useMutation({
     onSuccess: ({ url }) => {
       window.location.href = url;
@@ -41,8 +42,9 @@ export function PricingPage() {
   useOnPageRestore(checkout.reset);
 
   const choose = (plan: Plan) => {
+    const code = promotionCode.trim();
     if (!signedIn) {
-      void navigate({ to: '/signup', search: { plan: plan.priceId } });
+      void navigate({ to: '/signup', search: { plan: plan.priceId, ...(code && { code }) } });
       return;
     }
     if (live) {
@@ -50,7 +52,6 @@ export function PricingPage() {
       setChangingTo(plan.priceId);
       return;
     }
-    const code = promotionCode.trim();
     checkout.mutate({
       priceId: plan.priceId,
       ...checkoutReturnUrls(window.location.origin),
@@ -58,9 +59,11 @@ export function PricingPage() {
     });
   };
 
-  // Back from sign-up or sign-in with the plan chosen before it: continue as if it were chosen now,
-  // once, when the plans and the person's subscription are known. The URL drops the plan so that
-  // coming back (Back from checkout, a reload) does not start another checkout.
+  // Back from sign-up or sign-in with the plan chosen before it: continue as if it were chosen now
+  // (with the code, in the field since the first render), once, when the plans and the person's
+  // subscription are known. The URL drops plan and code so that coming back (Back from checkout, a
+  // reload) does not start another checkout. The plan stays on view at its cadence, so that after a
+  // refused code the person can fix or clear it and subscribe from the same card.
   const chosenPlan = search.plan;
   const continued = useRef(false);
   const knowsSubscription = signedIn && (subscription.isSuccess || subscription.isError);
@@ -69,7 +72,9 @@ export function PricingPage() {
     continued.current = true;
     void navigate({ to: '/pricing', search: {}, replace: true });
     const plan = plans.data.find((offered) => offered.priceId === chosenPlan);
-    if (plan && plan.priceId !== live?.priceId) choose(plan);
+    if (!plan || plan.priceId === live?.priceId) return;
+    setChosenCadence(plan.interval === 'year' ? 'year' : 'month');
+    choose(plan);
   });
 
   const actionFor = (plan: Plan): PlanCardAction => {
@@ -99,7 +104,8 @@ export function PricingPage() {
       {checkout.isError && !isPromotionCodeError(checkout.error) && <ErrorMessage error={checkout.error} />}
       {plans.isError && <ErrorMessage error={plans.error} />}
       {plans.data?.length === 0 && <p>No plans are on offer yet.</p>}
-      {signedIn && !live && plans.data && plans.data.length > 0 && (
+      {/* Visitors too: their code travels with the plan through sign-up. Subscribers change plan instead. */}
+      {!live && plans.data && plans.data.length > 0 && (
         <PromotionCodeField
           value={promotionCode}
           onChange={setPromotionCode}

@@ -1,3 +1,4 @@
+import { PROMOTION_CODE_MAX_LENGTH } from '@subkit/billing/promotion-code-bounds';
 import { useId } from 'react';
 import { describeError } from '../ui/describe-error';
 
@@ -19,7 +20,10 @@ interface PromotionCodeFieldProps {
   disabled: boolean;
 }
 
-/** The optional code a subscriber types before choosing a plan; sent with the checkout. */
+/**
+ * The optional code a person types before choosing a plan; sent with the checkout, or carried with
+ * the plan through sign-up when a visitor chooses one.
+ */
 export function PromotionCodeField({ value, onChange, error, disabled }: PromotionCodeFieldProps) {
   const id = useId();
   const errorId = `${id}-error`;
@@ -33,7 +37,7 @@ export function PromotionCodeField({ value, onChange, error, disabled }: Promoti
         autoComplete="off"
         autoCapitalize="characters"
         spellCheck={false}
-        maxLength={100}
+        maxLength={PROMOTION_CODE_MAX_LENGTH}
         placeholder="Optional"
         value={value}
         disabled={disabled}

@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { PRICE_ID_PATTERN } from '../catalog/prices';
 import { BILLING_ERROR_CODES } from '../error-codes';
+import { PROMOTION_CODE_MAX_LENGTH } from './promotion-code-bounds';
 
 /** Set by the server from the session; a caller-supplied value would let one user claim another's payment. */
 export const RESERVED_METADATA_KEYS = ['userId'] as const;
@@ -113,15 +114,12 @@ const metadata = z
   // Stripe stores metadata as strings; converting here means what we send is what Stripe keeps.
   .transform((entries) => Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, String(value)])));
 
-/** Stripe's own codes are letters and digits; the limit only keeps absurd input from reaching Stripe. */
-const PROMOTION_CODE_MAX = 100;
-
 /** A customer-facing promotion code as typed: surrounding spaces are dropped, case is Stripe's concern. */
 export const promotionCodeField = z
   .string(required('promotionCode', 'string'))
   .trim()
   .min(1, 'promotionCode must not be blank')
-  .max(PROMOTION_CODE_MAX, `promotionCode must be at most ${PROMOTION_CODE_MAX} characters`)
+  .max(PROMOTION_CODE_MAX_LENGTH, `promotionCode must be at most ${PROMOTION_CODE_MAX_LENGTH} characters`)
   .refine(isWellFormed, 'promotionCode must be valid Unicode text');
 
 /** POST /api/billing/checkout and `billing.createCheckout`: one schema for types, validation and docs. */
