@@ -10,6 +10,7 @@ import openapi from './plugins/openapi';
 import requestBodies from './plugins/request-bodies';
 import security from './plugins/security';
 import services, { type StripeConnection } from './plugins/services';
+import webhookDrain from './plugins/webhook-drain';
 import devOutbox from './routes/dev-outbox';
 import docs from './routes/docs';
 import health from './routes/health';
@@ -69,6 +70,7 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(openapi);
   await app.register(metrics, { token: config.metricsToken });
   await app.register(housekeeping, options.housekeeping ?? DEFAULT_HOUSEKEEPING_SCHEDULE);
+  await app.register(webhookDrain);
 
   // Routes: the endpoints.
   await app.register(health);

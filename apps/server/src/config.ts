@@ -32,6 +32,7 @@ const EMULATOR_PLANS = DEFAULT_CATALOG.filter(isCatalogProduct)
 const PORT_MESSAGE = 'must be a port number (0 to 65535)';
 const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, PORT_MESSAGE).max(65_535, PORT_MESSAGE);
 const PER_MINUTE_MESSAGE = 'must be a whole number above 0';
+// Per minute or, for STRIPE_READS_PER_SEC, per second: a whole number above 0 either way.
 const perMinute = z.coerce.number({ error: PER_MINUTE_MESSAGE }).int(PER_MINUTE_MESSAGE).positive(PER_MINUTE_MESSAGE);
 const flag = z.stringbool({ error: 'must be true or false' });
 // Stripe's limit for trial_period_days (Checkout session create, subscription_data.trial_period_days).
@@ -75,6 +76,13 @@ const envShape = {
   RATE_LIMIT_STRIPE_PER_MIN: perMinute.default(30),
   /** Account mails (reset links, verification links) per email address or user. */
   RATE_LIMIT_MAIL_PER_MIN: perMinute.default(3),
+  /**
+   * Stripe reads the webhook drain may make per second, across every process (through Redis when
+   * REDIS_URL is set). 10 by default: test mode allows 25 operations per second per account and
+   * live mode 100 (https://docs.stripe.com/rate-limits), so a renewal storm's reads leave test
+   * mode more than half of its limit for checkouts, which never wait on this budget.
+   */
+  STRIPE_READS_PER_SEC: perMinute.default(10),
   /** Behind load balancers: how many there are, or their addresses, so per-IP limits see the real client. */
   TRUST_PROXY: trustProxySetting.default(false),
   PLANS: list.pipe(z.array(z.string().min(1)).min(1, 'must name at least one price')).optional(),
@@ -181,6 +189,8 @@ export interface Config {
   /** Shared store for rate limits across processes; unset: each process counts on its own. */
   redisUrl: string | undefined;
   rateLimits: { authPerMinute: number; checkoutPerMinute: number; stripePerMinute: number; mailPerMinute: number };
+  /** The webhook drain's budget of Stripe reads per second, shared through Redis when configured. */
+  stripeReadsPerSecond: number;
   /** Which X-Forwarded-For entries to believe; see trust-proxy.ts. */
   trustProxy: TrustProxy;
   /** Bearer token GET /metrics requires; unset: /metrics is open (keep it off the public network). */
@@ -257,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       stripePerMinute: e.RATE_LIMIT_STRIPE_PER_MIN,
       mailPerMinute: e.RATE_LIMIT_MAIL_PER_MIN,
     },
+    stripeReadsPerSecond: e.STRIPE_READS_PER_SEC,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     mail: {

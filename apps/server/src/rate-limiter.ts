@@ -1,15 +1,20 @@
 import { once } from 'node:events';
+import type { StripeReadBudget } from '@subkit/billing';
 import type { RateLimitBucket, RateLimitDecision, RateLimiter } from '@subkit/core';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface RateLimiterOptions {
   /** Shared store: with it the limits hold across every server process. */
   redisUrl: string | undefined;
   perMinute: Record<RateLimitBucket, number>;
+  /** The webhook drain's Stripe reads per second, for the whole fleet when Redis is configured. */
+  stripeReadsPerSecond: number;
 }
 
 export interface ClosableRateLimiter extends RateLimiter {
+  /** Waits for a Stripe read to fit STRIPE_READS_PER_SEC; checkouts never pass through it. */
+  stripeReads: StripeReadBudget;
   close(): Promise<void>;
 }
 
@@ -18,7 +23,11 @@ export interface ClosableRateLimiter extends RateLimiter {
  * A Redis outage must not take checkout down with it, so each Redis limiter is insured by an
  * in-memory one that takes over until Redis answers again.
  */
-export async function createRateLimiter({ redisUrl, perMinute }: RateLimiterOptions): Promise<ClosableRateLimiter> {
+export async function createRateLimiter({
+  redisUrl,
+  perMinute,
+  stripeReadsPerSecond,
+}: RateLimiterOptions): Promise<ClosableRateLimiter> {
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   redis?.on('error', () => {
     // ioredis reconnects on its own; the insurance limiter covers the gap, so nothing to do here.
@@ -41,7 +50,20 @@ export async function createRateLimiter({ redisUrl, perMinute }: RateLimiterOpti
     }),
   ) as Record<RateLimitBucket, RateLimiterMemory | RateLimiterRedis>;
 
+  // One-second windows; the library's queue holds each read until its window has room (FIFO).
+  const readOptions = { keyPrefix: 'subkit:stripe-reads', points: stripeReadsPerSecond, duration: 1 };
+  const readMemory = new RateLimiterMemory(readOptions);
+  const readLimiter = redis
+    ? new RateLimiterRedis({ ...readOptions, storeClient: redis, insuranceLimiter: readMemory })
+    : readMemory;
+  const readQueue = new RateLimiterQueue(readLimiter);
+
   return {
+    stripeReads: {
+      async take() {
+        await readQueue.removeTokens(1);
+      },
+    },
     async consume(bucket, key): Promise<RateLimitDecision> {
       try {
         await limiters[bucket].consume(key);

@@ -29,6 +29,7 @@ describe('configuration', () => {
       allowProduction: false,
     });
     expect(config.allowedRedirectOrigins).toContain('http://localhost:3000');
+    expect(config.stripeReadsPerSecond).toBe(10);
   });
 
   it('lists every bad value at once', () => {
@@ -149,6 +150,7 @@ describe('configuration problems', () => {
     ['RATE_LIMIT_AUTH_PER_MIN', '0', /^RATE_LIMIT_AUTH_PER_MIN must be a whole number above 0$/],
     ['RATE_LIMIT_CHECKOUT_PER_MIN', 'many', /^RATE_LIMIT_CHECKOUT_PER_MIN must be a whole number above 0$/],
     ['RATE_LIMIT_STRIPE_PER_MIN', '2.5', /^RATE_LIMIT_STRIPE_PER_MIN must be a whole number above 0$/],
+    ['STRIPE_READS_PER_SEC', '0', /^STRIPE_READS_PER_SEC must be a whole number above 0$/],
     [
       'TRUST_PROXY',
       'yes please',

@@ -1,7 +1,8 @@
 import { createStripeClient, type StripeClientOptions } from '@subkit/billing';
-import { createDatabase, type DatabaseHandle, type DatabaseKind } from '@subkit/db';
+import { createDatabase, type DatabaseHandle, type DatabaseKind, stripeEvents } from '@subkit/db';
 import { createTestDatabase, type TestDatabase } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
+import { and, isNotNull, isNull, or } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import { buildApp } from '../src/app';
@@ -74,7 +75,55 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const app = await buildTestApp(database, emulator, { env, stripeOptions, logStream });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  flushIncludesDrain(emulator, database);
   return { app, url, close: () => app.close() };
+}
+
+/** Each drain-aware emulator's own flush: resolves once every delivery is answered, applied or not. */
+const deliveriesOnly = new WeakMap<StripeEmulator, () => Promise<void>>();
+
+/** Waits for the emulator's deliveries only (each acknowledged), not for the drain to apply them. */
+export function flushDeliveries(emulator: StripeEmulator): Promise<void> {
+  return (deliveriesOnly.get(emulator) ?? (() => emulator.flushWebhooks()))();
+}
+
+/**
+ * The endpoint acknowledges an event once it is recorded; the drain applies it a moment later. So
+ * that "the emulator has delivered its events" still means "and they took effect", the emulator's
+ * `flushWebhooks` also waits for the ledger to have no event left to apply (events waiting out a
+ * retry delay included). It gives up after a minute, leaving the test's own assertions to fail.
+ */
+function flushIncludesDrain(emulator: StripeEmulator, database: DatabaseHandle) {
+  if (deliveriesOnly.has(emulator)) return;
+  const flush = emulator.flushWebhooks.bind(emulator);
+  deliveriesOnly.set(emulator, flush);
+  emulator.flushWebhooks = async () => {
+    await flush();
+    await ledgerDrained(database);
+  };
+}
+
+/**
+ * Waits (at most `timeoutMs`) until no event in the ledger is left to apply, nor held by a drain
+ * still finishing what follows its commit (cancelling a second live subscription).
+ */
+export async function ledgerDrained(database: DatabaseHandle, timeoutMs = 60_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const [pending] = await database.db
+      .select({ id: stripeEvents.id })
+      .from(stripeEvents)
+      .where(
+        and(
+          or(isNull(stripeEvents.processedAt), isNotNull(stripeEvents.claimedUntil)),
+          isNotNull(stripeEvents.payload),
+        ),
+      )
+      .limit(1);
+    if (!pending) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A test server whose JSON log lines (production logger settings, at LOG_LEVEL) the test reads. */
@@ -105,9 +154,13 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(kind: DatabaseKind, env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+  stripeOptions: Partial<StripeClientOptions> = {},
+): Promise<Stack> {
   const [emulator, database] = await Promise.all([startStripeEmulator({ port: 0 }), createTestDatabase(kind)]);
-  const server = await startTestServer(database, emulator, env);
+  const server = await startTestServer(database, emulator, env, stripeOptions);
   const extraHandles: DatabaseHandle[] = [];
   return {
     emulator,
@@ -138,9 +191,10 @@ export interface TwoServerStack extends Stack {
 export async function startTwoServerStack(
   kind: DatabaseKind,
   env: Record<string, string> = {},
+  stripeOptions: Partial<StripeClientOptions> = {},
 ): Promise<TwoServerStack> {
-  const stack = await startStack(kind, env);
-  const second = await startTestServer(await stack.openSecondHandle(), stack.emulator, env);
+  const stack = await startStack(kind, env, stripeOptions);
+  const second = await startTestServer(await stack.openSecondHandle(), stack.emulator, env, stripeOptions);
   return {
     ...stack,
     second,

@@ -36,5 +36,13 @@ export {
   subscriptionOutput,
 } from './subscriptions/current-subscription';
 export type { BillingLogger } from './subscriptions/duplicate-subscriptions';
+export {
+  DEFAULT_DRAIN_OPTIONS,
+  type DrainOptions,
+  drainOnce,
+  type StripeReadBudget,
+  startWebhookDrain,
+  type WebhookDrain,
+} from './webhooks/drain';
 export { deleteOldWebhookEvents, PROCESSED_EVENT_RETENTION_DAYS } from './webhooks/ledger-retention';
-export { type EventOutcome, processStripeEvent } from './webhooks/process-event';
+export { type EventOutcome, processStripeEvent, receiveStripeEvent } from './webhooks/process-event';

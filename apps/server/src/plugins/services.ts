@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { createStripeClient } from '@subkit/billing';
+import { createStripeClient, type StripeReadBudget } from '@subkit/billing';
 import { type AppServices, type Mailer, TtlCache } from '@subkit/core';
 import { createDatabase, type DatabaseHandle } from '@subkit/db';
 import { startStripeEmulator } from '@subkit/stripe-emulator';
@@ -29,6 +29,8 @@ declare module 'fastify' {
     services: AppServices;
     database: DatabaseHandle;
     stripeConnection: StripeConnection;
+    /** Shared by every process through Redis when configured; the webhook drain waits on it. */
+    stripeReadBudget: StripeReadBudget;
   }
 }
 
@@ -115,11 +117,13 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
       stripe: config.rateLimits.stripePerMinute,
       mail: config.rateLimits.mailPerMinute,
     },
+    stripeReadsPerSecond: config.stripeReadsPerSecond,
   });
   app.addHook('onClose', () => rateLimiter.close());
 
   app.decorate('database', database);
   app.decorate('stripeConnection', stripe);
+  app.decorate('stripeReadBudget', rateLimiter.stripeReads);
   app.decorate('services', {
     db: database.db,
     stripe: stripe.client,

@@ -1,4 +1,4 @@
-import { type EventOutcome, processStripeEvent } from '@subkit/billing';
+import { receiveStripeEvent } from '@subkit/billing';
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
@@ -14,17 +14,18 @@ const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 /** The `data` of an acknowledged event; the API document shows this very schema. */
 export const webhookOutput = z.object({
   received: z.literal(true),
-  outcome: z
-    .enum(['applied', 'duplicate', 'ignored'])
-    .meta({ description: 'applied now, already applied before, or a type this app does not use' }),
+  outcome: z.enum(['received', 'duplicate']).meta({
+    description: 'recorded, to be applied by the ledger drain (in any server process), or already processed before',
+  }),
 });
 type WebhookAnswer = z.infer<typeof webhookOutput>;
 
 /**
  * POST /api/billing/webhook. Its own scope, so it can read the raw body: the signature covers the
  * exact bytes Stripe sent, which a parsed-and-re-serialized body would not reproduce. An event is
- * acknowledged (2xx) only once it is safely applied or known to be a duplicate; anything else is
- * answered non-2xx so Stripe retries it.
+ * acknowledged (2xx) once it is safely recorded in the ledger (or known to be processed already),
+ * without waiting on Stripe: the drain applies it, retrying failures itself. A forged signature or
+ * a ledger that cannot be written is answered non-2xx, so Stripe retries.
  */
 export default async function webhook(app: FastifyInstance) {
   app.removeContentTypeParser('application/json');
@@ -48,14 +49,15 @@ export default async function webhook(app: FastifyInstance) {
     }
     // Lag: how long the event waited (Stripe's queue, retries after our failures) before reaching us.
     webhookLag.observe({ type: event.type }, Math.max(0, Date.now() / 1000 - event.created));
-    let outcome: EventOutcome;
+    let outcome: WebhookAnswer['outcome'];
     try {
-      outcome = await processStripeEvent({ ...app.services, log: request.log }, event);
+      outcome = await receiveStripeEvent(app.services.db, event);
     } catch (error) {
       webhookEvents.inc({ type: event.type, outcome: 'failed' });
       throw error;
     }
     webhookEvents.inc({ type: event.type, outcome });
+    if (outcome === 'received') app.webhookDrain.wake();
     request.log.info({ eventId: event.id, type: event.type, outcome }, 'stripe event');
     const answer: WebhookAnswer = { received: true, outcome };
     return successEnvelope(answer);

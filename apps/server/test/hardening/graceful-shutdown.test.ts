@@ -12,7 +12,7 @@ import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulato
 import { isNotNull } from 'drizzle-orm';
 import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, SEED_ORIGIN, signUp } from '../harness';
+import { ledgerDrained, request, SEED_ORIGIN, signUp } from '../harness';
 import { emulatorEnv, spawnServer } from '../processes';
 
 const PAYMENTS = 5;
@@ -66,10 +66,15 @@ describe.each(testDatabaseKinds())('graceful shutdown with webhooks in flight (%
 
     const second = await spawnServer(env);
     await emulator.flushWebhooks();
+    // Delivered means recorded; the drain applies them a moment later.
     for (const person of people) {
-      const subscription = await request(second.url, 'GET', '/api/billing/subscription', { token: person.token });
-      expect((subscription.body as { data: { status: string } | null }).data?.status).toBe('active');
+      const status = async () => {
+        const subscription = await request(second.url, 'GET', '/api/billing/subscription', { token: person.token });
+        return (subscription.body as { data: { status: string } | null }).data?.status;
+      };
+      await expect.poll(status, { timeout: 30_000 }).toBe('active');
     }
+    if (database) expect(await ledgerDrained(database)).toBe(true);
     expect(await second.stop('SIGTERM')).toBe(0);
 
     // Read the ledger as the next process would: PGlite belongs to one process at a time.

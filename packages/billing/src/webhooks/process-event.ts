@@ -1,8 +1,8 @@
 import { type Database, errorChain, stripeEvents } from '@subkit/db';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { type BillingLogger, resolveDuplicateSubscriptions } from '../subscriptions/duplicate-subscriptions';
-import type { AfterCommit, ApplyEvent, EventHandler, EventOf, WebhookServices } from './handler';
+import type { AfterCommit, ApplyEvent, EventHandler, EventOf, LedgerEntry, WebhookServices } from './handler';
 import { catalogChanged } from './handlers/catalog-changed';
 import { checkoutSessionCompleted } from './handlers/checkout-session-completed';
 import { checkoutSessionExpired } from './handlers/checkout-session-expired';
@@ -10,6 +10,7 @@ import { invoiceSettled } from './handlers/invoice-settled';
 import { subscriptionChanged } from './handlers/subscription-changed';
 import { subscriptionScheduleChanged } from './handlers/subscription-schedule-changed';
 import { IgnoredEvent } from './ignored-event';
+import { subjectOf } from './subjects';
 
 type HandlerTable = { [T in Stripe.Event['type']]?: EventHandler<EventOf<T>> };
 
@@ -47,39 +48,60 @@ export interface WebhookDeps extends WebhookServices {
   log: BillingLogger;
 }
 
+const MAX_RETRY_DELAY_SECONDS = 3600;
+
 /** What an event means to us, worked out before any transaction: a write to make, or why there is none. */
-type Effect = { outcome: 'applied'; apply: ApplyEvent | undefined } | { outcome: 'ignored'; reason: string };
+export type Effect = { outcome: 'applied'; apply: ApplyEvent | undefined } | { outcome: 'ignored'; reason: string };
 
 /**
- * Applies a verified Stripe event exactly once, even when Stripe delivers it twice at the same
- * moment to two server processes. The ledger row is created if missing; an event already
- * processed is a duplicate. Otherwise the handler reads Stripe with no connection held, then one
- * transaction locks the ledger row, checks again that no other delivery got there first, writes
- * the effect and marks the event processed, with its outcome (and, if ignored, why). A failure
- * rolls the write back, records why, and rethrows so the endpoint answers non-2xx and Stripe retries.
+ * Records a verified Stripe event and applies it now, exactly once, even when Stripe delivers it
+ * twice at the same moment to two server processes: an event already processed is a duplicate,
+ * otherwise `applyToLedger` applies it. A failure is recorded (the drain retries it later) and
+ * rethrown. The endpoint does not call this (it records and lets the drain apply); it is the
+ * in-line path for callers that need the outcome at once, such as a replay of one event.
  *
  * A write that found a second live subscription leaves its cancellation (Stripe calls) for after
- * the commit. Should that fail, the endpoint answers non-2xx; Stripe's redelivery is a duplicate
- * in the ledger, and a duplicate retries every cancellation still pending.
+ * the commit. Should that fail, this throws; a later call with the same event is a duplicate, and
+ * a duplicate retries every cancellation still pending.
  */
 export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event): Promise<EventOutcome> {
-  const { db } = deps;
-  const entry = await ledgerEntry(db, event);
+  const entry = await ledgerEntry(deps.db, event);
   if (entry.processedAt) {
     await resolveDuplicateSubscriptions(deps);
     return 'duplicate';
   }
+  const { outcome, afterCommit } = await applyToLedger(deps.db, [event.id], entry, () => effectOf(deps, event));
+  if (afterCommit) await resolveDuplicateSubscriptions(deps, afterCommit.resolveDuplicatesOf);
+  return outcome;
+}
+
+/**
+ * Applies one effect on behalf of the ledger's events `eventIds` (one event, or all the pending
+ * events of one subscription that a single read covers), exactly once. The effect is worked out
+ * first, reading Stripe with no connection held; then one transaction locks the events still
+ * unprocessed (another delivery or process may have got there first: then it is a duplicate),
+ * writes the effect and marks them processed with its outcome (and, if ignored, why). A failure
+ * rolls the write back, records why and when to retry, and is rethrown; if every event was applied
+ * meanwhile by someone else, nothing is lost and it counts as a duplicate.
+ *
+ * Returns what is left for after the commit: the cancellation of a second live subscription.
+ */
+export async function applyToLedger(
+  db: Database,
+  eventIds: string[],
+  entry: LedgerEntry,
+  effectOfEvents: () => Promise<Effect>,
+): Promise<{ outcome: EventOutcome; afterCommit: AfterCommit | undefined }> {
   let afterCommit: AfterCommit | undefined;
-  let outcome: EventOutcome;
   try {
-    const effect = await effectOf(deps, event);
-    outcome = await db.transaction(async (tx) => {
-      const [ledger] = await tx
-        .select({ processedAt: stripeEvents.processedAt })
+    const effect = await effectOfEvents();
+    const outcome = await db.transaction(async (tx): Promise<EventOutcome> => {
+      const pending = await tx
+        .select({ id: stripeEvents.id })
         .from(stripeEvents)
-        .where(eq(stripeEvents.id, event.id))
+        .where(and(inArray(stripeEvents.id, eventIds), isNull(stripeEvents.processedAt)))
         .for('update');
-      if (ledger?.processedAt) return 'duplicate';
+      if (pending.length === 0) return 'duplicate';
       if (effect.outcome === 'applied') afterCommit = await effect.apply?.(tx, entry);
       await tx
         .update(stripeEvents)
@@ -87,52 +109,107 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
           processedAt: sql`now()`,
           error: null,
           attempts: sql`${stripeEvents.attempts} + 1`,
+          // A drain keeps its claim while it runs what is left for after the commit.
+          ...(afterCommit ? {} : { claimedUntil: null }),
           outcome: effect.outcome,
           reason: effect.outcome === 'ignored' ? effect.reason.slice(0, 1000) : null,
         })
-        .where(eq(stripeEvents.id, event.id));
+        .where(
+          inArray(
+            stripeEvents.id,
+            pending.map((row) => row.id),
+          ),
+        );
       return effect.outcome;
     });
+    return { outcome, afterCommit };
   } catch (error) {
-    const [failed] = await db
-      .update(stripeEvents)
-      .set({
-        error: rootCauseMessage(error).slice(0, 1000),
-        attempts: sql`${stripeEvents.attempts} + 1`,
-      })
-      .where(and(eq(stripeEvents.id, event.id), isNull(stripeEvents.processedAt)))
-      .returning({ id: stripeEvents.id });
-    // Another delivery applied the event while this one was failing: nothing is lost, no retry is needed.
-    if (!failed) return 'duplicate';
+    const failed = await recordFailure(db, eventIds, error);
+    if (failed === 0) return { outcome: 'duplicate', afterCommit: undefined };
     throw error;
   }
-  if (afterCommit) await resolveDuplicateSubscriptions(deps, afterCommit.resolveDuplicatesOf);
-  return outcome;
 }
 
-async function effectOf(deps: WebhookDeps, event: Stripe.Event): Promise<Effect> {
+/**
+ * Records why the events' last attempt failed and when the drain may try them again: 2^attempts
+ * seconds later, at most an hour, so a Stripe outage is not hammered and a fixed bug is retried
+ * soon. Events applied meanwhile (by another process) are left alone. With `reopen`, events whose
+ * effect was committed but whose follow-up failed are made pending again instead. Returns how many
+ * events it marked.
+ */
+export async function recordFailure(
+  db: Database,
+  eventIds: string[],
+  error: unknown,
+  { reopen = false }: { reopen?: boolean } = {},
+): Promise<number> {
+  const failed = await db
+    .update(stripeEvents)
+    .set({
+      error: rootCauseMessage(error).slice(0, 1000),
+      attempts: sql`${stripeEvents.attempts} + 1`,
+      nextAttemptAt: sql`now() + least(power(2, ${stripeEvents.attempts}), ${MAX_RETRY_DELAY_SECONDS}) * interval '1 second'`,
+      claimedUntil: null,
+      ...(reopen ? { processedAt: null, outcome: null } : {}),
+    })
+    .where(
+      and(
+        inArray(stripeEvents.id, eventIds),
+        reopen ? isNotNull(stripeEvents.processedAt) : isNull(stripeEvents.processedAt),
+      ),
+    )
+    .returning({ id: stripeEvents.id });
+  return failed.length;
+}
+
+export async function effectOf(deps: WebhookServices, event: Stripe.Event): Promise<Effect> {
   const handler = handlers[event.type] as EventHandler | undefined;
   if (!handler) return { outcome: 'ignored', reason: `Subkit does not act on ${event.type} events` };
+  return effectOfHandling(() => handler(deps, event));
+}
+
+/** A handler's answer as an effect: its write, or (for an `IgnoredEvent`) the reason there is none. */
+export async function effectOfHandling(handle: () => Promise<ApplyEvent | undefined>): Promise<Effect> {
   try {
-    return { outcome: 'applied', apply: await handler(deps, event) };
+    return { outcome: 'applied', apply: await handle() };
   } catch (error) {
     if (error instanceof IgnoredEvent) return { outcome: 'ignored', reason: error.message };
     throw error;
   }
 }
 
-/** The event's ledger row, created on first receipt; a redelivery reads the existing one. */
+/**
+ * What the endpoint does with a verified event: records it in the ledger for the drain, which
+ * applies it (in this process or another). `duplicate`: it was already processed.
+ */
+export async function receiveStripeEvent(db: Database, event: Stripe.Event): Promise<'received' | 'duplicate'> {
+  const entry = await ledgerEntry(db, event);
+  return entry.processedAt ? 'duplicate' : 'received';
+}
+
+/**
+ * The event's ledger row, created on first receipt with everything the drain needs to apply it
+ * later; a redelivery reads the existing one (and fills in the payload of a row recorded before the
+ * ledger kept payloads, so the drain can take it over).
+ */
 async function ledgerEntry(db: Database, event: Stripe.Event) {
   const columns = { seq: stripeEvents.seq, processedAt: stripeEvents.processedAt };
+  const payload = event as unknown as Record<string, unknown>;
   const [created] = await db
     .insert(stripeEvents)
-    .values({ id: event.id, type: event.type })
+    .values({ id: event.id, type: event.type, subject: subjectOf(event), eventCreated: event.created, payload })
     .onConflictDoNothing()
     .returning(columns);
   if (created) return created;
-  const [existing] = await db.select(columns).from(stripeEvents).where(eq(stripeEvents.id, event.id));
-  if (!existing) throw new Error(`ledger row for ${event.id} vanished`);
-  return existing;
+  const [existing] = await db
+    .update(stripeEvents)
+    .set({ subject: subjectOf(event), eventCreated: event.created, payload })
+    .where(and(eq(stripeEvents.id, event.id), isNull(stripeEvents.payload)))
+    .returning(columns);
+  if (existing) return existing;
+  const [recorded] = await db.select(columns).from(stripeEvents).where(eq(stripeEvents.id, event.id));
+  if (!recorded) throw new Error(`ledger row for ${event.id} vanished`);
+  return recorded;
 }
 
 /** Drizzle wraps driver errors in one that quotes the whole query; the ledger keeps the reason. */

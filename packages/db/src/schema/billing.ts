@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -85,9 +86,28 @@ export const stripeEvents = pgTable(
     outcome: text('outcome').$type<'applied' | 'ignored'>(),
     reason: text('reason'),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * What the event is about: the subscription it changes (a subscription, invoice or schedule
+     * event), or the checkout session; null for events that concern nothing we store. Events with
+     * one subject are drained together, so all of a subscription's pending events cost one read.
+     */
+    subject: text('subject'),
+    /** The event's own `created` (Unix seconds). Null on events received before the drain existed. */
+    eventCreated: integer('event_created'),
+    /** The verified event as Stripe sent it, applied later by the drain. Null on events from before the drain. */
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
+    /** When the drain may try the event again: now on receipt, later after a failure (backoff). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A drain holds the event until then; a process killed mid-work leaves it to expire, and another takes over. */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
   },
-  // Housekeeping deletes old processed events in batches.
-  (table) => [index('stripe_events_processed_at_idx').on(table.processedAt)],
+  (table) => [
+    // Housekeeping deletes old processed events in batches.
+    index('stripe_events_processed_at_idx').on(table.processedAt),
+    // The drain looks for due events, and for the other pending events of their subjects.
+    index('stripe_events_pending_idx').on(table.nextAttemptAt).where(sql`${table.processedAt} is null`),
+    index('stripe_events_pending_subject_idx').on(table.subject).where(sql`${table.processedAt} is null`),
+  ],
 );
 
 export type Subscription = typeof subscriptions.$inferSelect;

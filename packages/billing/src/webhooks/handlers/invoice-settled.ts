@@ -1,6 +1,6 @@
-import { idOf } from '../../stripe/ids';
 import { syncSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
+import { subscriptionOf } from '../subjects';
 
 /**
  * A renewal was paid, failed, or needs the customer to authenticate: the subscription's status
@@ -11,7 +11,7 @@ import type { EventHandler, EventOf } from '../handler';
 export const invoiceSettled: EventHandler<
   EventOf<'invoice.paid' | 'invoice.payment_failed' | 'invoice.payment_action_required'>
 > = async (services, event) => {
-  const subscription = event.data.object.parent?.subscription_details?.subscription;
+  const subscription = subscriptionOf(event);
   if (!subscription) return undefined;
-  return syncSubscription(services, idOf(subscription), event.created);
+  return syncSubscription(services, subscription, event.created);
 };

@@ -1,7 +1,7 @@
-import { idOf } from '../../stripe/ids';
 import { syncSubscription } from '../../subscriptions/sync-subscription';
 import type { EventHandler, EventOf } from '../handler';
 import { IgnoredEvent } from '../ignored-event';
+import { subscriptionOf } from '../subjects';
 
 type ScheduleEventType =
   | 'subscription_schedule.created'
@@ -16,8 +16,7 @@ type ScheduleEventType =
  * managed), whose read carries the schedule expanded.
  */
 export const subscriptionScheduleChanged: EventHandler<EventOf<ScheduleEventType>> = (services, event) => {
-  const schedule = event.data.object;
-  const subscription = schedule.subscription ?? schedule.released_subscription;
-  if (!subscription) throw new IgnoredEvent(`Schedule ${schedule.id} names no subscription`);
-  return syncSubscription(services, idOf(subscription), event.created);
+  const subscription = subscriptionOf(event);
+  if (!subscription) throw new IgnoredEvent(`Schedule ${event.data.object.id} names no subscription`);
+  return syncSubscription(services, subscription, event.created);
 };
