@@ -214,6 +214,26 @@ describe.each(testDatabaseKinds())('Stripe webhooks on %s', (kind) => {
       expect(await recorded()).toHaveLength(0);
     });
 
+    it.each([
+      ['not an event at all', { hello: 'world' }],
+      [
+        'an event without its creation time',
+        { id: 'evt_no_created', object: 'event', type: 'customer.created', data: { object: {} } },
+      ],
+      [
+        'an event id Stripe would not make',
+        { id: 'cus_123', object: 'event', type: 'customer.created', created: 1, data: { object: {} } },
+      ],
+    ])('refuses a correctly signed body that is %s (400) and stores nothing', async (_what, body) => {
+      const before = (await ledger()).length;
+      payload = JSON.stringify(body);
+      const header = stripe.webhooks.generateTestHeaderString({ payload, secret: stack.emulator.webhookSecret });
+      const response = await post({ 'stripe-signature': header });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ success: false, error: HTTP_ERROR_CODES.NOT_A_STRIPE_EVENT });
+      expect(await ledger()).toHaveLength(before);
+    });
+
     it('records an event type it does not handle, and acknowledges it', async () => {
       const header = stripe.webhooks.generateTestHeaderString({ payload, secret: stack.emulator.webhookSecret });
       const response = await post({ 'stripe-signature': header });

@@ -20,4 +20,5 @@ export const HTTP_ERROR_CODES = defineErrorCodes({
     message: `Route ${method} ${path} not found: it answers ${allowed.join(', ')}`,
   }),
   INVALID_STRIPE_SIGNATURE: { code: 'BAD_REQUEST', message: 'Invalid Stripe signature' },
+  NOT_A_STRIPE_EVENT: { code: 'BAD_REQUEST', message: 'The signed body is not a Stripe event' },
 });

@@ -80,7 +80,7 @@ async function metrics(app: FastifyInstance, options: { token?: string | undefin
   });
   const webhookEvents = new Counter({
     name: 'subkit_webhook_events_total',
-    help: 'Stripe webhook events by type and outcome: on delivery received, duplicate, invalid_signature or failed (not recorded); once drained applied, ignored, duplicate (applied elsewhere) or failed (retried).',
+    help: 'Stripe webhook events by type and outcome: on delivery received, duplicate, invalid_signature, not_an_event or failed (not recorded); once drained applied, ignored, duplicate (applied elsewhere) or failed (retried).',
     labelNames: ['type', 'outcome'],
     registers: [registry],
   });

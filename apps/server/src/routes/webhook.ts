@@ -21,6 +21,19 @@ export const webhookOutput = z.object({
 type WebhookAnswer = z.infer<typeof webhookOutput>;
 
 /**
+ * What the ledger and the drain rely on in an event (Stripe's `event` object: an `evt_` id, a type,
+ * a creation time, the object it is about). A body signed with our secret is Stripe's, or a test
+ * tool's; anything else would fail deep in the ledger as a 500, so it is refused here with a 400.
+ */
+const stripeEventShape = z.looseObject({
+  id: z.string().regex(/^evt_\w{1,250}$/),
+  object: z.literal('event'),
+  type: z.string().min(1).max(200),
+  created: z.number().int().nonnegative(),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
+
+/**
  * POST /api/billing/webhook. Its own scope, so it can read the raw body: the signature covers the
  * exact bytes Stripe sent, which a parsed-and-re-serialized body would not reproduce. An event is
  * acknowledged (2xx) once it is safely recorded in the ledger (or known to be processed already),
@@ -46,6 +59,10 @@ export default async function webhook(app: FastifyInstance) {
     } catch (error) {
       webhookEvents.inc({ type: 'unknown', outcome: 'invalid_signature' });
       throw new TRPCError({ ...HTTP_ERROR_CODES.INVALID_STRIPE_SIGNATURE, cause: error });
+    }
+    if (!stripeEventShape.safeParse(event).success) {
+      webhookEvents.inc({ type: 'unknown', outcome: 'not_an_event' });
+      throw new TRPCError(HTTP_ERROR_CODES.NOT_A_STRIPE_EVENT);
     }
     // Lag: how long the event waited (Stripe's queue, retries after our failures) before reaching us.
     webhookLag.observe({ type: event.type }, Math.max(0, Date.now() / 1000 - event.created));
