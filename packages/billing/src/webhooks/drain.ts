@@ -1,5 +1,5 @@
-import { type Database, stripeEvents } from '@subkit/db';
-import { inArray, sql } from 'drizzle-orm';
+import { type Database, stripeEvents, subscriptions } from '@subkit/db';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { resolveDuplicateSubscriptions } from '../subscriptions/duplicate-subscriptions';
 import { storeSubscription, syncSubscription } from '../subscriptions/sync-subscription';
@@ -154,8 +154,32 @@ async function subscriptionEffect(deps: DrainDeps, subscriptionId: string, event
   if (terminal) {
     return { outcome: 'applied', apply: (tx, entry) => storeSubscription(tx, terminal, entry, eventCreated) };
   }
+  if (
+    events.every(({ event }) => event.type === 'invoice.paid') &&
+    (await storedStatus(deps.db, subscriptionId)) === 'active'
+  ) {
+    return { outcome: 'ignored', reason: PAID_WHILE_ACTIVE };
+  }
   await deps.readBudget.take();
   return effectOfHandling(() => syncSubscription(deps, subscriptionId, eventCreated));
+}
+
+/**
+ * A paid invoice matters to a subscription only through the status its payment moves it to, which
+ * is `active`. Stored as active already, the subscription has nothing to learn from it: any other
+ * change (the renewal's new period, a cancellation) comes with its own `customer.subscription.*`
+ * event, which Stripe sends for every change of a subscription's status or period. So on the day a
+ * base renews, its `invoice.paid` events cost no read; one still costs a read when it can end a
+ * past_due, incomplete or trialing state, or when the subscription is not stored yet.
+ */
+const PAID_WHILE_ACTIVE = 'the subscription is stored as active: a paid invoice changes nothing';
+
+async function storedStatus(db: Database, subscriptionId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ status: subscriptions.status })
+    .from(subscriptions)
+    .where(eq(subscriptions.id, subscriptionId));
+  return row?.status;
 }
 
 /**
