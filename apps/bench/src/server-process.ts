@@ -6,6 +6,8 @@
  *   counted: database round trips per request;
  * - a control server on BENCH_CONTROL_PORT (another port, so the app's routes are untouched) that
  *   reads and resets that count and seeds users with sessions for the new-customer scenario.
+ * The app logs as under `pnpm start` (the production logger, at LOG_LEVEL's default), to the file
+ * the benchmark gives it as stdout.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -26,7 +28,7 @@ const database = await createDatabase({
     byStatement.set(statement, (byStatement.get(statement) ?? 0) + 1);
   },
 });
-const app = await buildApp({ config, database, logger: false });
+const app = await buildApp({ config, database });
 // Responses by route and status, to check every counted request succeeded.
 const responses = new Map<string, number>();
 // Requests received: the denominator. A request the load generator abandons when its run ends
