@@ -55,3 +55,16 @@ export async function seedNewUsers({ controlUrl }: BenchStack, count: number): P
   return (await getJson<{ tokens: string[] }>(`${controlUrl}/seed-users?count=${count}&prefix=new-${Date.now()}`))
     .tokens;
 }
+
+/**
+ * Returning customers, each used once: their Stripe customer exists and is linked, and they have no
+ * open checkout. A user who checks out again instead has the earlier session expired at Stripe
+ * (only the newest checkout is payable), a second Stripe call the "returning" figures leave out.
+ */
+export async function seedReturningUsers({ controlUrl }: BenchStack, count: number): Promise<string[]> {
+  return (
+    await getJson<{ tokens: string[] }>(
+      `${controlUrl}/seed-users?count=${count}&prefix=returning-${Date.now()}&customers=1`,
+    )
+  ).tokens;
+}

@@ -26,6 +26,8 @@ export async function startChild(
     env: Record<string, string>;
     args?: string[];
     execArgv?: string[];
+    /** A file descriptor for the child's stdout, as a service manager would give it; default: a pipe to us. */
+    stdout?: number;
     readyLine?: RegExp;
     timeoutMs?: number;
   },
@@ -34,7 +36,7 @@ export async function startChild(
     cwd: BENCH_DIR,
     execArgv: options.execArgv ?? [],
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
   const ready = new Promise<void>((done, fail) => {

@@ -1,5 +1,5 @@
 import { STRIPE_API_VERSION } from '@subkit/stripe-api-version';
-import { type BenchUsers, CHECKOUT_BODY, seedNewUsers } from './fixtures';
+import { type BenchUsers, CHECKOUT_BODY, seedNewUsers, seedReturningUsers } from './fixtures';
 import type { BenchSettings } from './settings';
 import type { BenchStack } from './stack';
 
@@ -17,6 +17,13 @@ export interface Scenario {
   headers?: () => RequestParts;
   body?: string;
 }
+
+/** Each seeded user once (the last one again if the run outlasts its budget). */
+const eachOnce = (seed: (budget: number) => Promise<string[]>) => async (budget: number) => {
+  const tokens = await seed(budget);
+  let i = 0;
+  return () => ({ headers: { authorization: `Bearer ${tokens[i++] ?? tokens[tokens.length - 1]}` } });
+};
 
 /** Round-robin over signed-in users. */
 const rotate = (tokens: string[]) => {
@@ -82,7 +89,7 @@ export function benchScenarios(stack: BenchStack, users: BenchUsers, settings: B
       perRequest: 1,
       kind: 'checkout',
       body: CHECKOUT_BODY,
-      headers: () => rotate(returningTokens),
+      prepare: eachOnce((budget) => seedReturningUsers(stack, budget)),
     },
     {
       name: 'REST checkout, new customer',
@@ -91,11 +98,7 @@ export function benchScenarios(stack: BenchStack, users: BenchUsers, settings: B
       perRequest: 1,
       kind: 'checkout',
       body: CHECKOUT_BODY,
-      prepare: async (budget) => {
-        const tokens = await seedNewUsers(stack, budget);
-        let i = 0;
-        return () => ({ headers: { authorization: `Bearer ${tokens[i++] ?? tokens[tokens.length - 1]}` } });
-      },
+      prepare: eachOnce((budget) => seedNewUsers(stack, budget)),
     },
     {
       name: 'tRPC createCheckout (HTTP), returning',

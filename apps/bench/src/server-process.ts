@@ -5,13 +5,17 @@
  * - the database handle is created with `onQuery`, so every statement (BEGIN/COMMIT included) is
  *   counted: database round trips per request;
  * - a control server on BENCH_CONTROL_PORT (another port, so the app's routes are untouched) that
- *   reads and resets that count, seeds users with sessions for the new-customer scenario, and reads
- *   the webhook ledger and subscription rows for the renewal storm (./renewal-storm).
+ *   reads and resets that count, seeds users with sessions for the new- and returning-customer
+ *   scenarios (returning: with a Stripe customer of their own on the emulator, and no checkout yet),
+ *   and reads the webhook ledger and subscription rows for the renewal storm (./renewal-storm).
+ * The app logs as under `pnpm start` (the production logger, at LOG_LEVEL's default), to the file
+ * the benchmark gives it as stdout.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { hashSessionToken, SESSION_TTL_MS } from '@subkit/auth';
+import { createStripeClient } from '@subkit/billing';
 import { createDatabase, sessions, stripeEvents, subscriptions, users } from '@subkit/db';
 import { buildApp, loadConfig } from '@subkit/server';
 import { and, gt, inArray } from 'drizzle-orm';
@@ -28,7 +32,7 @@ const database = await createDatabase({
     byStatement.set(statement, (byStatement.get(statement) ?? 0) + 1);
   },
 });
-const app = await buildApp({ config, database, logger: false });
+const app = await buildApp({ config, database });
 // Responses by route and status, to check every counted request succeeded.
 const responses = new Map<string, number>();
 // Requests received: the denominator. A request the load generator abandons when its run ends
@@ -48,16 +52,37 @@ await app.listen({ host: config.host, port: config.port });
 const unpaddedBase64 = (bytes: number) => randomBytes(bytes).toString('base64').replace(/=+$/, '');
 const UNUSABLE_HASH = `$argon2id$v=19$m=19456,t=2,p=1$${unpaddedBase64(16)}$${unpaddedBase64(32)}`;
 
-async function seedUsers(count: number, prefix: string): Promise<string[]> {
+// The bench's own client of the emulator, for the returning users' customers (not the app's).
+const stripe = createStripeClient({
+  secretKey: process.env.STRIPE_SECRET_KEY ?? '',
+  apiBase: process.env.STRIPE_API_BASE,
+});
+
+/** Customers for `size` users, made 50 at a time. */
+async function createCustomers(size: number, prefix: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < size; start += 50) {
+    const batch = Array.from({ length: Math.min(50, size - start) }, (_, i) =>
+      stripe.customers.create({ email: `${prefix}-${start + i}@bench.example.com` }).then((customer) => customer.id),
+    );
+    ids.push(...(await Promise.all(batch)));
+  }
+  return ids;
+}
+
+/** `withCustomers`: returning customers, each with a Stripe customer already linked. */
+async function seedUsers(count: number, prefix: string, withCustomers: boolean): Promise<string[]> {
   const tokens: string[] = [];
   for (let start = 0; start < count; start += 500) {
     const size = Math.min(500, count - start);
+    const customers = withCustomers ? await createCustomers(size, `${prefix}-${start}`) : [];
     const rows = await database.db
       .insert(users)
       .values(
         Array.from({ length: size }, (_, i) => ({
           email: `${prefix}-${start + i}@bench.example.com`,
           passwordHash: UNUSABLE_HASH,
+          stripeCustomerId: customers[i] ?? null,
         })),
       )
       .returning({ id: users.id });
@@ -167,7 +192,10 @@ const control = createServer((request, response) => {
     send({ ok: true });
   } else if (url.pathname === '/seed-users') {
     const count = Number(url.searchParams.get('count') ?? '0');
-    seedUsers(count, url.searchParams.get('prefix') ?? `u${Date.now()}`).then((tokens) => send({ tokens }), fail);
+    seedUsers(count, url.searchParams.get('prefix') ?? `u${Date.now()}`, url.searchParams.has('customers')).then(
+      (tokens) => send({ tokens }),
+      fail,
+    );
   } else if (url.pathname === '/ledger' && request.method === 'POST') {
     readBody(request)
       .then((body) => ledgerOf((body as { ids: string[] }).ids))

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleServer, startFlags } from '@subkit/server/build';
@@ -6,7 +6,7 @@ import getPort from 'get-port';
 import Stripe from 'stripe';
 import { ORIGIN, PRICE } from './fixtures';
 import { BENCH_DIR, type Child, getJson, REPO_ROOT, startChild, stopAll } from './processes';
-import type { BenchSettings } from './settings';
+import { type BenchSettings, log } from './settings';
 
 /**
  * The processes under measurement besides this one (autocannon, the load generator), each with
@@ -25,7 +25,7 @@ export interface BenchStack {
   stripe: Stripe;
   secretKey: string;
   webhookSecret: string;
-  /** Stops every process and removes the PGlite directory. */
+  /** Stops every process and removes the PGlite directory and the log. */
   stop(): Promise<void>;
 }
 
@@ -58,13 +58,17 @@ export async function startBenchStack(settings: BenchSettings): Promise<BenchSta
   const stripe = new Stripe(secretKey, { host: '127.0.0.1', port: emulatorPort, protocol: 'http' });
 
   const env = process.env;
+  // Logs on, at the default level, to a file: what `pnpm start` writes in production, where stdout
+  // goes to a file or a collector (not to this process, which is the load generator).
+  const serverLogPath = join(pgliteDir, 'server.log');
+  const serverLog = openSync(serverLogPath, 'w');
   const server = await startChild('server', entries['bench-server'], {
+    stdout: serverLog,
     env: {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(serverPort),
       BENCH_CONTROL_PORT: String(controlPort),
-      LOG_LEVEL: 'warn',
       STRIPE_SECRET_KEY: secretKey,
       STRIPE_API_BASE: emulatorUrl,
       STRIPE_WEBHOOK_SECRET: info.webhookSecret,
@@ -84,6 +88,7 @@ export async function startBenchStack(settings: BenchSettings): Promise<BenchSta
     ],
     timeoutMs: 120_000,
   });
+  closeSync(serverLog);
   const baselineCustomer = await stripe.customers.create({ email: 'baseline@bench.example.com' });
   const baseline = await startChild('baseline', entries['bench-baseline'], {
     env: {
@@ -109,6 +114,7 @@ export async function startBenchStack(settings: BenchSettings): Promise<BenchSta
     webhookSecret: info.webhookSecret,
     stop: async () => {
       await stopAll();
+      log(`server log: ${(statSync(serverLogPath).size / 2 ** 20).toFixed(1)} MB`);
       rmSync(pgliteDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { FastifyServerOptions } from 'fastify';
+import pino from 'pino';
 import type { Config } from './config';
 
 const CENSOR = '[redacted]';
@@ -40,6 +41,12 @@ export function scrubSecrets(line: string): string {
  * The server's pino settings: JSON lines (pretty under `dev` in a terminal), the request id on
  * every request line (Fastify's `reqId`), and secrets redacted. Tests pass a destination to read
  * what was logged.
+ *
+ * JSON lines go to stdout through pino's asynchronous destination: a request hands its lines over
+ * and goes on, instead of waiting in `write(2)` on every line, which blocks the event loop whenever
+ * whatever reads stdout (a pipe to a log collector, `pnpm`, a terminal) is slower than the server
+ * (docs/performance.md, "Measure what users run"). pino flushes it synchronously on exit, so the
+ * lines written just before a shutdown are kept (test: observability.test.ts).
  */
 type LoggerSettings = Exclude<FastifyServerOptions['logger'], boolean | undefined>;
 
@@ -53,12 +60,14 @@ export function loggerOptions(
     hooks: { streamWrite: scrubSecrets },
     ...(destination
       ? { stream: destination }
-      : config.logPretty && {
-          transport: {
-            // An absolute path: pino resolves a bare name from its own directory, where pino-pretty is not.
-            target: createRequire(import.meta.url).resolve('pino-pretty'),
-            options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
-          },
-        }),
+      : config.logPretty
+        ? {
+            transport: {
+              // An absolute path: pino resolves a bare name from its own directory, where pino-pretty is not.
+              target: createRequire(import.meta.url).resolve('pino-pretty'),
+              options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
+            },
+          }
+        : { stream: pino.destination({ dest: 1, sync: false }) }),
   };
 }

@@ -37,6 +37,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     await app.close();
+    // The log's last line; pino writes stdout asynchronously and flushes it on exit (logging.ts).
+    app.log.info({ signal }, 'shut down');
     process.exit(0);
   });
 }

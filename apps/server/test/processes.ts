@@ -32,11 +32,12 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function spawnMain(env: Record<string, string>): ChildProcess {
+/** `stdout`: a file descriptor to write the log to, as a production service manager would. */
+function spawnMain(env: Record<string, string>, stdout: number | 'pipe' = 'pipe'): ChildProcess {
   return spawn(process.execPath, [...startFlags(), 'dist/main.js'], {
     cwd: SERVER_ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
 }
 
@@ -69,11 +70,12 @@ export async function spawnFailingServer(env: Record<string, string>, timeoutMs 
 
 /**
  * A real server process, started exactly as `pnpm start` starts it (the production bundle, built
- * by test/global-setup.ts), with the given environment.
+ * by test/global-setup.ts), with the given environment. `stdout`: a file descriptor for its log
+ * (then `output()` has stderr only).
  */
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+export async function spawnServer(env: Record<string, string>, stdout?: number): Promise<ServerProcess> {
   const port = env.PORT ?? String(await getPort());
-  const child = spawnMain({ ...env, PORT: port });
+  const child = spawnMain({ ...env, PORT: port }, stdout);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);

@@ -1,6 +1,13 @@
 import type { SessionUser } from '@subkit/core';
 import type { Database } from '@subkit/db';
-import { deleteInBatches, isUniqueViolation, preparedPerDatabase, sessions, users } from '@subkit/db';
+import {
+  deleteInBatches,
+  hasLiveSubscriptionColumn,
+  isUniqueViolation,
+  preparedPerDatabase,
+  sessions,
+  users,
+} from '@subkit/db';
 import { TRPCError } from '@trpc/server';
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { MailContext } from './account-mail';
@@ -89,7 +96,8 @@ export function deleteExpiredSessions({ db, now }: AuthDeps): Promise<number> {
 }
 
 /**
- * The bearer token → signed-in user, in one round trip (session joined to its user). Malformed,
+ * The bearer token → signed-in user, in one round trip (session joined to its user, with what a
+ * checkout needs of billing: the Stripe customer and whether a subscription is live). Malformed,
  * unknown, expired and revoked tokens all come back as null.
  */
 export async function resolveSession(
@@ -108,7 +116,11 @@ export async function resolveSession(
 // Every authenticated request runs this one, so it is prepared once.
 const sessionUser = preparedPerDatabase((db) =>
   db
-    .select({ ...userColumns, stripeCustomerId: users.stripeCustomerId })
+    .select({
+      ...userColumns,
+      stripeCustomerId: users.stripeCustomerId,
+      hasLiveSubscription: hasLiveSubscriptionColumn(users.id),
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))

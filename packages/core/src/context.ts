@@ -11,6 +11,11 @@ export interface SessionUser {
   stripeCustomerId: string | null;
   /** The person has opened a link mailed to `email`. Nothing is gated on it; the web app reminds them. */
   emailVerified: boolean;
+  /**
+   * An active, trialing or past_due subscription existed when the session was looked up: read in
+   * the same statement so a checkout needs no second round trip to refuse a second subscription.
+   */
+  hasLiveSubscription: boolean;
 }
 
 /**

@@ -6,7 +6,6 @@ import { offeredPrice } from '../catalog/plans';
 import { ensureCustomer, withLiveCustomer } from '../customers/ensure-customer';
 import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
-import { hasLiveSubscription } from '../subscriptions/current-subscription';
 import { offeredTrialDays } from '../trials/trial-offer';
 import { claimIdempotencyKey } from './idempotent-request';
 import { checkoutDiscount } from './promotion-codes';
@@ -33,7 +32,9 @@ export async function createCheckout(
   const price = await offeredPrice(services, input.priceId);
 
   // One live subscription per user: changing plan happens in the customer portal, not a second checkout.
-  if (await hasLiveSubscription(services, user.id)) {
+  // The session lookup answered it in the same round trip (a read without a lock either way: two
+  // concurrent checkouts are settled by startCheckoutAttempt and the duplicate-subscription sweep).
+  if (user.hasLiveSubscription) {
     throw new TRPCError(BILLING_ERROR_CODES.SUBSCRIPTION_EXISTS);
   }
 

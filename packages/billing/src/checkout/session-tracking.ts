@@ -4,10 +4,11 @@ import {
   checkoutSessions,
   type Database,
   deleteInBatches,
+  preparedPerDatabase,
   type Transaction,
 } from '@subkit/db';
 import { TRPCError } from '@trpc/server';
-import { and, eq, gt, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { BILLING_ERROR_CODES } from '../error-codes';
 import { isMissingResource, toBillingError } from '../stripe/errors';
@@ -27,16 +28,62 @@ export interface CheckoutAttempt {
   requestKey: string | null;
 }
 
+// Every checkout runs the statements below, so each is prepared once per database handle, as the
+// session lookup is (docs/performance.md, issue 15).
+const insertAttempt = preparedPerDatabase((db) =>
+  db
+    .insert(checkoutSessions)
+    .values({ userId: sql.placeholder('userId'), requestKey: sql.placeholder('requestKey') })
+    .returning({ seq: checkoutSessions.seq })
+    .prepare('checkout_attempt_insert'),
+);
+const storeSession = preparedPerDatabase((db) =>
+  db
+    .update(checkoutSessions)
+    .set({ sessionId: sql`${sql.placeholder('sessionId')}`, status: 'open' })
+    .where(eq(checkoutSessions.seq, sql.placeholder('seq')))
+    .returning({ seq: checkoutSessions.seq })
+    .prepare('checkout_attempt_store'),
+);
+const ofUser = eq(checkoutSessions.userId, sql.placeholder('userId'));
+const earlierOpenSessions = preparedPerDatabase((db) =>
+  db
+    .select({ sessionId: checkoutSessions.sessionId })
+    .from(checkoutSessions)
+    .where(and(ofUser, lt(checkoutSessions.seq, sql.placeholder('seq')), eq(checkoutSessions.status, 'open')))
+    .prepare('checkout_earlier_open'),
+);
+const newerAttempt = preparedPerDatabase((db) =>
+  db
+    .select({ seq: checkoutSessions.seq })
+    .from(checkoutSessions)
+    .where(and(ofUser, gt(checkoutSessions.seq, sql.placeholder('seq'))))
+    .limit(1)
+    .prepare('checkout_newer_attempt'),
+);
+/** A newer attempt that is not a retry of the same Idempotency-Key. */
+const newerOtherAttempt = preparedPerDatabase((db) =>
+  db
+    .select({ seq: checkoutSessions.seq })
+    .from(checkoutSessions)
+    .where(
+      and(
+        ofUser,
+        gt(checkoutSessions.seq, sql.placeholder('seq')),
+        or(isNull(checkoutSessions.requestKey), ne(checkoutSessions.requestKey, sql.placeholder('requestKey'))),
+      ),
+    )
+    .limit(1)
+    .prepare('checkout_newer_other_attempt'),
+);
+
 /** `requestKey`: the Idempotency-Key claim the session is created under, if any (its retries share it). */
 export async function startCheckoutAttempt(
   { db }: Pick<AppServices, 'db'>,
   userId: string,
   requestKey: string | null,
 ): Promise<CheckoutAttempt> {
-  const [row] = await db
-    .insert(checkoutSessions)
-    .values({ userId, requestKey })
-    .returning({ seq: checkoutSessions.seq });
+  const [row] = await insertAttempt(db).execute({ userId, requestKey });
   if (!row) throw new Error('checkout attempt was not recorded');
   return { seq: row.seq, userId, requestKey };
 }
@@ -63,11 +110,8 @@ export async function settleCheckoutSession(
 ): Promise<void> {
   const { db } = services;
   let repeat = false;
-  const [stored] = await db
-    .update(checkoutSessions)
-    .set({ sessionId, status: 'open' })
-    .where(eq(checkoutSessions.seq, attempt.seq))
-    .returning({ seq: checkoutSessions.seq })
+  const [stored] = await storeSession(db)
+    .execute({ sessionId, seq: attempt.seq })
     .catch(async (error: unknown) => {
       const [existing] = await db
         .select({ seq: checkoutSessions.seq })
@@ -80,27 +124,14 @@ export async function settleCheckoutSession(
     });
   if (!stored) throw new Error(`checkout attempt ${attempt.seq} vanished`);
   const seq = stored.seq;
-  const ofUser = eq(checkoutSessions.userId, attempt.userId);
+  const { userId, requestKey } = attempt;
 
-  const earlier = await db
-    .select({ sessionId: checkoutSessions.sessionId })
-    .from(checkoutSessions)
-    .where(and(ofUser, lt(checkoutSessions.seq, seq), eq(checkoutSessions.status, 'open')));
+  const earlier = await earlierOpenSessions(db).execute({ userId, seq });
   for (const { sessionId: earlierId } of earlier) if (earlierId) await expireSession(services, earlierId);
 
-  const [newer] = await db
-    .select({ seq: checkoutSessions.seq })
-    .from(checkoutSessions)
-    .where(
-      and(
-        ofUser,
-        gt(checkoutSessions.seq, seq),
-        attempt.requestKey === null
-          ? undefined
-          : or(isNull(checkoutSessions.requestKey), ne(checkoutSessions.requestKey, attempt.requestKey)),
-      ),
-    )
-    .limit(1);
+  const [newer] = await (requestKey === null
+    ? newerAttempt(db).execute({ userId, seq })
+    : newerOtherAttempt(db).execute({ userId, seq, requestKey }));
   if (newer) {
     await expireSession(services, sessionId);
     if (!repeat) throw new TRPCError(BILLING_ERROR_CODES.CHECKOUT_SUPERSEDED);

@@ -1,11 +1,11 @@
 import type { AppServices } from '@subkit/core';
-import { preparedPerDatabase, subscriptions } from '@subkit/db';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { isLiveSubscription, LIVE_SUBSCRIPTION_STATUSES, subscriptions } from '@subkit/db';
+import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getPrice } from '../catalog/prices';
 
 /** Stripe statuses in which the customer still has (or is about to have) the plan. */
-export const LIVE_STATUSES = ['active', 'trialing', 'past_due'] as const;
+export const LIVE_STATUSES = LIVE_SUBSCRIPTION_STATUSES;
 
 export const pendingChangeOutput = z
   .object({
@@ -56,22 +56,7 @@ const INTERVALS = ['day', 'week', 'month', 'year'] as const;
 const intervalOf = (value: string | null) =>
   (INTERVALS as readonly string[]).includes(value ?? '') ? (value as (typeof INTERVALS)[number]) : null;
 
-export const isLive = inArray(subscriptions.status, [...LIVE_STATUSES]);
-
-// Every checkout runs this one, so it is prepared once.
-const liveSubscriptionOf = preparedPerDatabase((db) =>
-  db
-    .select({ id: subscriptions.id })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.userId, sql.placeholder('userId')), isLive))
-    .limit(1)
-    .prepare('live_subscription_of'),
-);
-
-export async function hasLiveSubscription({ db }: Pick<AppServices, 'db'>, userId: string): Promise<boolean> {
-  const [row] = await liveSubscriptionOf(db).execute({ userId });
-  return row !== undefined;
-}
+export const isLive = isLiveSubscription;
 
 /** The subscription the user should see: a live one first, else the most recent. */
 export async function currentSubscription(
