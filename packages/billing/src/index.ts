@@ -30,7 +30,6 @@ export type { BillingSettings } from './settings';
 export { createStripeClient, type StripeClientOptions } from './stripe/client';
 export { toBillingError } from './stripe/errors';
 export {
-  LIVE_STATUSES,
   pendingChangeOutput,
   type SubscriptionSummary,
   subscriptionOutput,

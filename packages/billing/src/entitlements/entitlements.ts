@@ -1,16 +1,15 @@
 import type { AppServices } from '@subkit/core';
-import { preparedPerDatabase, subscriptions } from '@subkit/db';
+import { isLiveSubscription, LIVE_SUBSCRIPTION_STATUSES, preparedPerDatabase, subscriptions } from '@subkit/db';
 import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getPrice, type PriceInfo } from '../catalog/prices';
-import { isLive, LIVE_STATUSES } from '../subscriptions/current-subscription';
 
 /**
  * Statuses that count as subscribed: active, trialing, and past_due, which is Stripe's retry window
  * after a failed renewal (the customer keeps the plan while Stripe retries). unpaid, canceled,
  * incomplete, incomplete_expired and paused do not.
  */
-export const SUBSCRIBED_STATUSES: readonly string[] = LIVE_STATUSES;
+export const SUBSCRIBED_STATUSES: readonly string[] = LIVE_SUBSCRIPTION_STATUSES;
 
 export const entitlementsOutput = z.object({
   subscribed: z.boolean().meta({ description: 'The subscription is active, trialing or past_due' }),
@@ -44,7 +43,7 @@ const subscriptionOf = preparedPerDatabase((db) =>
     .select({ status: subscriptions.status, priceId: subscriptions.priceId })
     .from(subscriptions)
     .where(eq(subscriptions.userId, sql.placeholder('userId')))
-    .orderBy(desc(isLive), desc(subscriptions.createdAt))
+    .orderBy(desc(isLiveSubscription), desc(subscriptions.createdAt))
     .limit(1)
     .prepare('entitlements_subscription_of'),
 );

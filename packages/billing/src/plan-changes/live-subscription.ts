@@ -1,12 +1,11 @@
 import type { AppServices } from '@subkit/core';
-import { subscriptions } from '@subkit/db';
+import { isLiveSubscription, LIVE_SUBSCRIPTION_STATUSES, subscriptions } from '@subkit/db';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { getPrice, type PriceInfo } from '../catalog/prices';
 import { BILLING_ERROR_CODES } from '../error-codes';
 import { toBillingError } from '../stripe/errors';
-import { isLive, LIVE_STATUSES } from '../subscriptions/current-subscription';
 
 /** The user's live subscription as Stripe has it now (schedule and discounts expanded), with its one item. */
 export interface LiveSubscription {
@@ -28,7 +27,7 @@ export async function liveSubscription(
   const [row] = await services.db
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), isLive))
+    .where(and(eq(subscriptions.userId, userId), isLiveSubscription))
     .orderBy(desc(subscriptions.createdAt))
     .limit(1);
   if (!row) throw noLiveSubscription();
@@ -39,7 +38,8 @@ export async function liveSubscription(
       throw toBillingError(error);
     });
   const item = subscription.items.data[0];
-  if (!(LIVE_STATUSES as readonly string[]).includes(subscription.status) || !item) throw noLiveSubscription();
+  if (!(LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(subscription.status) || !item)
+    throw noLiveSubscription();
   const price = await getPrice(services, item.price.id);
   if (!price) throw new Error(`Stripe has no price ${item.price.id} for subscription ${subscription.id}`);
   return { subscription, item, price };

@@ -1,11 +1,8 @@
 import type { AppServices } from '@subkit/core';
-import { isLiveSubscription, LIVE_SUBSCRIPTION_STATUSES, subscriptions } from '@subkit/db';
+import { isLiveSubscription, subscriptions } from '@subkit/db';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getPrice } from '../catalog/prices';
-
-/** Stripe statuses in which the customer still has (or is about to have) the plan. */
-export const LIVE_STATUSES = LIVE_SUBSCRIPTION_STATUSES;
 
 export const pendingChangeOutput = z
   .object({
@@ -56,8 +53,6 @@ const INTERVALS = ['day', 'week', 'month', 'year'] as const;
 const intervalOf = (value: string | null) =>
   (INTERVALS as readonly string[]).includes(value ?? '') ? (value as (typeof INTERVALS)[number]) : null;
 
-export const isLive = isLiveSubscription;
-
 /** The subscription the user should see: a live one first, else the most recent. */
 export async function currentSubscription(
   services: Pick<AppServices, 'db' | 'stripe' | 'cache'>,
@@ -67,7 +62,7 @@ export async function currentSubscription(
     .select()
     .from(subscriptions)
     .where(eq(subscriptions.userId, userId))
-    .orderBy(desc(isLive), desc(subscriptions.createdAt))
+    .orderBy(desc(isLiveSubscription), desc(subscriptions.createdAt))
     .limit(1);
   if (!row) return null;
   const price = await getPrice(services, row.priceId).catch(() => null);

@@ -3,13 +3,13 @@ import {
   type Database,
   type DuplicateSubscription,
   duplicateSubscriptions,
+  LIVE_SUBSCRIPTION_STATUSES,
   subscriptions,
   type Transaction,
 } from '@subkit/db';
 import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { toBillingError } from '../stripe/errors';
-import { LIVE_STATUSES } from './current-subscription';
 
 /** Where billing reports what an operator must know; the server hands in its request logger. */
 export type BillingLogger = RequestLogger;
@@ -34,7 +34,7 @@ export async function flagDuplicateSubscriptions(tx: Transaction, userId: string
     .where(
       and(
         eq(subscriptions.userId, userId),
-        inArray(subscriptions.status, [...LIVE_STATUSES]),
+        inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES]),
         notInArray(subscriptions.id, flagged),
       ),
     )

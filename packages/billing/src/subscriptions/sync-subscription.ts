@@ -1,5 +1,5 @@
 import type { AppServices } from '@subkit/core';
-import { type Database, subscriptions, type Transaction, users } from '@subkit/db';
+import { type Database, LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Transaction, users } from '@subkit/db';
 import { eq, lt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { isMissingResource, toBillingError } from '../stripe/errors';
@@ -7,7 +7,6 @@ import { idOf, isUserId } from '../stripe/ids';
 import { endsWithTrial, recordTrialGrant } from '../trials/trial-offer';
 import type { AfterCommit, ApplyEvent, LedgerEntry } from '../webhooks/handler';
 import { IgnoredEvent } from '../webhooks/ignored-event';
-import { LIVE_STATUSES } from './current-subscription';
 import { flagDuplicateSubscriptions } from './duplicate-subscriptions';
 import { endsAtPeriodEnd } from './scheduled-cancellation';
 import { scheduledChangeOf } from './scheduled-change';
@@ -104,7 +103,7 @@ export async function storeSubscription(
       setWhere: lt(subscriptions.sourceEventSeq, entry.seq),
     });
   await recordTrialGrant(tx, userId, subscription);
-  if (!(LIVE_STATUSES as readonly string[]).includes(subscription.status)) return undefined;
+  if (!(LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(subscription.status)) return undefined;
   const hasDuplicates = await flagDuplicateSubscriptions(tx, userId);
   return hasDuplicates ? { resolveDuplicatesOf: userId } : undefined;
 }
