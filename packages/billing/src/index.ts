@@ -38,11 +38,9 @@ export {
 export type { BillingLogger } from './subscriptions/duplicate-subscriptions';
 export {
   DEFAULT_DRAIN_OPTIONS,
-  type DrainOptions,
-  drainOnce,
   type StripeReadBudget,
   startWebhookDrain,
   type WebhookDrain,
 } from './webhooks/drain';
 export { deleteOldWebhookEvents, PROCESSED_EVENT_RETENTION_DAYS } from './webhooks/ledger-retention';
-export { type EventOutcome, processStripeEvent, receiveStripeEvent } from './webhooks/process-event';
+export { receiveStripeEvent } from './webhooks/process-event';
