@@ -27,7 +27,8 @@ import { subscriptionOf, terminalSubscriptionIn } from './subjects';
 
 /** Waits until one more Stripe read fits the budget that every process shares (STRIPE_READS_PER_SEC). */
 export interface StripeReadBudget {
-  take(): Promise<void>;
+  /** Resolves once the read may go ahead; the drain ignores what with. */
+  take(): Promise<unknown>;
 }
 
 export interface DrainDeps extends WebhookDeps {
