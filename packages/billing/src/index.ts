@@ -38,6 +38,7 @@ export {
 export type { BillingLogger } from './subscriptions/duplicate-subscriptions';
 export {
   DEFAULT_DRAIN_OPTIONS,
+  pendingEventCount,
   type StripeReadBudget,
   startWebhookDrain,
   type WebhookDrain,

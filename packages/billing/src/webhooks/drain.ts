@@ -1,5 +1,5 @@
 import { type Database, stripeEvents } from '@subkit/db';
-import { inArray, sql } from 'drizzle-orm';
+import { and, count, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { resolveDuplicateSubscriptions } from '../subscriptions/duplicate-subscriptions';
 import { storeSubscription, syncSubscription } from '../subscriptions/sync-subscription';
@@ -191,6 +191,18 @@ async function applyAndFollowUp(deps: DrainDeps, events: ClaimedEvent[], effect:
   if (afterCommit) {
     await deps.db.update(stripeEvents).set({ claimedUntil: null }).where(inArray(stripeEvents.id, ids));
   }
+}
+
+/**
+ * The drain's backlog, across every process: events recorded and not yet applied, retries waiting
+ * out their delay included (the partial index on pending events serves it).
+ */
+export async function pendingEventCount(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ pending: count() })
+    .from(stripeEvents)
+    .where(and(isNull(stripeEvents.processedAt), isNotNull(stripeEvents.payload)));
+  return row?.pending ?? 0;
 }
 
 export interface WebhookDrain {
