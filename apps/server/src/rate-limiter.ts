@@ -10,11 +10,21 @@ export interface RateLimiterOptions {
   perMinute: Record<RateLimitBucket, number>;
   /** The webhook drain's Stripe reads per second, for the whole fleet when Redis is configured. */
   stripeReadsPerSecond: number;
+  /**
+   * What every key in Redis starts with ("subkit" unless given): processes that pass the same one
+   * share their limits. Tests give each run its own, so runs on one Redis never count together.
+   */
+  keyPrefix?: string;
+}
+
+/** Waits for a Stripe read to fit STRIPE_READS_PER_SEC; checkouts never pass through it. */
+export interface CountedStripeReadBudget extends StripeReadBudget {
+  /** Resolves with the reads left in the one-second window it was granted in (the limiter's own count). */
+  take(): Promise<number>;
 }
 
 export interface ClosableRateLimiter extends RateLimiter {
-  /** Waits for a Stripe read to fit STRIPE_READS_PER_SEC; checkouts never pass through it. */
-  stripeReads: StripeReadBudget;
+  stripeReads: CountedStripeReadBudget;
   close(): Promise<void>;
 }
 
@@ -27,6 +37,7 @@ export async function createRateLimiter({
   redisUrl,
   perMinute,
   stripeReadsPerSecond,
+  keyPrefix = 'subkit',
 }: RateLimiterOptions): Promise<ClosableRateLimiter> {
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   redis?.on('error', () => {
@@ -41,7 +52,7 @@ export async function createRateLimiter({
 
   const limiters = Object.fromEntries(
     (Object.keys(perMinute) as RateLimitBucket[]).map((bucket) => {
-      const options = { keyPrefix: `subkit:rl:${bucket}`, points: perMinute[bucket], duration: 60 };
+      const options = { keyPrefix: `${keyPrefix}:rl:${bucket}`, points: perMinute[bucket], duration: 60 };
       const memory = new RateLimiterMemory(options);
       const limiter = redis
         ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory })
@@ -51,7 +62,7 @@ export async function createRateLimiter({
   ) as Record<RateLimitBucket, RateLimiterMemory | RateLimiterRedis>;
 
   // One-second windows; the library's queue holds each read until its window has room (FIFO).
-  const readOptions = { keyPrefix: 'subkit:stripe-reads', points: stripeReadsPerSecond, duration: 1 };
+  const readOptions = { keyPrefix: `${keyPrefix}:stripe-reads`, points: stripeReadsPerSecond, duration: 1 };
   const readMemory = new RateLimiterMemory(readOptions);
   const readLimiter = redis
     ? new RateLimiterRedis({ ...readOptions, storeClient: redis, insuranceLimiter: readMemory })
@@ -60,9 +71,7 @@ export async function createRateLimiter({
 
   return {
     stripeReads: {
-      async take() {
-        await readQueue.removeTokens(1);
-      },
+      take: () => readQueue.removeTokens(1),
     },
     async consume(bucket, key): Promise<RateLimitDecision> {
       try {

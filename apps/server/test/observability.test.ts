@@ -3,15 +3,18 @@
  * secrets never in the log, metrics that move when a checkout is created and a webhook arrives,
  * and readiness that fails when a dependency does.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStripeClient } from '@subkit/billing';
+import { createStripeClient, receiveStripeEvent } from '@subkit/billing';
 import { CORE_ERROR_CODES } from '@subkit/core';
-import { createDatabase, type DatabaseHandle, migrationsFolder } from '@subkit/db';
+import { createDatabase, type DatabaseHandle, migrationsFolder, stripeEvents } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -326,6 +329,31 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
         after.value('subkit_webhook_lag_seconds_count', lag) - before.value('subkit_webhook_lag_seconds_count', lag),
       ).toBe(1);
     });
+
+    it('count the webhook events recorded and not yet applied, until the drain applies them', async () => {
+      const pending = async () => (await scrape(stack.server.url)).value('subkit_webhook_events_pending');
+      await expect.poll(pending, { timeout: 60_000, interval: 100 }).toBe(0);
+      // Stripe cannot be read: the drain keeps the event pending, retrying it after a delay.
+      stack.emulator.setFaults([{ endpoint: 'GET /v1/subscriptions/:id', rate: 1, kind: '503' }]);
+      const event = {
+        id: `evt_${randomUUID()}`,
+        object: 'event',
+        type: 'customer.subscription.updated',
+        created: Math.floor(Date.now() / 1000),
+        data: { object: { id: `sub_${randomUUID().replaceAll('-', '')}`, object: 'subscription' } },
+      } as unknown as Stripe.Event;
+      try {
+        // Recorded as the endpoint of any process records it.
+        expect(await receiveStripeEvent(stack.database.db, event)).toBe('received');
+        expect(await pending()).toBe(1);
+      } finally {
+        stack.emulator.setFaults([]);
+      }
+      // Stripe answers again: the drain applies it (a subscription Stripe does not have is ignored).
+      await expect.poll(pending, { timeout: 60_000, interval: 100 }).toBe(0);
+      const [entry] = await stack.database.db.select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
+      expect(entry?.outcome).toBe('ignored');
+    }, 120_000);
 
     it('answer only the METRICS_TOKEN when one is set', async () => {
       const token = 'metrics-token-0123456789';

@@ -37,11 +37,10 @@ export {
 export type { BillingLogger } from './subscriptions/duplicate-subscriptions';
 export {
   DEFAULT_DRAIN_OPTIONS,
-  type DrainOptions,
-  drainOnce,
+  pendingEventCount,
   type StripeReadBudget,
   startWebhookDrain,
   type WebhookDrain,
 } from './webhooks/drain';
 export { deleteOldWebhookEvents, PROCESSED_EVENT_RETENTION_DAYS } from './webhooks/ledger-retention';
-export { type EventOutcome, processStripeEvent, receiveStripeEvent } from './webhooks/process-event';
+export { receiveStripeEvent } from './webhooks/process-event';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TtlCache } from '@subkit/core';
-import { subscriptions, users } from '@subkit/db';
+import { stripeEvents, subscriptions, users } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import { eq } from 'drizzle-orm';
@@ -8,7 +8,8 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveEntitlements, entitlementsOf } from '../src/entitlements/entitlements';
 import { createStripeClient } from '../src/stripe/client';
-import { processStripeEvent } from '../src/webhooks/process-event';
+import { drainOnce } from '../src/webhooks/drain';
+import { receiveStripeEvent } from '../src/webhooks/process-event';
 
 const PRO_FEATURES = ['Unlimited projects', 'Report export', 'Priority support'];
 
@@ -81,7 +82,16 @@ describe.each(testDatabaseKinds())('entitlements from the stored subscription on
       created: Math.floor(Date.now() / 1000),
       data: { object },
     } as unknown as Stripe.Event;
-    return processStripeEvent({ db: database.db, stripe, cache, log: console }, event);
+    return applyThroughDrain(cache, event);
+  }
+
+  /** As the endpoint and the drain do it: recorded, then drained; the event's outcome in the ledger. */
+  async function applyThroughDrain(cache: TtlCache, event: Stripe.Event) {
+    expect(await receiveStripeEvent(database.db, event)).toBe('received');
+    const deps = { db: database.db, stripe, cache, log: console, readBudget: { take: async () => {} } };
+    expect(await drainOnce(deps)).toBe(1);
+    const [entry] = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
+    return entry?.outcome;
   }
 
   it('reads the plan’s features once, then from the cache', async () => {

@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { pendingEventCount } from '@subkit/billing';
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type Stripe from 'stripe';
 import { bearerToken } from '../http/bearer-token';
 
@@ -90,6 +91,20 @@ async function metrics(app: FastifyInstance, options: { token?: string | undefin
     labelNames: ['type'],
     buckets: LAG_BUCKETS,
     registers: [registry],
+  });
+
+  new Gauge({
+    name: 'subkit_webhook_events_pending',
+    help: 'Stripe events recorded in the ledger and not yet applied, by any process: the webhook drain’s backlog (retries waiting out their delay included).',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await pendingEventCount(app.services.db));
+      } catch (error) {
+        // A database outage must not take /metrics down with it: the gauge keeps its last value.
+        app.log.warn({ err: error }, 'could not count the pending webhook events for /metrics');
+      }
+    },
   });
 
   app.decorate('metrics', { registry, webhookEvents, webhookLag } satisfies Metrics);

@@ -1,6 +1,7 @@
 /**
  * SIGTERM while Stripe is delivering webhooks: the server stops accepting, finishes the events it
- * is applying, closes the database and exits 0; after a restart Stripe's retries deliver the rest.
+ * is applying, closes the database and exits 0; after a restart Stripe's retries deliver the rest
+ * and the drain applies them.
  * No event answered 2xx may be missing from the ledger, and every event ends up applied.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,14 @@ import { ledgerDrained, request, SEED_ORIGIN, signUp } from '../harness';
 import { emulatorEnv, spawnServer } from '../processes';
 
 const PAYMENTS = 5;
+
+/** The server's `subkit_webhook_events_pending` gauge: events recorded in the ledger and not yet applied. */
+async function pendingWebhookEvents(url: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  const sample = text.split('\n').find((line) => line.startsWith('subkit_webhook_events_pending '));
+  if (!sample) throw new Error('no subkit_webhook_events_pending in /metrics');
+  return Number(sample.slice(sample.lastIndexOf(' ') + 1));
+}
 
 describe.each(testDatabaseKinds())('graceful shutdown with webhooks in flight (%s)', (kind) => {
   let emulator: StripeEmulator;
@@ -74,6 +83,9 @@ describe.each(testDatabaseKinds())('graceful shutdown with webhooks in flight (%
       };
       await expect.poll(status, { timeout: 30_000 }).toBe('active');
     }
+    // Recorded is not yet applied: wait until the drain's backlog, as the server reports it, is empty
+    // (PGlite belongs to the server while it runs, so the test cannot read the ledger itself until then).
+    await expect.poll(() => pendingWebhookEvents(second.url), { timeout: 60_000, interval: 100 }).toBe(0);
     if (database) expect(await ledgerDrained(database)).toBe(true);
     expect(await second.stop('SIGTERM')).toBe(0);
 

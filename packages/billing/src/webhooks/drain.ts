@@ -1,5 +1,5 @@
 import { type Database, stripeEvents, subscriptions } from '@subkit/db';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { resolveDuplicateSubscriptions } from '../subscriptions/duplicate-subscriptions';
 import { storeSubscription, syncSubscription } from '../subscriptions/sync-subscription';
@@ -27,7 +27,8 @@ import { subscriptionOf, terminalSubscriptionIn } from './subjects';
 
 /** Waits until one more Stripe read fits the budget that every process shares (STRIPE_READS_PER_SEC). */
 export interface StripeReadBudget {
-  take(): Promise<void>;
+  /** Resolves once the read may go ahead; the drain ignores what with. */
+  take(): Promise<unknown>;
 }
 
 export interface DrainDeps extends WebhookDeps {
@@ -214,6 +215,18 @@ async function applyAndFollowUp(deps: DrainDeps, events: ClaimedEvent[], effect:
   if (afterCommit) {
     await deps.db.update(stripeEvents).set({ claimedUntil: null }).where(inArray(stripeEvents.id, ids));
   }
+}
+
+/**
+ * The drain's backlog, across every process: events recorded and not yet applied, retries waiting
+ * out their delay included (the partial index on pending events serves it).
+ */
+export async function pendingEventCount(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ pending: count() })
+    .from(stripeEvents)
+    .where(and(isNull(stripeEvents.processedAt), isNotNull(stripeEvents.payload)));
+  return row?.pending ?? 0;
 }
 
 export interface WebhookDrain {

@@ -1,7 +1,7 @@
 import { type Database, errorChain, stripeEvents } from '@subkit/db';
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { type BillingLogger, resolveDuplicateSubscriptions } from '../subscriptions/duplicate-subscriptions';
+import type { BillingLogger } from '../subscriptions/duplicate-subscriptions';
 import type { AfterCommit, ApplyEvent, EventHandler, EventOf, LedgerEntry, WebhookServices } from './handler';
 import { catalogChanged } from './handlers/catalog-changed';
 import { checkoutSessionCompleted } from './handlers/checkout-session-completed';
@@ -52,28 +52,6 @@ const MAX_RETRY_DELAY_SECONDS = 3600;
 
 /** What an event means to us, worked out before any transaction: a write to make, or why there is none. */
 export type Effect = { outcome: 'applied'; apply: ApplyEvent | undefined } | { outcome: 'ignored'; reason: string };
-
-/**
- * Records a verified Stripe event and applies it now, exactly once, even when Stripe delivers it
- * twice at the same moment to two server processes: an event already processed is a duplicate,
- * otherwise `applyToLedger` applies it. A failure is recorded (the drain retries it later) and
- * rethrown. The endpoint does not call this (it records and lets the drain apply); it is the
- * in-line path for callers that need the outcome at once, such as a replay of one event.
- *
- * A write that found a second live subscription leaves its cancellation (Stripe calls) for after
- * the commit. Should that fail, this throws; a later call with the same event is a duplicate, and
- * a duplicate retries every cancellation still pending.
- */
-export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event): Promise<EventOutcome> {
-  const entry = await ledgerEntry(deps.db, event);
-  if (entry.processedAt) {
-    await resolveDuplicateSubscriptions(deps);
-    return 'duplicate';
-  }
-  const { outcome, afterCommit } = await applyToLedger(deps.db, [event.id], entry, () => effectOf(deps, event));
-  if (afterCommit) await resolveDuplicateSubscriptions(deps, afterCommit.resolveDuplicatesOf);
-  return outcome;
-}
 
 /**
  * Applies one effect on behalf of the ledger's events `eventIds` (one event, or all the pending
