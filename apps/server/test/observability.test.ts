@@ -15,7 +15,7 @@ import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulato
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { loggerOptions } from '../src/logging';
@@ -131,13 +131,20 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
       });
       expect(unsafe.headers.get('x-request-id')).not.toContain('bad');
 
-      for (const requestId of [id, 'trace-abc.123']) {
-        const own = logged.lines.map((line) => JSON.parse(line)).filter((entry) => entry.reqId === requestId);
-        // "incoming request", the Stripe-backed work in between, "request completed".
-        expect(own.map((entry) => entry.msg)).toEqual(
-          expect.arrayContaining(['incoming request', 'request completed']),
-        );
-      }
+      // "request completed" is logged when the response has finished on the server's side, which
+      // can be just after the client has read it: wait for the lines rather than race them.
+      await vi.waitFor(
+        () => {
+          for (const requestId of [id, 'trace-abc.123']) {
+            const own = logged.lines.map((line) => JSON.parse(line)).filter((entry) => entry.reqId === requestId);
+            // "incoming request", the Stripe-backed work in between, "request completed".
+            expect(own.map((entry) => entry.msg)).toEqual(
+              expect.arrayContaining(['incoming request', 'request completed']),
+            );
+          }
+        },
+        { timeout: 10_000, interval: 50 },
+      );
       // Every line logged while serving a request names it.
       const requestLines = logged.lines.map((line) => JSON.parse(line)).filter((entry) => entry.req || entry.res);
       expect(requestLines.length).toBeGreaterThanOrEqual(6);
