@@ -10,6 +10,8 @@ export interface RateLimiterOptions {
   perMinute: Record<RateLimitBucket, number>;
   /** The webhook drain's Stripe reads per second, for the whole fleet when Redis is configured. */
   stripeReadsPerSecond: number;
+  /** The Stripe account the reads go to (`stripeAccountOf`): the read budget is per account, as Stripe's limit is. */
+  stripeAccount: string;
   /**
    * What every key in Redis starts with ("subkit" unless given): processes that pass the same one
    * share their limits. Tests give each run its own, so runs on one Redis never count together.
@@ -37,6 +39,7 @@ export async function createRateLimiter({
   redisUrl,
   perMinute,
   stripeReadsPerSecond,
+  stripeAccount,
   keyPrefix = 'subkit',
 }: RateLimiterOptions): Promise<ClosableRateLimiter> {
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
@@ -62,7 +65,11 @@ export async function createRateLimiter({
   ) as Record<RateLimitBucket, RateLimiterMemory | RateLimiterRedis>;
 
   // One-second windows; the library's queue holds each read until its window has room (FIFO).
-  const readOptions = { keyPrefix: `${keyPrefix}:stripe-reads`, points: stripeReadsPerSecond, duration: 1 };
+  const readOptions = {
+    keyPrefix: `${keyPrefix}:stripe-reads:${stripeAccount}`,
+    points: stripeReadsPerSecond,
+    duration: 1,
+  };
   const readMemory = new RateLimiterMemory(readOptions);
   const readLimiter = redis
     ? new RateLimiterRedis({ ...readOptions, storeClient: redis, insuranceLimiter: readMemory })

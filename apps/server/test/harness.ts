@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { stripeAccountOf } from '../src/plugins/services';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -58,6 +59,7 @@ export function buildTestApp(
       client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url, ...stripeOptions }),
       mode: 'emulator',
       webhookSecret: emulator.webhookSecret,
+      account: stripeAccountOf(emulator.secretKey),
     },
     ...(logStream ? { logStream } : { logger: false }),
     housekeeping,

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { loggerOptions } from '../src/logging';
+import { stripeAccountOf } from '../src/plugins/services';
 import {
   checkoutBody,
   payCheckout,
@@ -59,6 +60,7 @@ describe.each(testDatabaseKinds())('start-up log of migrations on %s', (kind) =>
         client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url }),
         mode: 'emulator',
         webhookSecret: emulator.webhookSecret,
+        account: stripeAccountOf(emulator.secretKey),
       },
       logStream: { write: (line: string) => lines.push(line) },
     });

@@ -12,9 +12,17 @@ import { type ClosableRateLimiter, createRateLimiter } from '../src/rate-limiter
 const READS_PER_SECOND = 5;
 const PER_MINUTE = { auth: 100, checkout: 100, stripe: 100, mail: 100 };
 
+const ACCOUNT = 'acct_budget_test';
+
 /** A budget as one server process builds it; `keyPrefix` keeps this run's counts apart in a shared Redis. */
-function budget(redisUrl: string | undefined, keyPrefix: string) {
-  return createRateLimiter({ redisUrl, perMinute: PER_MINUTE, stripeReadsPerSecond: READS_PER_SECOND, keyPrefix });
+function budget(redisUrl: string | undefined, keyPrefix: string, stripeAccount = ACCOUNT) {
+  return createRateLimiter({
+    redisUrl,
+    perMinute: PER_MINUTE,
+    stripeReadsPerSecond: READS_PER_SECOND,
+    stripeAccount,
+    keyPrefix,
+  });
 }
 
 /** Takes `count` reads at once; what each grant reports as left in its window, lowest first. */
@@ -59,7 +67,7 @@ if (redisUrl) {
       // The window as Redis holds it, read through the library under the names the budget uses.
       const window = new RateLimiterRedis({
         storeClient: redis,
-        keyPrefix: `${keyPrefix}:stripe-reads`,
+        keyPrefix: `${keyPrefix}:stripe-reads:${ACCOUNT}`,
         points: READS_PER_SECOND,
         duration: 1,
       });
@@ -69,6 +77,11 @@ if (redisUrl) {
       // That window is in Redis (1: found). Held open for 10 s rather than 1, so a busy machine cannot
       // let it pass before the second process asks: the outcome depends on the count alone, not on timing.
       expect(await redis.pexpire(window.getKey('limiter'), 10_000)).toBe(1);
+
+      // A process reading another Stripe account is not held by it: Stripe's limit is per account.
+      const otherAccount = await budget(redisUrl, keyPrefix, 'acct_other');
+      limiters.push(otherAccount);
+      expect(await take(otherAccount, READS_PER_SECOND)).toEqual(everyPoint);
 
       let granted = 0;
       const secondReads = Promise.all(

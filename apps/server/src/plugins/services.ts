@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { createStripeClient, type StripeReadBudget } from '@subkit/billing';
 import { type AppServices, type Mailer, TtlCache } from '@subkit/core';
@@ -16,6 +17,18 @@ export interface StripeConnection {
   client: Stripe;
   mode: 'emulator' | 'stripe';
   webhookSecret: string;
+  /** Which Stripe account the client speaks for (`stripeAccountOf` its secret key). */
+  account: string;
+}
+
+/**
+ * A Stripe account's name for shared limits: a digest of its secret key, never the key. Stripe's
+ * rate limit is per account, so the webhook drain's read budget is kept per account too: the
+ * processes of one deployment share it, while two accounts (or two emulators, as in the tests that
+ * share one Redis) never count against each other.
+ */
+export function stripeAccountOf(secretKey: string): string {
+  return createHash('sha256').update(secretKey).digest('hex').slice(0, 16);
 }
 
 export interface ServicesOptions {
@@ -42,6 +55,7 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
       client: createStripeClient({ secretKey: stripe.secretKey, apiBase: stripe.apiBase }),
       mode: stripe.apiBase ? 'emulator' : 'stripe',
       webhookSecret: stripe.webhookSecret ?? '',
+      account: stripeAccountOf(stripe.secretKey),
     };
   }
   const emulator = await startStripeEmulator({
@@ -63,6 +77,7 @@ async function connectStripe(app: FastifyInstance, config: Config): Promise<Stri
     client: createStripeClient({ secretKey: emulator.secretKey, apiBase: emulator.url }),
     mode: 'emulator',
     webhookSecret: emulator.webhookSecret,
+    account: stripeAccountOf(emulator.secretKey),
   };
 }
 
@@ -118,6 +133,7 @@ async function services(app: FastifyInstance, options: ServicesOptions) {
       mail: config.rateLimits.mailPerMinute,
     },
     stripeReadsPerSecond: config.stripeReadsPerSecond,
+    stripeAccount: stripe.account,
   });
   app.addHook('onClose', () => rateLimiter.close());
 
