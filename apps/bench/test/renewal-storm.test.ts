@@ -1,3 +1,4 @@
+import { createTestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_STRIPE_READS_PER_RENEWAL, runRenewalStorm, type StormResult } from '../src/renewal-storm';
 import { readSettings } from '../src/settings';
@@ -10,21 +11,24 @@ import { startBenchStack } from '../src/stack';
  */
 const SHORT_STORM = { subscriptions: 200, latencyMs: 20, deliveryConcurrency: 20 };
 
-const databases = [
-  { kind: 'PGlite', databaseUrl: undefined },
-  ...(process.env.DATABASE_URL ? [{ kind: 'Postgres', databaseUrl: process.env.DATABASE_URL }] : []),
-];
-
-describe.each(databases)('renewal storm of $kind', ({ databaseUrl }) => {
+describe.each(testDatabaseKinds())('renewal storm of %s', (kind) => {
   let storm: StormResult;
   beforeAll(async () => {
-    const settings = readSettings([], databaseUrl ? { DATABASE_URL: databaseUrl } : {});
-    if (!settings) throw new Error('no bench settings');
-    const stack = await startBenchStack(settings);
+    // A Postgres database of its own, as every test file has: in CI all packages test at once on
+    // one DATABASE_URL, and another suite's server draining this ledger would apply the storm's
+    // events with its own Stripe (found ignored there, our rows never renewed).
+    const database = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
     try {
-      storm = await runRenewalStorm(stack, SHORT_STORM);
+      const settings = readSettings([], database?.url ? { DATABASE_URL: database.url } : {});
+      if (!settings) throw new Error('no bench settings');
+      const stack = await startBenchStack(settings);
+      try {
+        storm = await runRenewalStorm(stack, SHORT_STORM);
+      } finally {
+        await stack.stop();
+      }
     } finally {
-      await stack.stop();
+      await database?.destroy();
     }
   }, 900_000);
 

@@ -1,4 +1,5 @@
 import { DotEnvError, loadDotEnv } from '@subkit/db';
+import type { Logger } from 'pino';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { startupFailureMessage } from './startup-failure';
@@ -37,9 +38,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     await app.close();
-    // The log's last line; pino writes stdout asynchronously and flushes it on exit (logging.ts).
+    // The log's last line. pino writes stdout asynchronously (logging.ts): exit once what it holds
+    // is written, since a flush left to the exit hook can lose a write still in flight.
     app.log.info({ signal }, 'shut down');
-    process.exit(0);
+    // Fastify's logger is the pino logger logging.ts configured; its type leaves out flush.
+    (app.log as Logger).flush(() => process.exit(0));
   });
 }
 
