@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TtlCache } from '@subkit/core';
-import { stripeEvents, subscriptions, users } from '@subkit/db';
+import { stripeEvents, subscriptions } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import { eq } from 'drizzle-orm';
@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeClient } from '../src/stripe/client';
 import { claimEvents, type DrainDeps, type DrainOptions, drainOnce } from '../src/webhooks/drain';
 import { receiveStripeEvent } from '../src/webhooks/process-event';
+import { subscribedUser } from './subscribed-user';
 
 function subscriptionUpdated(subscriptionId: string): Stripe.Event {
   return {
@@ -39,30 +40,11 @@ describe.each(testDatabaseKinds())('the webhook drain on %s', (kind) => {
     await Promise.all([database.destroy(), emulator.close()]);
   });
 
-  /** A user of ours with a paid subscription in Stripe; no webhook endpoint is registered, so no event arrives by itself. */
-  async function subscribedUser() {
-    const email = `${randomUUID()}@example.com`;
-    const customer = await stripe.customers.create({ email });
-    await database.db.insert(users).values({ email, passwordHash: 'unused', stripeCustomerId: customer.id });
-    const session = await stripe.checkout.sessions.create({
-      mode: 'subscription',
-      customer: customer.id,
-      line_items: [{ price: 'price_1ABC123XYZ', quantity: 1 }],
-      success_url: 'https://app.example.com/dashboard',
-      cancel_url: 'https://app.example.com/pricing',
-    });
-    const completed = await fetch(`${emulator.url}/v1/test_helpers/checkout/sessions/${session.id}/complete`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${emulator.secretKey}` },
-    });
-    return ((await completed.json()) as { subscription: string }).subscription;
-  }
-
   const ledgerRow = async (eventId: string) =>
     (await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId)))[0];
 
   it('takes over the events of a process that claimed them and died, once its lease runs out', async () => {
-    const subscriptionId = await subscribedUser();
+    const { subscriptionId } = await subscribedUser(database.db, stripe, emulator);
     const event = subscriptionUpdated(subscriptionId);
     expect(await receiveStripeEvent(database.db, event)).toBe('received');
 
@@ -83,7 +65,7 @@ describe.each(testDatabaseKinds())('the webhook drain on %s', (kind) => {
   });
 
   it('keeps a failed apply pending with its error and attempts, and retries it after the delay', async () => {
-    const subscriptionId = await subscribedUser();
+    const { subscriptionId } = await subscribedUser(database.db, stripe, emulator);
     const event = subscriptionUpdated(subscriptionId);
     await receiveStripeEvent(database.db, event);
     emulator.setFaults([{ endpoint: 'GET /v1/subscriptions/:id', rate: 1, kind: '503' }]);
@@ -101,7 +83,7 @@ describe.each(testDatabaseKinds())('the webhook drain on %s', (kind) => {
   });
 
   it('applies all pending events of one subscription with one read, ordered by the newest of them', async () => {
-    const subscriptionId = await subscribedUser();
+    const { subscriptionId } = await subscribedUser(database.db, stripe, emulator);
     const events = [subscriptionUpdated(subscriptionId), subscriptionUpdated(subscriptionId)];
     for (const event of events) await receiveStripeEvent(database.db, event);
     await stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true });

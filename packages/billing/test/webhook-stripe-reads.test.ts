@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TtlCache } from '@subkit/core';
-import { createDatabase, type DatabaseHandle, stripeEvents, subscriptions, users } from '@subkit/db';
+import { createDatabase, type DatabaseHandle, stripeEvents, subscriptions } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import { eq, sql } from 'drizzle-orm';
@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeClient } from '../src/stripe/client';
 import { type DrainDeps, type DrainOptions, drainOnce } from '../src/webhooks/drain';
 import { type EventOutcome, receiveStripeEvent } from '../src/webhooks/process-event';
+import { subscribedUser } from './subscribed-user';
 
 /**
  * The real client, with its subscription reads held until `release()`: a slow network between us
@@ -95,29 +96,6 @@ describe.each(testDatabaseKinds())('the webhook drain’s reads of Stripe on %s'
     await Promise.all([database.destroy(), emulator.close()]);
   });
 
-  /** A user of ours with a paid subscription in Stripe; no webhook endpoint is registered, so no event arrives by itself. */
-  async function subscribedUser() {
-    const email = `${randomUUID()}@example.com`;
-    const customer = await stripe.customers.create({ email });
-    const [user] = await database.db
-      .insert(users)
-      .values({ email, passwordHash: 'unused', stripeCustomerId: customer.id })
-      .returning({ id: users.id });
-    const session = await stripe.checkout.sessions.create({
-      mode: 'subscription',
-      customer: customer.id,
-      line_items: [{ price: 'price_1ABC123XYZ', quantity: 1 }],
-      success_url: 'https://app.example.com/dashboard',
-      cancel_url: 'https://app.example.com/pricing',
-    });
-    const completed = await fetch(`${emulator.url}/v1/test_helpers/checkout/sessions/${session.id}/complete`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${emulator.secretKey}` },
-    });
-    const { subscription } = (await completed.json()) as { subscription: string };
-    return { userId: user!.id, subscriptionId: subscription };
-  }
-
   const storedRow = async (subscriptionId: string) =>
     (await narrow.db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)))[0];
   const ledgerRow = async (eventId: string) =>
@@ -126,7 +104,7 @@ describe.each(testDatabaseKinds())('the webhook drain’s reads of Stripe on %s'
     (await narrow.db.select({ seq: stripeEvents.seq }).from(stripeEvents).where(eq(stripeEvents.id, eventId)))[0]?.seq;
 
   it('reads a subscription for one drain at a time, holding no connection, and gives events received meanwhile a read of their own', async () => {
-    const { subscriptionId } = await subscribedUser();
+    const { subscriptionId } = await subscribedUser(database.db, stripe, emulator);
     const slow = withHeldSubscriptionReads(stripe, 'answer');
     const first = drainOf(slow.stripe);
     const second = drainOf(stripe);
@@ -164,7 +142,7 @@ describe.each(testDatabaseKinds())('the webhook drain’s reads of Stripe on %s'
   });
 
   it('never lets a read that answers after its claim ran out overwrite what the drain that took over stored', async () => {
-    const { subscriptionId } = await subscribedUser();
+    const { subscriptionId } = await subscribedUser(database.db, stripe, emulator);
     const slow = withHeldSubscriptionReads(stripe, 'answer');
     const first = drainOf(slow.stripe);
     const second = drainOf(stripe);
@@ -195,7 +173,7 @@ describe.each(testDatabaseKinds())('the webhook drain’s reads of Stripe on %s'
   });
 
   it('lets each later event’s read replace the row the previous one wrote', async () => {
-    const { subscriptionId } = await subscribedUser();
+    const { subscriptionId } = await subscribedUser(database.db, stripe, emulator);
     const { deps } = drainOf(stripe);
     await receiveStripeEvent(narrow.db, subscriptionUpdated(subscriptionId));
     expect(await drainOnce(deps, LONG_LEASE)).toBe(1);
@@ -208,7 +186,7 @@ describe.each(testDatabaseKinds())('the webhook drain’s reads of Stripe on %s'
   });
 
   it('applies an event delivered twice once, with one read, and answers a redelivery after that as a duplicate', async () => {
-    const { subscriptionId } = await subscribedUser();
+    const { subscriptionId } = await subscribedUser(database.db, stripe, emulator);
     const { deps, outcomes } = drainOf(stripe);
     const event = subscriptionUpdated(subscriptionId);
     expect(await receiveStripeEvent(narrow.db, event)).toBe('received');
@@ -224,7 +202,7 @@ describe.each(testDatabaseKinds())('the webhook drain’s reads of Stripe on %s'
   });
 
   it('counts a read that failed after another drain applied the events as a duplicate, recording no failure', async () => {
-    const { subscriptionId } = await subscribedUser();
+    const { subscriptionId } = await subscribedUser(database.db, stripe, emulator);
     const event = subscriptionUpdated(subscriptionId);
     const noRetries = createStripeClient({
       secretKey: emulator.secretKey,
@@ -250,7 +228,7 @@ describe.each(testDatabaseKinds())('the webhook drain’s reads of Stripe on %s'
   // A writer of the previous release holds a connection of its own, which PGlite (one per process) has not.
   if (kind === 'postgres') {
     it('lets a writer of the previous release finish first, so a rolling upgrade cannot leave its older read on top', async () => {
-      const { subscriptionId } = await subscribedUser();
+      const { subscriptionId } = await subscribedUser(database.db, stripe, emulator);
       const { deps } = drainOf(stripe);
       await receiveStripeEvent(narrow.db, subscriptionUpdated(subscriptionId));
       expect(await drainOnce(deps, LONG_LEASE)).toBe(1);
