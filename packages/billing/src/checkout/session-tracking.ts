@@ -6,9 +6,10 @@ import {
   deleteInBatches,
   preparedPerDatabase,
   type Transaction,
+  users,
 } from '@subkit/db';
 import { TRPCError } from '@trpc/server';
-import { and, eq, gt, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { BILLING_ERROR_CODES } from '../error-codes';
 import { isMissingResource, toBillingError } from '../stripe/errors';
@@ -37,45 +38,53 @@ const insertAttempt = preparedPerDatabase((db) =>
     .returning({ seq: checkoutSessions.seq })
     .prepare('checkout_attempt_insert'),
 );
-const storeSession = preparedPerDatabase((db) =>
-  db
-    .update(checkoutSessions)
-    .set({ sessionId: sql`${sql.placeholder('sessionId')}`, status: 'open' })
-    .where(eq(checkoutSessions.seq, sql.placeholder('seq')))
-    .returning({ seq: checkoutSessions.seq })
-    .prepare('checkout_attempt_store'),
-);
-const ofUser = eq(checkoutSessions.userId, sql.placeholder('userId'));
-const earlierOpenSessions = preparedPerDatabase((db) =>
-  db
+/**
+ * Stores the session (when `store`) and, in the same statement, answers what settling needs: the
+ * user's earlier open sessions and whether a newer attempt started (one that is not a retry of the
+ * same Idempotency-Key; with no key, any). One round trip instead of three (docs/performance.md,
+ * issue 15). The sub-selects see the statement's snapshot, which the update does not change for
+ * them: they never look at the attempt's own row.
+ */
+const storeAndSurvey = preparedPerDatabase((db) => {
+  const attemptSeq = sql.placeholder('seq');
+  const stored = db.$with('stored').as(
+    db
+      .update(checkoutSessions)
+      .set({ sessionId: sql`${sql.placeholder('sessionId')}`, status: 'open' })
+      .where(and(eq(checkoutSessions.seq, attemptSeq), sql`${sql.placeholder('store')}::boolean`))
+      .returning({ seq: checkoutSessions.seq }),
+  );
+  const earlier = db
     .select({ sessionId: checkoutSessions.sessionId })
     .from(checkoutSessions)
-    .where(and(ofUser, lt(checkoutSessions.seq, sql.placeholder('seq')), eq(checkoutSessions.status, 'open')))
-    .prepare('checkout_earlier_open'),
-);
-const newerAttempt = preparedPerDatabase((db) =>
-  db
-    .select({ seq: checkoutSessions.seq })
-    .from(checkoutSessions)
-    .where(and(ofUser, gt(checkoutSessions.seq, sql.placeholder('seq'))))
-    .limit(1)
-    .prepare('checkout_newer_attempt'),
-);
-/** A newer attempt that is not a retry of the same Idempotency-Key. */
-const newerOtherAttempt = preparedPerDatabase((db) =>
-  db
+    .where(
+      and(
+        eq(checkoutSessions.userId, users.id),
+        lt(checkoutSessions.seq, attemptSeq),
+        eq(checkoutSessions.status, 'open'),
+      ),
+    );
+  const newer = db
     .select({ seq: checkoutSessions.seq })
     .from(checkoutSessions)
     .where(
       and(
-        ofUser,
-        gt(checkoutSessions.seq, sql.placeholder('seq')),
-        or(isNull(checkoutSessions.requestKey), ne(checkoutSessions.requestKey, sql.placeholder('requestKey'))),
+        eq(checkoutSessions.userId, users.id),
+        gt(checkoutSessions.seq, attemptSeq),
+        sql`(${checkoutSessions.requestKey} is null or ${checkoutSessions.requestKey} is distinct from ${sql.placeholder('requestKey')}::text)`,
       ),
-    )
-    .limit(1)
-    .prepare('checkout_newer_other_attempt'),
-);
+    );
+  return db
+    .with(stored)
+    .select({
+      stored: sql<boolean>`exists (select 1 from ${stored})`.mapWith(Boolean),
+      earlierOpen: sql<string[] | null>`(select array_agg(e.session_id) from (${earlier}) e)`,
+      newerStarted: sql<boolean>`exists (${newer})`.mapWith(Boolean),
+    })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('userId')))
+    .prepare('checkout_attempt_settle');
+});
 
 /** `requestKey`: the Idempotency-Key claim the session is created under, if any (its retries share it). */
 export async function startCheckoutAttempt(
@@ -109,30 +118,27 @@ export async function settleCheckoutSession(
   sessionId: string,
 ): Promise<void> {
   const { db } = services;
-  let repeat = false;
-  const [stored] = await storeSession(db)
-    .execute({ sessionId, seq: attempt.seq })
-    .catch(async (error: unknown) => {
-      const [existing] = await db
-        .select({ seq: checkoutSessions.seq })
-        .from(checkoutSessions)
-        .where(eq(checkoutSessions.sessionId, sessionId));
-      if (!existing) throw error;
-      repeat = true;
-      await abandonCheckoutAttempt(services, attempt);
-      return [existing];
-    });
-  if (!stored) throw new Error(`checkout attempt ${attempt.seq} vanished`);
-  const seq = stored.seq;
   const { userId, requestKey } = attempt;
+  const survey = (seq: number, store: boolean) =>
+    storeAndSurvey(db).execute({ seq, store, sessionId, userId, requestKey });
+  let repeat = false;
+  const [settled] = await survey(attempt.seq, true).catch(async (error: unknown) => {
+    // The session id is unique: a repeat of a request with the same Idempotency-Key got the
+    // first attempt's session, whose row keeps its place in the order.
+    const [existing] = await db
+      .select({ seq: checkoutSessions.seq })
+      .from(checkoutSessions)
+      .where(eq(checkoutSessions.sessionId, sessionId));
+    if (!existing) throw error;
+    repeat = true;
+    await abandonCheckoutAttempt(services, attempt);
+    return survey(existing.seq, false);
+  });
+  if (!settled || (!repeat && !settled.stored)) throw new Error(`checkout attempt ${attempt.seq} vanished`);
 
-  const earlier = await earlierOpenSessions(db).execute({ userId, seq });
-  for (const { sessionId: earlierId } of earlier) if (earlierId) await expireSession(services, earlierId);
+  for (const earlierId of settled.earlierOpen ?? []) await expireSession(services, earlierId);
 
-  const [newer] = await (requestKey === null
-    ? newerAttempt(db).execute({ userId, seq })
-    : newerOtherAttempt(db).execute({ userId, seq, requestKey }));
-  if (newer) {
+  if (settled.newerStarted) {
     await expireSession(services, sessionId);
     if (!repeat) throw new TRPCError(BILLING_ERROR_CODES.CHECKOUT_SUPERSEDED);
   }
