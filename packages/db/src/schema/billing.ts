@@ -165,6 +165,8 @@ export const checkoutSessions = pgTable(
   },
   (table) => [
     index('checkout_sessions_user_id_seq_idx').on(table.userId, table.seq),
+    // Settling a checkout looks for the user's earlier open sessions: few, however long the history.
+    index('checkout_sessions_open_user_id_seq_idx').on(table.userId, table.seq).where(sql`${table.status} = 'open'`),
     // Housekeeping deletes rows whose sessions can no longer be paid.
     index('checkout_sessions_created_at_idx').on(table.createdAt),
   ],

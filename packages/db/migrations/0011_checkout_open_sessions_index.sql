@@ -1,0 +1,1 @@
+CREATE INDEX "checkout_sessions_open_user_id_seq_idx" ON "checkout_sessions" USING btree ("user_id","seq") WHERE "checkout_sessions"."status" = 'open';
