@@ -29,6 +29,9 @@ export interface RunSpec {
   warmupSec?: number;
 }
 
+/** Above what the server answers on this machine, so a warm-up's users outlast its time. */
+const WARMUP_RPS_AT_LEAST = 500;
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Waits until the server has answered everything autocannon sent: no response and no Stripe call for 1 s. */
@@ -59,13 +62,17 @@ export async function measureScenario(
   const { latencyMs, connections: conns, round } = spec;
   const baseUrl = scenario.target === 'server' ? stack.serverUrl : baselineUrl;
   const pid = (scenario.target === 'server' ? stack.server : stack.baseline).pid;
-  const expected = Math.ceil(
-    (spec.rate ?? (latencyMs > 0 ? Math.min(conns / (latencyMs / 1000), spec.capacityRps) : spec.capacityRps)) *
-      (durationSec + warmupSec + 2) *
-      1.3,
-  );
-  const budget = Math.min(Math.max(expected, conns * 2, 200), 20_000);
-  const perRequest = scenario.prepare ? await scenario.prepare(budget) : scenario.headers?.();
+  const warmupSeconds = spec.warmupSec ?? warmupSec;
+  const measuredRps =
+    spec.rate ?? (latencyMs > 0 ? Math.min(conns / (latencyMs / 1000), spec.capacityRps) : spec.capacityRps);
+  const budgetFor = (rps: number, seconds: number) =>
+    Math.min(Math.max(Math.ceil(rps * (seconds + 1) * 1.3), conns * 2, 200), 20_000);
+  // The warm-up is never paced and must last its whole time whatever the measured run's rate: a
+  // fixed-rate run's budget (a few hundred users) would end it within a second and measure the
+  // server's code before V8 optimised it, against a baseline warmed at full speed.
+  const warmBudget = budgetFor(Math.max(spec.capacityRps, WARMUP_RPS_AT_LEAST), warmupSeconds);
+  const budget = budgetFor(measuredRps, durationSec);
+  const perRequest = scenario.prepare ? await scenario.prepare(warmBudget + budget) : scenario.headers?.();
   const load = (seconds: number, maxRequests?: number, rate?: number) =>
     runLoad({
       url: `${baseUrl}${scenario.path}`,
@@ -79,8 +86,7 @@ export async function measureScenario(
   // Warm-up: connections, JIT, caches (the price cache fills on the first checkout). Never
   // paced: a fixed-rate run comes first, and 100 req/s for a few seconds leaves the server's
   // code unoptimised, which its p99 would then measure.
-  const warmBudget = scenario.prepare ? Math.floor(budget / 5) : undefined;
-  await load(spec.warmupSec ?? warmupSec, warmBudget);
+  await load(warmupSeconds, scenario.prepare ? warmBudget : undefined);
   await settle(stack);
   await Promise.all([
     postJson(`${emulatorUrl}/_emulator/reset-stats`, {}),
@@ -96,11 +102,7 @@ export async function measureScenario(
     postgres: databaseUrl ? postgresCpuMs() : 0,
     machine: machineCpuMs(),
   };
-  const result: LoadResult = await load(
-    durationSec,
-    scenario.prepare ? budget - (warmBudget ?? 0) : undefined,
-    spec.rate,
-  );
+  const result: LoadResult = await load(durationSec, scenario.prepare ? budget : undefined, spec.rate);
   const loadgenCpu = process.cpuUsage(cpuBefore.loadgen);
   const machineAfter = machineCpuMs();
   const cpu = {
