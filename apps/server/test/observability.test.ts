@@ -326,10 +326,13 @@ describe.each(testDatabaseKinds())('observability on %s', (kind) => {
         rawBody: '{}',
         headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=forged' },
       });
-      const after = await scrape(stack.server.url);
-
       const events = 'subkit_webhook_events_total';
       const applied = { type: 'checkout.session.completed', outcome: 'applied' };
+      // The endpoint records the event and answers; the drain applies it after that answer.
+      const appliedSince = async () =>
+        (await scrape(stack.server.url)).value(events, applied) - before.value(events, applied);
+      await expect.poll(appliedSince, { timeout: 30_000, interval: 100 }).toBe(1);
+      const after = await scrape(stack.server.url);
       expect(after.value(events, applied) - before.value(events, applied)).toBe(1);
       const forged = { type: 'unknown', outcome: 'invalid_signature' };
       expect(after.value(events, forged) - before.value(events, forged)).toBe(1);
