@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TtlCache } from '@subkit/core';
-import { stripeEvents, subscriptions, users } from '@subkit/db';
+import { stripeEvents, subscriptions } from '@subkit/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@subkit/db/testing';
 import { type StripeEmulator, startStripeEmulator } from '@subkit/stripe-emulator';
 import { eq } from 'drizzle-orm';
@@ -10,6 +10,7 @@ import { deriveEntitlements, entitlementsOf } from '../src/entitlements/entitlem
 import { createStripeClient } from '../src/stripe/client';
 import { drainOnce } from '../src/webhooks/drain';
 import { receiveStripeEvent } from '../src/webhooks/process-event';
+import { subscribedUser } from './subscribed-user';
 
 const PRO_FEATURES = ['Unlimited projects', 'Report export', 'Priority support'];
 
@@ -49,29 +50,10 @@ describe.each(testDatabaseKinds())('entitlements from the stored subscription on
 
   /** A user subscribed in Stripe and recorded through the webhook path (no endpoint: events are fed by hand). */
   async function subscriber(price: string, cache: TtlCache) {
-    const email = `${randomUUID()}@example.com`;
-    const customer = await stripe.customers.create({ email });
-    const [user] = await database.db
-      .insert(users)
-      .values({ email, passwordHash: 'unused', stripeCustomerId: customer.id })
-      .returning({ id: users.id });
-    const session = await stripe.checkout.sessions.create({
-      mode: 'subscription',
-      customer: customer.id,
-      line_items: [{ price, quantity: 1 }],
-      subscription_data: { metadata: { userId: user!.id } },
-      success_url: 'https://app.example.com/dashboard',
-      cancel_url: 'https://app.example.com/pricing',
-    });
-    const completed = await fetch(`${emulator.url}/v1/test_helpers/checkout/sessions/${session.id}/complete`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${emulator.secretKey}` },
-    });
-    const subscription = await stripe.subscriptions.retrieve(
-      ((await completed.json()) as { subscription: string }).subscription,
-    );
+    const { userId, subscriptionId } = await subscribedUser(database.db, stripe, emulator, price);
+    const subscription = await stripe.subscriptions.retrieve(subscriptionId);
     await feed(cache, 'customer.subscription.created', subscription);
-    return { userId: user!.id, subscription };
+    return { userId, subscription };
   }
 
   function feed(cache: TtlCache, type: string, object: { id: string }) {

@@ -6,12 +6,14 @@ import type Stripe from 'stripe';
 /**
  * A user of ours with a paid subscription in Stripe, made through a checkout paid on the emulator's
  * hosted page. No webhook endpoint is registered, so no event arrives by itself: each test delivers
- * what it means to deliver.
+ * what it means to deliver. The subscription carries the user's id in its metadata, as the
+ * product's checkout sets it.
  */
 export async function subscribedUser(
   db: Database,
   stripe: Stripe,
   emulator: StripeEmulator,
+  price = 'price_1ABC123XYZ',
 ): Promise<{ userId: string; subscriptionId: string }> {
   const email = `${randomUUID()}@example.com`;
   const customer = await stripe.customers.create({ email });
@@ -19,10 +21,12 @@ export async function subscribedUser(
     .insert(users)
     .values({ email, passwordHash: 'unused', stripeCustomerId: customer.id })
     .returning({ id: users.id });
+  if (!user) throw new Error('the user was not inserted');
   const session = await stripe.checkout.sessions.create({
     mode: 'subscription',
     customer: customer.id,
-    line_items: [{ price: 'price_1ABC123XYZ', quantity: 1 }],
+    line_items: [{ price, quantity: 1 }],
+    subscription_data: { metadata: { userId: user.id } },
     success_url: 'https://app.example.com/dashboard',
     cancel_url: 'https://app.example.com/pricing',
   });
@@ -31,6 +35,5 @@ export async function subscribedUser(
     headers: { authorization: `Bearer ${emulator.secretKey}` },
   });
   const { subscription } = (await completed.json()) as { subscription: string };
-  if (!user) throw new Error('the user was not inserted');
   return { userId: user.id, subscriptionId: subscription };
 }
