@@ -160,9 +160,11 @@ export async function startStack(
   kind: DatabaseKind,
   env: Record<string, string> = {},
   stripeOptions: Partial<StripeClientOptions> = {},
+  /** Receives the server's log lines (at LOG_LEVEL) instead of discarding them. */
+  logStream?: { write(line: string): void },
 ): Promise<Stack> {
   const [emulator, database] = await Promise.all([startStripeEmulator({ port: 0 }), createTestDatabase(kind)]);
-  const server = await startTestServer(database, emulator, env, stripeOptions);
+  const server = await startTestServer(database, emulator, env, stripeOptions, logStream);
   const extraHandles: DatabaseHandle[] = [];
   return {
     emulator,
@@ -194,9 +196,11 @@ export async function startTwoServerStack(
   kind: DatabaseKind,
   env: Record<string, string> = {},
   stripeOptions: Partial<StripeClientOptions> = {},
+  /** Receives both servers' log lines (at LOG_LEVEL) instead of discarding them. */
+  logStream?: { write(line: string): void },
 ): Promise<TwoServerStack> {
-  const stack = await startStack(kind, env, stripeOptions);
-  const second = await startTestServer(await stack.openSecondHandle(), stack.emulator, env, stripeOptions);
+  const stack = await startStack(kind, env, stripeOptions, logStream);
+  const second = await startTestServer(await stack.openSecondHandle(), stack.emulator, env, stripeOptions, logStream);
   return {
     ...stack,
     second,
