@@ -328,8 +328,9 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
 
   /**
    * Runs axe-core on the page as it is now and fails on serious or critical violations; checks there
-   * is at most one status region, and that a phone's width needs no sideways scrolling; screenshots
-   * it at desktop and phone width (test-artifacts/audit-<name>-<width>.png).
+   * is at most one status region, and that a phone's width needs no sideways scrolling, of the page
+   * or of any box in it (a table scrolling in its own box hides its last columns just the same);
+   * screenshots it at desktop and phone width (test-artifacts/audit-<name>-<width>.png).
    */
   async function audit(page: Page, name: string): Promise<void> {
     // Evaluated through the DevTools protocol, so the server's Content-Security-Policy does not apply.
@@ -353,6 +354,13 @@ describe.skipIf(!hasChromium)('billing in a real browser', () => {
       if (width < 400) {
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
         expect(scrollWidth, `width of ${name} on a phone`).toBeLessThanOrEqual(width);
+        const scrollingBoxes = await page.evaluate(() =>
+          [...document.querySelectorAll('body *')]
+            .filter((element) => element.scrollWidth > element.clientWidth)
+            .filter((element) => ['auto', 'scroll'].includes(getComputedStyle(element).overflowX))
+            .map((element) => `${element.tagName.toLowerCase()}.${element.className}`),
+        );
+        expect(scrollingBoxes, `boxes of ${name} that scroll sideways on a phone`).toEqual([]);
       }
       await screenshot(page, `audit-${name}-${width}`);
     }

@@ -51,13 +51,13 @@ export function BillingHistory() {
 
 function InvoiceTable({ invoices }: { invoices: Invoice[] }) {
   return (
-    // Its own horizontal scroll at phone widths, so the table never widens the page.
+    // Four columns, the number under the date, so a phone shows every column; the box scrolls on
+    // its own only if something longer than ours still does not fit, never widening the page.
     <div className="table-scroll">
       <table className="invoices">
         <thead>
           <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Number</th>
+            <th scope="col">Invoice</th>
             <th scope="col">Amount</th>
             <th scope="col">Status</th>
             <th scope="col">
@@ -70,21 +70,23 @@ function InvoiceTable({ invoices }: { invoices: Invoice[] }) {
             <tr key={invoice.id}>
               <td>
                 <time dateTime={invoice.created}>{formatDate(invoice.created)}</time>
+                <span className="invoice-number">{invoice.number ?? '—'}</span>
               </td>
-              <td>{invoice.number ?? '—'}</td>
               <td>{formatPrice(invoice.amountDue, invoice.currency)}</td>
               <td>{invoice.status}</td>
-              <td className="invoice-links">
-                {invoice.hostedInvoiceUrl && (
-                  <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noopener noreferrer">
-                    View<span className="visually-hidden"> invoice {invoice.number}</span>
-                  </a>
-                )}
-                {invoice.invoicePdf && (
-                  <a href={invoice.invoicePdf} target="_blank" rel="noopener noreferrer">
-                    PDF<span className="visually-hidden"> of invoice {invoice.number}</span>
-                  </a>
-                )}
+              <td>
+                <div className="invoice-links">
+                  {invoice.hostedInvoiceUrl && (
+                    <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noopener noreferrer">
+                      View<span className="visually-hidden"> invoice {invoice.number}</span>
+                    </a>
+                  )}
+                  {invoice.invoicePdf && (
+                    <a href={invoice.invoicePdf} target="_blank" rel="noopener noreferrer">
+                      PDF<span className="visually-hidden"> of invoice {invoice.number}</span>
+                    </a>
+                  )}
+                </div>
               </td>
             </tr>
           ))}
