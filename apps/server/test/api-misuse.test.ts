@@ -3,6 +3,7 @@
  * way Stripe refuses an unknown parameter (a misspelt `promotion_code` must not become a full-price
  * checkout that looks fine), and a wrong method says which methods the route takes.
  */
+import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restRoutes } from '../src/rest/routes';
@@ -15,10 +16,10 @@ const CHECKOUT = {
 };
 
 describe('request bodies', () => {
-  it('every POST route with a body refuses a field it does not define', () => {
-    const bodies = restRoutes.filter((route) => route.method === 'POST' && route.input);
-    expect(bodies.length).toBeGreaterThan(5);
-    for (const route of bodies) {
+  it('every POST route refuses a field it does not define, those that take none included', () => {
+    const posts = restRoutes.filter((route) => route.method === 'POST');
+    expect(posts.length).toBeGreaterThan(5);
+    for (const route of posts) {
       const result = route.input?.safeParse({ notAField: 1 });
       const codes = result?.success ? [] : result?.error.issues.map((issue) => issue.code);
       expect(codes, route.url).toContain('unrecognized_keys');
@@ -62,6 +63,41 @@ describe.each(testDatabaseKinds())('misuse over HTTP (%s)', (kind) => {
       'Unrecognized key: "promotion_code"',
     );
     expect(sessionsCreated()).toBe(before);
+  });
+
+  it('refuses a body on a route that takes none, and does nothing: sign out with {"all": true} keeps the session', async () => {
+    const { token: own } = await signUp(stack.server.url);
+    const refused = await request(stack.server.url, 'POST', '/api/auth/logout', { token: own, body: { all: true } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({
+      success: false,
+      error: { code: 'BAD_REQUEST', message: 'Unrecognized key: "all"' },
+    });
+    for (const body of [null, [], 'now']) {
+      const notAnObject = await request(stack.server.url, 'POST', '/api/billing/subscription/cancel', {
+        token: own,
+        body,
+      });
+      expect(notAnObject.status, JSON.stringify(body)).toBe(400);
+      expect(notAnObject.body).toEqual({ success: false, error: CORE_ERROR_CODES.BODY_NOT_AN_OBJECT });
+    }
+    const cancel = await request(stack.server.url, 'POST', '/api/billing/subscription/cancel', {
+      token: own,
+      body: { now: true },
+    });
+    expect(cancel.status).toBe(400);
+    expect(cancel.body).toEqual({ success: false, error: { code: 'BAD_REQUEST', message: 'Unrecognized key: "now"' } });
+    const overTrpc = await request(stack.server.url, 'POST', '/trpc/billing.resumeSubscription', {
+      token: own,
+      body: { now: true },
+    });
+    expect(overTrpc.status).toBe(400);
+    expect((overTrpc.body as { error: { message: string } }).error.message).toContain('Unrecognized key: "now"');
+    expect((await request(stack.server.url, 'GET', '/api/auth/me', { token: own })).status).toBe(200);
+
+    // No body and an empty object are both "no fields".
+    expect((await request(stack.server.url, 'POST', '/api/auth/logout', { token: own, body: {} })).status).toBe(200);
+    expect((await request(stack.server.url, 'GET', '/api/auth/me', { token: own })).status).toBe(401);
   });
 
   it('answers a wrong method on a REST route with 405, Allow and the envelope', async () => {

@@ -1,4 +1,5 @@
 import { CORE_ERROR_CODES, type RestRoutesOf } from '@subkit/core';
+import { noFieldsInput } from '@subkit/core/request-body';
 import { z } from 'zod';
 import { AUTH_ERROR_CODES } from './error-codes';
 import type { authRouter } from './router';
@@ -75,14 +76,16 @@ export const authRestRoutes = {
   signOut: {
     method: 'POST',
     url: '/api/auth/logout',
+    input: noFieldsInput,
     // The procedure declares no output schema; this is what it returns (its type is checked against it).
     output: z.object({ signedOut: z.literal(true) }),
     docs: {
       tag: 'Auth',
       summary: 'Sign out',
-      description: 'Ends the session whose token is presented; the token stops working at once.',
+      description:
+        'Ends the session whose token is presented; the token stops working at once. Takes no body (or `{}`); a field in it is refused with 400.',
       auth: true,
-      errors: [401, 503],
+      errors: [400, 401, 503],
       examples: { responses: { 200: { signedOut: { value: { signedOut: true } } } } },
     },
   },
@@ -167,12 +170,14 @@ export const authRestRoutes = {
   resendVerification: {
     method: 'POST',
     url: '/api/auth/verify-email/resend',
+    input: noFieldsInput,
     output: resendVerificationOutput,
     docs: {
       tag: 'Auth',
       summary: 'Mail a new verification link',
+      description: 'Takes no body (or `{}`); a field in it is refused with 400.',
       auth: true,
-      errors: [401, 409, 429, 503],
+      errors: [400, 401, 409, 429, 503],
       examples: {
         responses: {
           200: { sent: { value: { sent: true } } },

@@ -1,4 +1,5 @@
 import { createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/core';
+import { noFieldsInput } from '@subkit/core/request-body';
 import { changePassword, requestPasswordReset, resetPassword } from './recovery';
 import {
   authSessionOutput,
@@ -31,7 +32,7 @@ export const authRouter = createTRPCRouter({
     .output(authSessionOutput)
     .mutation(({ ctx, input }) => signIn(ctx, input)),
 
-  signOut: protectedProcedure.mutation(async ({ ctx }) => {
+  signOut: protectedProcedure.input(noFieldsInput).mutation(async ({ ctx }) => {
     await signOut(ctx, ctx.session.id);
     return { signedOut: true as const };
   }),
@@ -59,6 +60,7 @@ export const authRouter = createTRPCRouter({
 
   resendVerification: protectedProcedure
     .use(rateLimit('mail', (ctx) => `user:${ctx.session?.user.id}`))
+    .input(noFieldsInput)
     .output(resendVerificationOutput)
     .mutation(({ ctx }) => resendVerification(ctx, ctx.session.user)),
 

@@ -1,4 +1,5 @@
 import { CORE_ERROR_CODES, type DocumentedStatus, type RestRoutesOf } from '@subkit/core';
+import { noFieldsInput } from '@subkit/core/request-body';
 import { plansOutput } from './catalog/plans';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
 import { syncCheckoutInput } from './checkout/sync-checkout';
@@ -392,12 +393,13 @@ export const billingRestRoutes = {
   cancelSubscription: {
     method: 'POST',
     url: '/api/billing/subscription/cancel',
+    input: noFieldsInput,
     output: subscriptionOutput,
     docs: {
       tag: 'Billing',
       summary: 'Cancel at period end',
       description:
-        'The subscription ends when the paid period does (`cancelAtPeriodEnd: true`); a pending plan change is dropped. No body.',
+        'The subscription ends when the paid period does (`cancelAtPeriodEnd: true`); a pending plan change is dropped. Takes no body (or `{}`); a field in it is refused with 400.',
       auth: true,
       errors: [400, 401, 409, 429, 502, 503],
       idempotent: true,
@@ -413,12 +415,13 @@ export const billingRestRoutes = {
   resumeSubscription: {
     method: 'POST',
     url: '/api/billing/subscription/resume',
+    input: noFieldsInput,
     output: subscriptionOutput,
     docs: {
       tag: 'Billing',
       summary: 'Resume a subscription set to cancel',
       description:
-        'Undoes a cancellation at period end (`cancelAtPeriodEnd: false`); the subscription renews. No body.',
+        'Undoes a cancellation at period end (`cancelAtPeriodEnd: false`); the subscription renews. Takes no body (or `{}`); a field in it is refused with 400.',
       auth: true,
       errors: [400, 401, 409, 429, 502, 503],
       idempotent: true,

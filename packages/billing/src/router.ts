@@ -1,4 +1,5 @@
 import { type Context, createTRPCRouter, protectedProcedure, publicProcedure, rateLimit } from '@subkit/core';
+import { noFieldsInput } from '@subkit/core/request-body';
 import { listPlans, plansOutput } from './catalog/plans';
 import { createCheckout } from './checkout/create-checkout';
 import { createCheckoutInput, createCheckoutOutput } from './checkout/schemas';
@@ -73,10 +74,12 @@ export const billingRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => changePlan(ctx, ctx.session.user, input, ctx.request.idempotencyKey)),
 
   cancelSubscription: stripeCallingProcedure
+    .input(noFieldsInput)
     .output(subscriptionOutput)
     .mutation(({ ctx }) => setCancelAtPeriodEnd(ctx, ctx.session.user, true, ctx.request.idempotencyKey)),
 
   resumeSubscription: stripeCallingProcedure
+    .input(noFieldsInput)
     .output(subscriptionOutput)
     .mutation(({ ctx }) => setCancelAtPeriodEnd(ctx, ctx.session.user, false, ctx.request.idempotencyKey)),
 });

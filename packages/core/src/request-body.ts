@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { CORE_ERROR_CODES } from './error-codes';
 
 /**
@@ -8,3 +8,10 @@ import { CORE_ERROR_CODES } from './error-codes';
  */
 export const requestBodyError: z.core.$ZodErrorMap = (issue) =>
   issue.code === 'invalid_type' ? CORE_ERROR_CODES.BODY_NOT_AN_OBJECT.message : undefined;
+
+/**
+ * The input of a mutation that takes no fields: no body, or `{}`. Anything else is refused by name,
+ * so a caller who believes they passed an option (`{"now": true}` to a cancel) learns it does nothing
+ * instead of watching the call succeed without it.
+ */
+export const noFieldsInput = z.strictObject({}, { error: requestBodyError }).optional();

@@ -137,7 +137,8 @@ function restOperation(route: ServedRestRoute): Operation {
     ...(route.method === 'POST' &&
       input && {
         requestBody: {
-          required: true,
+          // A route that takes no fields takes no body too.
+          required: !input.safeParse(undefined).success,
           content: {
             'application/json': {
               schema: jsonSchema(input, 'input'),
