@@ -3,7 +3,7 @@ import type { DatabaseHandle } from '@subkit/db';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config';
 import { loggerOptions } from './logging';
-import errors from './plugins/errors';
+import errors, { replyWithError } from './plugins/errors';
 import housekeeping, { DEFAULT_HOUSEKEEPING_SCHEDULE, type HousekeepingSchedule } from './plugins/housekeeping';
 import metrics from './plugins/metrics';
 import openapi from './plugins/openapi';
@@ -48,6 +48,9 @@ export async function buildApp(options: BuildAppOptions) {
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // tRPC batches put several procedure names in one path segment.
     routerOptions: { maxParamLength: 5_000 },
+    // A path that is not valid percent-encoding (`/api/%ZZ`) is refused before routing, where the
+    // error handler never sees it: answer it in the envelope all the same.
+    frameworkErrors: replyWithError,
     // A caller's (or proxy's) request id is kept when it is safe to log; otherwise we mint one.
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];

@@ -6,6 +6,7 @@
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_ERROR_CODES } from '../src/http/error-codes';
 import { restRoutes } from '../src/rest/routes';
 import { request, SEED_ORIGIN, type Stack, signUp, startStack } from './harness';
 
@@ -98,6 +99,25 @@ describe.each(testDatabaseKinds())('misuse over HTTP (%s)', (kind) => {
     // No body and an empty object are both "no fields".
     expect((await request(stack.server.url, 'POST', '/api/auth/logout', { token: own, body: {} })).status).toBe(200);
     expect((await request(stack.server.url, 'GET', '/api/auth/me', { token: own })).status).toBe(401);
+  });
+
+  it('answers a path that is not valid percent-encoding with 400 in the envelope (tRPC shape under /trpc)', async () => {
+    for (const path of ['/api/auth/%ZZ', '/api/billing/%E0%A4%A', '/%']) {
+      const response = await request(stack.server.url, 'GET', path);
+      expect(response.status, path).toBe(400);
+      expect(response.body, path).toEqual({
+        success: false,
+        error: HTTP_ERROR_CODES.URL_NOT_DECODABLE,
+      });
+    }
+    const trpc = await request(stack.server.url, 'POST', '/trpc/billing.%ZZ', { token, body: {} });
+    expect(trpc.status).toBe(400);
+    expect(trpc.body).toMatchObject({
+      error: {
+        message: HTTP_ERROR_CODES.URL_NOT_DECODABLE.message,
+        data: { code: 'BAD_REQUEST', path: 'billing.%ZZ' },
+      },
+    });
   });
 
   it('answers a wrong method on a REST route with 405, Allow and the envelope', async () => {

@@ -34,6 +34,7 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: HTTP_ERROR_CODES.BODY_NOT_JSON.message,
   FST_ERR_CTP_EMPTY_TYPE: HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON.message,
   FST_ERR_CTP_INVALID_TYPE: HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON.message,
+  FST_ERR_BAD_URL: HTTP_ERROR_CODES.URL_NOT_DECODABLE.message,
 };
 
 /**
@@ -71,7 +72,7 @@ export function errorEnvelope(error: unknown): { status: number; body: ErrorEnve
  */
 export function trpcErrorBody({ status, body }: { status: number; body: ErrorEnvelope }, url: string) {
   const code = body.error.code as TRPCError['code'];
-  const path = decodeURIComponent(url.split('?', 1)[0]?.slice('/trpc/'.length) ?? '');
+  const path = procedurePath(url);
   return {
     error: {
       message: body.error.message,
@@ -79,6 +80,16 @@ export function trpcErrorBody({ status, body }: { status: number; body: ErrorEnv
       data: { code, httpStatus: status, path, issues: null },
     },
   };
+}
+
+/** The procedure path of a /trpc URL; one that does not decode (refused for that) is kept as sent. */
+function procedurePath(url: string): string {
+  const encoded = url.split('?', 1)[0]?.slice('/trpc/'.length) ?? '';
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ export const HTTP_ERROR_CODES = defineErrorCodes({
   CONTENT_LENGTH_MISMATCH: { code: 'BAD_REQUEST', message: 'Content-Length does not match the body' },
   BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
   BODY_NOT_JSON: { code: 'BAD_REQUEST', message: 'Request body is not valid JSON' },
+  URL_NOT_DECODABLE: { code: 'BAD_REQUEST', message: 'The URL path is not valid percent-encoding' },
   /** A client error Fastify raised without a message of ours or its own. */
   BAD_REQUEST: { code: 'BAD_REQUEST', message: 'Bad request' },
   ROUTE_NOT_FOUND: (method: string, path: string) => ({

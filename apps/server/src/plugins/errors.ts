@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorEnvelope, logFailure, trpcErrorBody } from '../http/envelope';
 import { HTTP_ERROR_CODES } from '../http/error-codes';
@@ -8,17 +8,19 @@ import { HTTP_ERROR_CODES } from '../http/error-codes';
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /**
- * One error handler for every failure outside a procedure: the envelope (tRPC's own shape under
- * /trpc), the status from the one mapping, and the one log policy (logFailure, which /trpc follows too).
+ * The answer to every failure outside a procedure: the envelope (tRPC's own shape under /trpc), the
+ * status from the one mapping, and the one log policy (logFailure, which /trpc follows too).
  */
+export function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const envelope = errorEnvelope(error);
+  if (envelope.retryAfter !== undefined) reply.header('retry-after', String(envelope.retryAfter));
+  logFailure(request.log, error, envelope);
+  const body = request.url.startsWith('/trpc/') ? trpcErrorBody(envelope, request.url) : envelope.body;
+  return reply.status(envelope.status).send(body);
+}
+
 async function errors(app: FastifyInstance) {
-  app.setErrorHandler((error, request, reply) => {
-    const envelope = errorEnvelope(error);
-    if (envelope.retryAfter !== undefined) reply.header('retry-after', String(envelope.retryAfter));
-    logFailure(request.log, error, envelope);
-    const body = request.url.startsWith('/trpc/') ? trpcErrorBody(envelope, request.url) : envelope.body;
-    return reply.status(envelope.status).send(body);
-  });
+  app.setErrorHandler(replyWithError);
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? request.url;
