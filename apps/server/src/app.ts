@@ -68,7 +68,10 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(services, { config, database: options.database, stripe: options.stripe });
   await app.register(errors);
   await app.register(requestBodies);
-  await app.register(security, { allowedOrigins: config.allowedRedirectOrigins });
+  await app.register(security, {
+    allowedOrigins: config.allowedRedirectOrigins,
+    servedOverHttps: new URL(config.publicUrl).protocol === 'https:',
+  });
   // Before the routes: the document plugin records every route registered after it.
   await app.register(openapi);
   await app.register(metrics, { token: config.metricsToken });

@@ -9,8 +9,18 @@ import fp from 'fastify-plugin';
  * same-origin Content-Security-Policy that the web app satisfies). CORS only for the web app's
  * origins: the API authenticates with bearer tokens, not cookies, so no credentials are allowed.
  */
-async function security(app: FastifyInstance, options: { allowedOrigins: readonly string[] }) {
-  await app.register(helmet);
+async function security(
+  app: FastifyInstance,
+  options: { allowedOrigins: readonly string[]; servedOverHttps: boolean },
+) {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      // helmet's default tells the browser to fetch every asset over https. Served over plain http
+      // (no PUBLIC_URL, or an http one), that turns the app's own scripts into failed https
+      // requests and a blank page on any address but localhost, which browsers exempt.
+      directives: { upgradeInsecureRequests: options.servedOverHttps ? [] : null },
+    },
+  });
   await app.register(cors, {
     origin: (origin, callback) =>
       callback(null, origin !== undefined && isOriginAllowed(origin, options.allowedOrigins)),
