@@ -1,9 +1,9 @@
-import { errorChain, isDatabaseUnavailable } from '@subkit/db';
+import { errorChain, isDatabaseUnavailable, PgliteDataDirInUseError } from '@subkit/db';
 import type { Config } from './config';
 
 /**
  * The one line an operator needs when the server cannot start for a reason outside the code: the
- * database is unreachable or a port is taken. Null for anything else, which keeps its stack
+ * database is unreachable, PGlite's directory is another process's, or a port is taken. Null for anything else, which keeps its stack
  * because it is a bug to report. Never prints the database password.
  */
 export function startupFailureMessage(error: unknown, config: Config): string | null {
@@ -11,6 +11,8 @@ export function startupFailureMessage(error: unknown, config: Config): string | 
     const { host } = new URL(config.database.url);
     return `Subkit could not start: the database at ${host} is unreachable (${reason(error)}); check DATABASE_URL and that Postgres is running.`;
   }
+  const dataDirInUse = [...errorChain(error)].find((cause) => cause instanceof PgliteDataDirInUseError);
+  if (dataDirInUse) return `Subkit could not start: ${dataDirInUse.message}`;
   const { code, port, address } = error as { code?: unknown; port?: unknown; address?: unknown };
   if (code === 'EADDRINUSE' || code === 'EACCES') {
     const setting =

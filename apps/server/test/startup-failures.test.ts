@@ -1,8 +1,8 @@
 /**
- * An operator's mistake at start-up (database down, port taken) ends the real server process with
+ * An operator's mistake at start-up (database down, PGlite's directory taken, port taken) ends the real server process with
  * exit code 1 and one readable line on stderr: no stack trace, no password.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,18 @@ describe('start-up failures', () => {
       `Subkit could not start: the database at 127.0.0.1:${port} is unreachable (ECONNREFUSED); check DATABASE_URL and that Postgres is running.`,
     ]);
     expect(result.stderr).not.toContain('hunter2secret');
+  }, 60_000);
+
+  it('names a PGlite data directory another process holds in one line', async () => {
+    const dataDir = join(pgliteRoot, 'held');
+    // The lock names a process that runs: this test's own.
+    writeFileSync(`${dataDir}.lock`, String(process.pid));
+    const result = await spawnFailingServer({ ...emulatorEnv(emulator), PGLITE_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `Subkit could not start: The PGlite data directory ${dataDir} is in use by process ${process.pid}. PGlite serves one process; set DATABASE_URL to run several.`,
+    ]);
   }, 60_000);
 
   it('names a port already in use in one line', async () => {

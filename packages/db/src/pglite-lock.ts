@@ -9,6 +9,16 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** Another running process holds the PGlite data directory: an operator's mistake, not a bug. */
+export class PgliteDataDirInUseError extends Error {
+  constructor(dataDir: string, owner: number) {
+    super(
+      `The PGlite data directory ${dataDir} is in use by process ${owner}. PGlite serves one process; set DATABASE_URL to run several.`,
+    );
+    this.name = 'PgliteDataDirInUseError';
+  }
+}
+
 /**
  * PGlite is Postgres inside one process: a second process opening the same data directory would
  * corrupt it. A lock file beside the directory names the owning process; a lock left by a process
@@ -24,9 +34,7 @@ export function lockPgliteDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(lockPath, 'utf8'));
       if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
-        throw new Error(
-          `The PGlite data directory ${dataDir} is in use by process ${owner}. PGlite serves one process; set DATABASE_URL to run several.`,
-        );
+        throw new PgliteDataDirInUseError(dataDir, owner);
       }
       rmSync(lockPath, { force: true });
     }
