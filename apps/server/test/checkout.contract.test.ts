@@ -193,6 +193,14 @@ describe.each(testDatabaseKinds())('POST /api/billing/checkout on %s', (kind) =>
       success: false,
       error: HTTP_ERROR_CODES.BODY_NOT_JSON,
     });
+    const poisoned = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      rawBody: '{"priceId":"price_1ABC123XYZ","__proto__":{"admin":true}}',
+      token: user.token,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(poisoned.status).toBe(400);
+    expect(poisoned.body).toEqual({ success: false, error: HTTP_ERROR_CODES.BODY_NOT_JSON });
+    expect(HTTP_ERROR_CODES.BODY_NOT_JSON.message).toContain('__proto__');
 
     const wrongType = await request(stack.server.url, 'POST', '/api/billing/checkout', {
       rawBody: 'priceId=price_1ABC123XYZ',

@@ -8,7 +8,12 @@ export const HTTP_ERROR_CODES = defineErrorCodes({
   CONTENT_TYPE_NOT_JSON: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' },
   CONTENT_LENGTH_MISMATCH: { code: 'BAD_REQUEST', message: 'Content-Length does not match the body' },
   BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
-  BODY_NOT_JSON: { code: 'BAD_REQUEST', message: 'Request body is not valid JSON' },
+  // Fastify refuses a `__proto__` or `constructor.prototype` key (prototype poisoning) with the same
+  // error as broken JSON, so the message names both.
+  BODY_NOT_JSON: {
+    code: 'BAD_REQUEST',
+    message: 'Request body is not valid JSON, or has a __proto__ or constructor.prototype key',
+  },
   URL_NOT_DECODABLE: { code: 'BAD_REQUEST', message: 'The URL path is not valid percent-encoding' },
   /** A client error Fastify raised without a message of ours or its own. */
   BAD_REQUEST: { code: 'BAD_REQUEST', message: 'Bad request' },
