@@ -3,6 +3,7 @@
  * way Stripe refuses an unknown parameter (a misspelt `promotion_code` must not become a full-price
  * checkout that looks fine), and a wrong method says which methods the route takes.
  */
+import { gzipSync } from 'node:zlib';
 import { CORE_ERROR_CODES } from '@subkit/core';
 import { testDatabaseKinds } from '@subkit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +119,27 @@ describe.each(testDatabaseKinds())('misuse over HTTP (%s)', (kind) => {
         data: { code: 'BAD_REQUEST', path: 'billing.%ZZ' },
       },
     });
+  });
+
+  it('refuses a compressed body with 415 saying to send it uncompressed, and starts no checkout', async () => {
+    const before = sessionsCreated();
+    const gzipped = gzipSync(JSON.stringify(CHECKOUT));
+    for (const path of ['/api/billing/checkout', '/trpc/billing.createCheckout']) {
+      const response = await fetch(`${stack.server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipped,
+      });
+      expect(response.status, path).toBe(415);
+      expect(JSON.stringify(await response.json()), path).toContain(HTTP_ERROR_CODES.BODY_ENCODED.message);
+    }
+    expect(sessionsCreated()).toBe(before);
+    const identity = await request(stack.server.url, 'POST', '/api/billing/checkout', {
+      token,
+      body: CHECKOUT,
+      headers: { 'content-encoding': 'identity' },
+    });
+    expect(identity.status).toBe(200);
   });
 
   it('answers a wrong method on a REST route with 405, Allow and the envelope', async () => {

@@ -6,6 +6,10 @@ import { defineErrorCodes } from '@subkit/core';
  */
 export const HTTP_ERROR_CODES = defineErrorCodes({
   CONTENT_TYPE_NOT_JSON: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' },
+  BODY_ENCODED: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Request bodies are read as sent: remove Content-Encoding and send the body uncompressed',
+  },
   CONTENT_LENGTH_MISMATCH: { code: 'BAD_REQUEST', message: 'Content-Length does not match the body' },
   BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
   // Fastify refuses a `__proto__` or `constructor.prototype` key (prototype poisoning) with the same

@@ -16,9 +16,13 @@ function isJson(contentType: string | undefined): boolean {
   return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
 }
 
+function isEncoded(contentEncoding: string | undefined): boolean {
+  return contentEncoding !== undefined && contentEncoding.trim().toLowerCase() !== 'identity';
+}
+
 /**
- * Every body this API reads is JSON, so any other body is refused with 415 before a byte of it is
- * read, on every route (unknown ones too). This has to happen before parsing: the tRPC adapter
+ * Every body this API reads is JSON, as sent, so any other body (or a compressed one: RFC 9110
+ * §15.5.16) is refused with 415 before a byte of it is read, on every route (unknown ones too). This has to happen before parsing: the tRPC adapter
  * installs a multipart parser that hands the raw stream to tRPC, which reads it to the end with no
  * limit. JSON bodies are read by parsers that all stop at their body limit (413).
  *
@@ -28,9 +32,9 @@ function isJson(contentType: string | undefined): boolean {
  */
 async function requestBodies(app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
-    if (hasBody(request.headers) && !isJson(request.headers['content-type'])) {
-      throw new TRPCError(HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON);
-    }
+    if (!hasBody(request.headers)) return;
+    if (!isJson(request.headers['content-type'])) throw new TRPCError(HTTP_ERROR_CODES.CONTENT_TYPE_NOT_JSON);
+    if (isEncoded(request.headers['content-encoding'])) throw new TRPCError(HTTP_ERROR_CODES.BODY_ENCODED);
   });
   app.addHook('onSend', async (request, reply) => {
     if (request.raw.complete) return;
