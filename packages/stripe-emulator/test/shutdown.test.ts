@@ -13,7 +13,8 @@ describe('shutdown', () => {
     const started = Date.now();
     await t.emulator.close();
     await flushed;
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The pending retry is a minute away: returning well before it shows close() did not wait for it.
+    expect(Date.now() - started).toBeLessThan(20_000);
     await t.emulator.close(); // twice is fine
   });
 
@@ -26,7 +27,8 @@ describe('shutdown', () => {
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
       });
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      // Well before the pending retry (a minute away), even with tsx starting on a busy machine.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
       child.on('exit', (exitCode) => {
         clearTimeout(killer);
         resolve({ code: exitCode, output });
@@ -34,8 +36,8 @@ describe('shutdown', () => {
     });
     expect(output).toContain('closed');
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
+    expect(Date.now() - started).toBeLessThan(40_000);
+  }, 50_000);
 
   it('refuses to start with NODE_ENV=production unless allowed', async () => {
     const previous = process.env.NODE_ENV;
