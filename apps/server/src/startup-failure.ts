@@ -3,8 +3,9 @@ import type { Config } from './config';
 
 /**
  * The one line an operator needs when the server cannot start for a reason outside the code: the
- * database is unreachable, PGlite's directory is another process's, or a port is taken. Null for anything else, which keeps its stack
- * because it is a bug to report. Never prints the database password.
+ * database is unreachable, PGlite's directory is another process's, or a port is taken. Null for
+ * anything else, which keeps its stack because it is a bug to report. Never prints the database
+ * password.
  */
 export function startupFailureMessage(error: unknown, config: Config): string | null {
   if (isDatabaseUnavailable(error) && config.database.url) {

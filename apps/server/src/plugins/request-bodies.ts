@@ -22,9 +22,10 @@ function isEncoded(contentEncoding: string | undefined): boolean {
 
 /**
  * Every body this API reads is JSON, as sent, so any other body (or a compressed one: RFC 9110
- * §15.5.16) is refused with 415 before a byte of it is read, on every route (unknown ones too). This has to happen before parsing: the tRPC adapter
- * installs a multipart parser that hands the raw stream to tRPC, which reads it to the end with no
- * limit. JSON bodies are read by parsers that all stop at their body limit (413).
+ * §15.5.16) is refused with 415 before a byte of it is read, on every route (unknown ones too).
+ * This has to happen before parsing: the tRPC adapter installs a multipart parser that hands the
+ * raw stream to tRPC, which reads it to the end with no limit. JSON bodies are read by parsers that
+ * all stop at their body limit (413).
  *
  * A refusal sent before the body was read to its end stops reading at once and closes the
  * connection when it is out: a flowing body would otherwise keep arriving while the refusal is
