@@ -82,8 +82,7 @@ export const authRestRoutes = {
     docs: {
       tag: 'Auth',
       summary: 'Sign out',
-      description:
-        'Ends the session whose token is presented; the token stops working at once. Takes no body (or `{}`); a field in it is refused with 400.',
+      description: 'Ends the session whose token is presented; the token stops working at once.',
       auth: true,
       errors: [400, 401, 503],
       examples: { responses: { 200: { signedOut: { value: { signedOut: true } } } } },
@@ -175,7 +174,6 @@ export const authRestRoutes = {
     docs: {
       tag: 'Auth',
       summary: 'Mail a new verification link',
-      description: 'Takes no body (or `{}`); a field in it is refused with 400.',
       auth: true,
       errors: [400, 401, 409, 429, 503],
       examples: {

@@ -400,7 +400,7 @@ export const billingRestRoutes = {
       tag: 'Billing',
       summary: 'Cancel at period end',
       description:
-        'The subscription ends when the paid period does (`cancelAtPeriodEnd: true`); a pending plan change is dropped. Takes no body (or `{}`); a field in it is refused with 400.',
+        'The subscription ends when the paid period does (`cancelAtPeriodEnd: true`); a pending plan change is dropped.',
       auth: true,
       errors: [400, 401, 409, 429, 502, 503],
       idempotent: true,
@@ -421,8 +421,7 @@ export const billingRestRoutes = {
     docs: {
       tag: 'Billing',
       summary: 'Resume a subscription set to cancel',
-      description:
-        'Undoes a cancellation at period end (`cancelAtPeriodEnd: false`); the subscription renews. Takes no body (or `{}`); a field in it is refused with 400.',
+      description: 'Undoes a cancellation at period end (`cancelAtPeriodEnd: false`); the subscription renews.',
       auth: true,
       errors: [400, 401, 409, 429, 502, 503],
       idempotent: true,

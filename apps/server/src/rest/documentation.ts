@@ -123,6 +123,7 @@ function queryParameters(input: z.ZodType): unknown[] {
 
 function restOperation(route: ServedRestRoute): Operation {
   const { docs, input, output } = route;
+  const takesNoBody = input?.safeParse(undefined).success ?? false;
   const successStatus = route.successStatus ?? 200;
   const parameters: unknown[] = [{ $ref: '#/components/parameters/RequestId' }];
   if (docs.idempotent) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
@@ -137,8 +138,8 @@ function restOperation(route: ServedRestRoute): Operation {
     ...(route.method === 'POST' &&
       input && {
         requestBody: {
-          // A route that takes no fields takes no body too.
-          required: !input.safeParse(undefined).success,
+          required: !takesNoBody,
+          ...(takesNoBody && { description: 'Takes no body (or `{}`); a field in it is refused with 400.' }),
           content: {
             'application/json': {
               schema: jsonSchema(input, 'input'),
